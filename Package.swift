@@ -1,0 +1,21 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Klaxon",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "klaxon", targets: ["klaxon"]),
+        .library(name: "KlaxonCore", targets: ["KlaxonCore"]),
+    ],
+    targets: [
+        // Everything that decides or computes lives here, so that tests reach it directly.
+        .target(name: "KlaxonCore"),
+        // The command: arguments, printing, exit codes.
+        .executableTarget(name: "klaxon", dependencies: ["KlaxonCore"]),
+        .testTarget(name: "KlaxonCoreTests", dependencies: ["KlaxonCore"]),
+        // Runs the built `klaxon` on the files in fixtures/ and jobs/.
+        .testTarget(name: "KlaxonEndToEndTests", dependencies: ["KlaxonCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
