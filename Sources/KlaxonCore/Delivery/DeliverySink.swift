@@ -1,0 +1,48 @@
+import Foundation
+
+/// A failed attempt, in words an operator can act on (never holding a secret).
+public struct SendFailure: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Where outbox items go: the real transports, or files (`--deliver-to`).
+public protocol DeliverySink: Sendable {
+    func deliver(_ item: OutboxItem) throws(SendFailure)
+}
+
+/// `--deliver-to DIR`: each e-mail as `DIR/<id>.eml` (with the envelope in
+/// `X-Klaxon-Envelope-To`), each SMS as `DIR/<id>.sms.json`, each penalty
+/// webhook call as `DIR/<id>.webhook.json`.
+public struct FileSink: DeliverySink {
+    public let directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    public func deliver(_ item: OutboxItem) throws(SendFailure) {
+        let (name, content): (String, String)
+        switch item.channel {
+        case .email:
+            let envelope = item.recipients.map(HeaderSafety.strippingLineBreaks).joined(separator: ", ")
+            (name, content) = ("\(item.id).eml", "X-Klaxon-Envelope-To: \(envelope)\r\n" + item.payload)
+        case .sms: (name, content) = ("\(item.id).sms.json", item.payload + "\n")
+        case .webhook: (name, content) = ("\(item.id).webhook.json", item.payload + "\n")
+        case .penaltyLog: return
+        }
+        do {
+            try AtomicFile.createFolder(directory)
+            try AtomicFile.write(content, to: (directory as NSString).appendingPathComponent(name))
+        } catch {
+            throw SendFailure(error.description)
+        }
+    }
+}
+
+/// Used when this build has no transport for a channel, so items stay in the
+/// outbox (and are reported) instead of being dropped.
+public struct UnavailableSink: DeliverySink {
+    public init() {}
+    public func deliver(_ item: OutboxItem) throws(SendFailure) {
+        throw SendFailure("no \(item.channel.rawValue) transport in this build; run with --deliver-to DIR to write messages as files")
+    }
+}

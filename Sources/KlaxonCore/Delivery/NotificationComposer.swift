@@ -1,0 +1,130 @@
+import Foundation
+
+/// Renders a run's events and penalty actions into outbox items: the exact
+/// messages that will be sent, fixed at commit time so a retry resends the same bytes.
+public struct NotificationComposer {
+    let job: Job
+    let now: Int64
+
+    public init(job: Job, now: Int64) {
+        self.job = job
+        self.now = now
+    }
+
+    public struct Composed: Sendable {
+        public var items: [OutboxItem] = []
+        /// Recipients that could not be used (e.g. a malformed contact in the snapshot).
+        public var warnings: [String] = []
+    }
+
+    public func compose(events: [AlertEvent], penaltyActions: [PenaltyAction]) -> Composed {
+        var out = Composed()
+        for event in events { compose(event, into: &out) }
+        for action in penaltyActions {
+            out.items.append(item(channel: .penaltyLog, alert: action.alert, company: action.company, kind: action.kind.rawValue,
+                                  recipients: [job.penalties.log], subject: nil, payload: action.logLine))
+            if job.penalties.webhook != nil {
+                out.items.append(item(channel: .webhook, alert: action.alert, company: action.company, kind: action.kind.rawValue,
+                                      recipients: [], subject: nil, payload: PenaltyWebhook.body(action)))
+            }
+        }
+        return out
+    }
+
+    /// The rendered subject, text and SMS of one event (also used by `klaxon test`).
+    public func render(_ event: AlertEvent) -> (subject: String, text: String, html: String?, sms: String) {
+        let template = job.templates.templates[event.alert.template] ?? job.templates.templates["alert"]
+        let context = MessageContext.make(event, brand: job.brand)
+        guard let template else { return (event.alert.title, event.alert.title, nil, event.alert.title) }
+        let subject = template.subject.render(context, escapeHTML: false).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = template.text.render(context, escapeHTML: false)
+        let html = template.html?.render(context, escapeHTML: true)
+        let sms = (template.sms?.render(context, escapeHTML: false) ?? subject).trimmingCharacters(in: .whitespacesAndNewlines)
+        return (subject, text, html, sms)
+    }
+
+    private func compose(_ event: AlertEvent, into out: inout Composed) {
+        var emails: [String] = []
+        var phones: [String] = []
+        for recipient in event.alert.recipients {
+            switch recipient {
+            case .email(let a): emails.append(a)
+            case .phone(let p): phones.append(p)
+            case .contacts:
+                for a in event.company.emails {
+                    if MailAddress.isValidAddress(a) { emails.append(a) }
+                    else { out.warnings.append("company \(event.company.id): contact e-mail \"\(HeaderSafety.strippingLineBreaks(a))\" is malformed; not used") }
+                }
+                for p in event.company.phones {
+                    if PhoneNumber.isValid(p) { phones.append(p) }
+                    else { out.warnings.append("company \(event.company.id): contact phone \"\(HeaderSafety.strippingLineBreaks(p))\" is malformed; not used") }
+                }
+            }
+        }
+        emails = unique(emails)
+        phones = unique(phones)
+        let rendered = render(event)
+        if !emails.isEmpty, let email = job.email {
+            var mail = item(channel: .email, alert: event.alert.title, company: event.company.id, kind: event.kind.rawValue,
+                            recipients: emails, subject: rendered.subject, payload: "")
+            if let message = emailMessage(id: mail.id, settings: email, to: emails, rendered: rendered, test: event.kind == .test) {
+                mail.payload = message.rendered()
+                out.items.append(mail)
+            }
+        } else if !emails.isEmpty {
+            out.warnings.append("alert \(event.alert.title): e-mail recipients but no `email` settings; not sent")
+        }
+        if job.sms != nil {
+            for phone in phones {
+                let body = SMSBody.json(to: phone, body: rendered.sms)
+                out.items.append(item(channel: .sms, alert: event.alert.title, company: event.company.id, kind: event.kind.rawValue,
+                                      recipients: [phone], subject: rendered.sms, payload: body))
+            }
+        }
+    }
+
+    /// The message for `to`; the `from` address was validated when the job was loaded.
+    func emailMessage(id: String, settings: EmailSettings, to: [String], rendered: (subject: String, text: String, html: String?, sms: String), test: Bool) -> EmailMessage? {
+        guard let from = MailAddress.parse(settings.from) else { return nil }
+        let domain = String(from.address.split(separator: "@").last ?? "klaxon")
+        var headers: [(name: String, value: String)] = [("X-Klaxon-Job", job.name)]
+        if test { headers.append(("X-Klaxon-Test", "yes")) }
+        return EmailMessage(from: from, to: to.compactMap { MailAddress(address: $0) }, subject: rendered.subject,
+                            text: rendered.text, html: rendered.html, date: Date(timeIntervalSince1970: TimeInterval(now)),
+                            messageID: "klaxon.\(id)@\(domain)", extraHeaders: headers)
+    }
+
+    private func item(channel: OutboxItem.Channel, alert: String?, company: String?, kind: String, recipients: [String], subject: String?, payload: String) -> OutboxItem {
+        let identity = [job.name, alert ?? "", company ?? "", kind, String(now), channel.rawValue, recipients.joined(separator: ",")].joined(separator: "\u{1F}")
+        return OutboxItem(id: ContentDigest.of(Array(identity.utf8)), channel: channel, alert: alert, company: company, kind: kind,
+                          recipients: recipients, subject: subject, payload: payload, createdAt: now, nextAttempt: now)
+    }
+
+    private func unique(_ list: [String]) -> [String] {
+        var seen: Set<String> = []
+        return list.filter { seen.insert($0.lowercased()).inserted }
+    }
+}
+
+/// The SMS as written to `.sms.json` and handed to the SMS provider.
+enum SMSBody {
+    static func json(to: String, body: String) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(["to": to, "body": body])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// The JSON a penalty webhook receives for one apply, extend or lift.
+enum PenaltyWebhook {
+    static func body(_ action: PenaltyAction) -> String {
+        let object: [String: String] = [
+            "action": action.kind.rawValue, "company": action.company, "type": action.type.rawValue,
+            "until": ValueFormatter.timestamp(action.until), "alert": action.alert, "at": ValueFormatter.timestamp(action.at),
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(object)) ?? Data(), as: UTF8.self)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Step 6, after the commit: delivers what is due in the outbox, recording
+/// each outcome in the journal so that nothing decided is lost (at-least-once).
+public struct Outbox {
+    let settings: DeliverySettings
+    let journal: DeliveryJournal
+    let penaltyLog: String
+    let now: Int64
+
+    public init(settings: DeliverySettings, journal: DeliveryJournal, penaltyLog: String, now: Int64) {
+        self.settings = settings
+        self.journal = journal
+        self.penaltyLog = penaltyLog
+        self.now = now
+    }
+
+    public struct Outcome: Sendable, Codable, Equatable {
+        public enum Result: String, Sendable, Codable { case sent, failed, dead, waiting }
+        public var id: String
+        public var channel: OutboxItem.Channel
+        public var alert: String?
+        public var company: String?
+        public var kind: String
+        public var recipients: [String]
+        public var subject: String?
+        public var result: Result
+        public var error: String?
+        public var attempts: Int
+    }
+
+    /// Delivers every pending item that is due; returns the outcome of each item in the outbox.
+    public func deliver(_ outbox: inout [OutboxItem], through sink: any DeliverySink) -> [Outcome] {
+        var outcomes: [Outcome] = []
+        var remaining: [OutboxItem] = []
+        for var item in outbox {
+            func outcome(_ r: Outcome.Result) -> Outcome {
+                Outcome(id: item.id, channel: item.channel, alert: item.alert, company: item.company, kind: item.kind,
+                        recipients: item.recipients, subject: item.subject, result: r, error: item.lastError, attempts: item.attempts)
+            }
+            if item.dead || item.nextAttempt > now {
+                outcomes.append(outcome(item.dead ? .dead : .waiting))
+                remaining.append(item)
+                continue
+            }
+            item.attempts += 1
+            do throws(SendFailure) {
+                if item.channel == .penaltyLog {
+                    do { try AtomicFile.appendLine(item.payload, to: penaltyLog) } catch { throw SendFailure(error.description) }
+                } else {
+                    try sink.deliver(item)
+                }
+                // Recorded after the send: a kill in between resends once (at-least-once, never lost).
+                try? journal.append(.delivered(id: item.id))
+                outcomes.append(outcome(.sent))
+            } catch {
+                item.lastError = error.description
+                if now - item.createdAt >= settings.giveUpAfter.seconds {
+                    item.dead = true
+                    try? journal.append(.dead(id: item.id, attempts: item.attempts, error: error.description))
+                    outcomes.append(outcome(.dead))
+                } else {
+                    item.nextAttempt = now + backoff(afterAttempt: item.attempts)
+                    try? journal.append(.failed(id: item.id, attempts: item.attempts, nextAttempt: item.nextAttempt, error: error.description))
+                    outcomes.append(outcome(.failed))
+                }
+                remaining.append(item)
+            }
+        }
+        outbox = remaining
+        return outcomes
+    }
+
+    /// Doubling from `retry_backoff`, capped at six hours so a long outage is still retried a few times a day.
+    func backoff(afterAttempt attempts: Int) -> Int64 {
+        let base = max(settings.retryBackoff.seconds, 1)
+        let factor = Int64(1) << Int64(min(max(attempts - 1, 0), 20))
+        return min(base * factor, 6 * 3_600)
+    }
+}

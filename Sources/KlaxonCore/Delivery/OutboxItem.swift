@@ -1,0 +1,22 @@
+/// One thing a committed run decided to send: an e-mail, an SMS, a penalty
+/// webhook call or a penalty log line. It stays in the outbox until delivered,
+/// or until `give_up_after` passes (then it is dead and reported).
+public struct OutboxItem: Sendable, Codable, Equatable {
+    public enum Channel: String, Sendable, Codable { case email, sms, webhook, penaltyLog = "penalty_log" }
+
+    /// Derived from the notification's identity, so a resend carries the same id (and Message-ID).
+    public var id: String
+    public var channel: Channel
+    public var alert: String?
+    public var company: String?
+    public var kind: String
+    public var recipients: [String]
+    public var subject: String?
+    /// The exact bytes to deliver: the RFC 5322 message, the SMS JSON, the webhook JSON or the log line.
+    public var payload: String
+    public var createdAt: Int64
+    public var attempts = 0
+    public var nextAttempt: Int64
+    public var lastError: String?
+    public var dead = false
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// A file found in a drop folder that is settled enough to take.
+public struct DropFile: Sendable, Equatable {
+    public var name: String
+    public var path: String
+    public var size: Int64
+    public var modified: Double
+}
+
+/// Lists a drop folder's settled files (SPEC §3).
+public enum DropFolder {
+    /// Names that writers use while a file is still being written.
+    static func isTemporaryName(_ name: String) -> Bool {
+        name.hasPrefix(".") || [".tmp", ".part", ".partial"].contains { name.hasSuffix($0) }
+    }
+
+    public struct Listing: Sendable {
+        public var settled: [DropFile] = []
+        /// Files left for a later run, with the reason (too recent, not a regular file…).
+        public var skipped: [(name: String, reason: String)] = []
+    }
+
+    /// Settled files in name order. `wallClock` is the real time, whatever `--now` says:
+    /// settling is about the writer, not about the evaluation instant.
+    public static func list(_ input: InputSettings, wallClock: Date) throws(KlaxonError) -> Listing {
+        var listing = Listing()
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: input.path, isDirectory: &isFolder) else {
+            throw KlaxonError(.input, "\(input.path): the input folder does not exist")
+        }
+        let folder: String
+        let names: [String]
+        if isFolder.boolValue {
+            folder = input.path
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+            } catch {
+                throw KlaxonError(.input, "\(folder): cannot list the folder (\(error.localizedDescription))")
+            }
+        } else {
+            folder = (input.path as NSString).deletingLastPathComponent
+            names = [(input.path as NSString).lastPathComponent]
+        }
+        let realFolder = (folder as NSString).resolvingSymlinksInPath
+        for name in names where !isTemporaryName(name) && (isFolder.boolValue == false || Glob.matches(name, pattern: input.pattern)) {
+            let path = (folder as NSString).appendingPathComponent(name)
+            var info = stat()
+            guard lstat(path, &info) == 0 else { continue }
+            if (info.st_mode & S_IFMT) == S_IFLNK {
+                // A link may point anywhere; only one that stays inside the folder is followed.
+                let target = (path as NSString).resolvingSymlinksInPath
+                guard target.hasPrefix(realFolder + "/"), stat(path, &info) == 0 else {
+                    listing.skipped.append((name, "a symbolic link pointing outside the drop folder; not followed"))
+                    continue
+                }
+            }
+            guard (info.st_mode & S_IFMT) == S_IFREG else {
+                listing.skipped.append((name, "not a regular file"))
+                continue
+            }
+            let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+            if wallClock.timeIntervalSince1970 - modified < Double(input.settle.seconds) {
+                listing.skipped.append((name, "modified less than \(input.settle) ago; taken once settled"))
+                continue
+            }
+            listing.settled.append(DropFile(name: name, path: path, size: Int64(info.st_size), modified: modified))
+        }
+        return listing
+    }
+
+    /// The digest of a whole file, read in chunks.
+    public static func digest(of path: String) throws(KlaxonError) -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw KlaxonError(.input, "\(path): cannot open (\(AtomicFile.errnoText()))") }
+        defer { close(fd) }
+        var digest = ContentDigest()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw KlaxonError(.input, "\(path): read error (\(AtomicFile.errnoText()))")
+            }
+            if n == 0 { break }
+            buffer.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+        return digest.finalize()
+    }
+}

@@ -1,0 +1,33 @@
+/// The record of every file taken from the drop folders, so that a file is
+/// never counted twice (SPEC §3).
+public struct FileLedger: Sendable, Codable, Equatable {
+    public enum Outcome: String, Sendable, Codable {
+        /// Read and folded (rows may have been rejected one by one).
+        case taken
+        /// A balance file that a newer snapshot made irrelevant before it was read.
+        case superseded
+        /// Could not be parsed at all; a corrected file under this name is read again.
+        case rejected
+    }
+
+    public struct Entry: Sendable, Codable, Equatable {
+        public var size: Int64
+        public var modified: Double
+        public var digest: String
+        public var outcome: Outcome
+        /// The run (`now`) that took it.
+        public var takenAt: Int64
+    }
+
+    /// "input/name" → entry.
+    public var entries: [String: Entry] = [:]
+
+    public init() {}
+
+    public static func key(input: String, name: String) -> String { input + "/" + name }
+
+    /// The key of an entry with this digest under another name, if any: the same export dropped twice.
+    public func keyWithDigest(_ digest: String, input: String) -> String? {
+        entries.first { $0.key.hasPrefix(input + "/") && $0.value.digest == digest && $0.value.outcome == .taken }?.key
+    }
+}

@@ -1,0 +1,44 @@
+/// Where each field sits in the rows of one file, worked out from the format,
+/// the job's `columns` overrides and the file's header row if it has one.
+public struct ColumnLayout<Field: RawRepresentable & CaseIterable & Hashable & Sendable>: Sendable where Field.RawValue == String {
+    /// Field → 0-based column; a field absent from the file has no entry.
+    public private(set) var index: [Field: Int] = [:]
+    /// The number of columns a well-formed row has, when the file says (header row); nil otherwise.
+    public private(set) var width: Int?
+
+    public subscript(field: Field) -> Int? { index[field] }
+
+    /// The layout of a file with a header row. Header names match case-insensitively.
+    public static func fromHeader(_ header: [String], overrides: [String: ColumnRef], defaultNames: [Field: String]) -> ColumnLayout {
+        var layout = ColumnLayout()
+        layout.width = header.count
+        let normalized = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        for field in Field.allCases {
+            switch overrides[field.rawValue] {
+            case .index(let i)?:
+                layout.index[field] = i
+            case .header(let name)?:
+                layout.index[field] = normalized.firstIndex(of: name.lowercased())
+            case nil:
+                if let name = defaultNames[field] { layout.index[field] = normalized.firstIndex(of: name.lowercased()) }
+            }
+        }
+        return layout
+    }
+
+    /// The layout of a headerless file: fixed positions, overridable by index.
+    public static func positional(_ positions: [Field: Int], overrides: [String: ColumnRef]) -> ColumnLayout {
+        var layout = ColumnLayout()
+        layout.index = positions
+        for field in Field.allCases {
+            if case .index(let i)? = overrides[field.rawValue] { layout.index[field] = i }
+        }
+        return layout
+    }
+
+    /// Fields that are required but have no column, for a whole-file rejection message.
+    public func missing(_ required: [Field]) -> [Field] { required.filter { index[$0] == nil } }
+
+    /// The highest column index used: shorter rows cannot be read.
+    public var requiredWidth: Int { (index.values.max() ?? -1) + 1 }
+}

@@ -1,0 +1,147 @@
+import Foundation
+
+/// Steps 3–4 of a run: takes the new settled files from the drop folders,
+/// records them in the ledger, replaces the balance snapshot and folds CDRs
+/// into the per-company minute buckets.
+public struct Ingest {
+    let job: Job
+    let now: Int64
+    let wallClock: Date
+
+    public init(job: Job, now: Int64, wallClock: Date) {
+        self.job = job
+        self.now = now
+        self.wallClock = wallClock
+    }
+
+    /// Mutates `state` in memory only; nothing is durable until the run commits.
+    public func run(_ state: inout KlaxonState) throws(KlaxonError) -> [FileReport] {
+        var reports: [FileReport] = []
+        if let balances = job.balances {
+            try ingestBalances(balances, state: &state, reports: &reports)
+        }
+        if let cdrs = job.cdrs {
+            try ingestCDRs(cdrs, state: &state, reports: &reports)
+        }
+        return reports
+    }
+
+    /// The settled files not yet accounted for, in name order, with their digests.
+    private func newFiles(_ input: InputSettings, name inputName: String, state: inout KlaxonState, reports: inout [FileReport]) throws(KlaxonError) -> [(DropFile, String)] {
+        let listing = try DropFolder.list(input, wallClock: wallClock)
+        for (name, reason) in listing.skipped {
+            reports.append(FileReport(input: inputName, name: name, outcome: .waiting, reason: reason))
+        }
+        var result: [(DropFile, String)] = []
+        for file in listing.settled {
+            let key = FileLedger.key(input: inputName, name: file.name)
+            if let entry = state.meta.ledger.entries[key] {
+                // Same size and time: the file already accounted for, not worth reading again.
+                if entry.size == file.size && entry.modified == file.modified { continue }
+                let digest = try DropFolder.digest(of: file.path)
+                if digest == entry.digest { continue }
+                if entry.outcome == .rejected {
+                    result.append((file, digest))
+                } else {
+                    reports.append(FileReport(input: inputName, name: file.name, outcome: .conflict,
+                                              reason: "its content changed since it was taken at \(ValueFormatter.timestamp(entry.takenAt)); skipped, not counted again — drop corrected data under a new name"))
+                }
+                continue
+            }
+            let digest = try DropFolder.digest(of: file.path)
+            if let other = state.meta.ledger.keyWithDigest(digest, input: inputName) {
+                reports.append(FileReport(input: inputName, name: file.name, outcome: .duplicate,
+                                          reason: "same content as \(other), already taken; skipped"))
+                record(file, digest: digest, outcome: .superseded, key: key, state: &state)
+                continue
+            }
+            result.append((file, digest))
+        }
+        return result
+    }
+
+    private func record(_ file: DropFile, digest: String, outcome: FileLedger.Outcome, key: String, state: inout KlaxonState) {
+        state.meta.ledger.entries[key] = FileLedger.Entry(size: file.size, modified: file.modified, digest: digest, outcome: outcome, takenAt: now)
+    }
+
+    /// The newest readable snapshot wins; older new ones are superseded unread.
+    private func ingestBalances(_ input: InputSettings, state: inout KlaxonState, reports: inout [FileReport]) throws(KlaxonError) {
+        let files = try newFiles(input, name: "balances", state: &state, reports: &reports)
+        let currentName = state.meta.snapshotFile.map { String($0.dropFirst("balances/".count)) }
+        var chosen = false
+        for (file, digest) in files.reversed() {
+            let key = FileLedger.key(input: "balances", name: file.name)
+            if chosen || (currentName.map { file.name < $0 } ?? false) {
+                var report = FileReport(input: "balances", name: file.name, outcome: .superseded, reason: "an export newer by name is the snapshot")
+                report.outcome = .superseded
+                reports.append(report)
+                record(file, digest: digest, outcome: .superseded, key: key, state: &state)
+                continue
+            }
+            var report = FileReport(input: "balances", name: file.name, outcome: .taken)
+            guard let companies = BalanceFileReader(input: input).read(file, report: &report) else {
+                reports.append(report)
+                record(file, digest: digest, outcome: .rejected, key: key, state: &state)
+                continue
+            }
+            replaceSnapshot(with: companies, state: &state)
+            state.meta.snapshotFile = key
+            reports.append(report)
+            record(file, digest: digest, outcome: .taken, key: key, state: &state)
+            chosen = true
+        }
+    }
+
+    private func replaceSnapshot(with companies: [Company], state: inout KlaxonState) {
+        for id in state.meta.companies.keys { state.meta.companies[id]?.inSnapshot = false }
+        for company in companies {
+            state.meta.companies[company.id] = CompanyRecord(company: company, inSnapshot: true, lastSeen: now)
+        }
+    }
+
+    private func ingestCDRs(_ input: InputSettings, state: inout KlaxonState, reports: inout [FileReport]) throws(KlaxonError) {
+        let files = try newFiles(input, name: "cdrs", state: &state, reports: &reports)
+        let snapshot = state.meta.companies.filter { $0.value.inSnapshot }
+        let reader = CDRFileReader(
+            input: input,
+            knownCompanies: snapshot.isEmpty ? nil : Set(snapshot.keys),
+            oldestMinute: Int32(clamping: floorDiv(now, 60) - job.longestWindow.seconds / 60),
+            latestTime: now + 300)
+        for (file, digest) in files {
+            let key = FileLedger.key(input: "cdrs", name: file.name)
+            var report = FileReport(input: "cdrs", name: file.name, outcome: .taken)
+            guard let staging = try reader.read(file, report: &report) else {
+                reports.append(report)
+                record(file, digest: digest, outcome: .rejected, key: key, state: &state)
+                continue
+            }
+            merge(staging, into: &state)
+            reports.append(report)
+            record(file, digest: digest, outcome: .taken, key: key, state: &state)
+        }
+    }
+
+    /// Merges a fully read file into the state.
+    private func merge(_ staging: CDRFileReader.Staging, into state: inout KlaxonState) {
+        for (company, minutes) in staging.buckets {
+            var buckets = state.buckets[company] ?? CompanyBuckets()
+            for minute in minutes.keys.sorted() {
+                if let bucket = minutes[minute] { buckets.merge(bucket) }
+            }
+            state.buckets[company] = buckets
+        }
+        for (company, events) in staging.streakEvents {
+            var streak = state.meta.failureStreaks[company] ?? FailureStreak()
+            for (time, connected) in events { streak.record(time: time, connected: connected) }
+            state.meta.failureStreaks[company] = streak
+        }
+        for (id, role) in staging.roles {
+            if var record = state.meta.companies[id] {
+                record.lastSeen = max(record.lastSeen, now)
+                state.meta.companies[id] = record
+            } else {
+                state.meta.companies[id] = CompanyRecord(company: Company(id: id, type: role), inSnapshot: false, lastSeen: now)
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// A loaded, validated job: what one cron line runs.
+public struct Job: Sendable {
+    /// The job file's absolute path; relative paths inside it resolve against its folder.
+    public var file: String
+    public var name: String
+    /// How often cron runs the job; half of it is the repeat tolerance (SPEC §6).
+    public var interval: TimeSpan
+    public var stateDirectory: String
+    public var brand: String
+    public var balances: InputSettings?
+    public var cdrs: InputSettings?
+    public var templates: TemplateSet
+    public var email: EmailSettings?
+    public var sms: SMSSettings?
+    public var penalties: PenaltySettings
+    public var delivery: DeliverySettings
+    public var alerts: [AlertDefinition]
+
+    /// The longest sample period of any alert: how far back buckets are kept.
+    public var longestWindow: TimeSpan {
+        alerts.compactMap(\.samplePeriod).max() ?? TimeSpan(seconds: 3_600)
+    }
+}
+
+/// One drop-folder input (SPEC §3).
+public struct InputSettings: Sendable {
+    public var path: String
+    public var pattern: String
+    public var format: InputFormat
+    /// Field name → header name (or 0-based column index for headerless formats).
+    public var columns: [String: ColumnRef]
+    /// Zone for timestamps written without one; nil means UTC.
+    public var timezone: TimeZone?
+    /// A file modified more recently than this (wall clock) is still being written.
+    public var settle: TimeSpan
+}
+
+/// Where a field lives in a CSV file: by header name or by position.
+public enum ColumnRef: Sendable, Equatable {
+    case header(String)
+    case index(Int)
+}
+
+public enum InputFormat: String, Sendable, CaseIterable {
+    case connexcs, freeswitch, asterisk, buckets
+}
+
+/// Delivery retry policy (SPEC §7).
+public struct DeliverySettings: Sendable {
+    public var giveUpAfter: TimeSpan = TimeSpan(seconds: 86_400)
+    /// The first retry waits this long; each later one twice as long as the one before.
+    public var retryBackoff: TimeSpan = TimeSpan(seconds: 300)
+}
+
+public struct EmailSettings: Sendable {
+    public enum StartTLS: String, Sendable { case required, off }
+    public var url: String
+    public var from: String
+    public var usernameEnv: String?
+    public var passwordEnv: String?
+    public var starttls: StartTLS
+    public var connectTimeout: TimeSpan
+    public var timeout: TimeSpan
+    /// A CA bundle to trust instead of the system's (private relays, tests).
+    public var caFile: String?
+}
+
+public struct SMSSettings: Sendable {
+    public enum Provider: Sendable {
+        case twilio(accountEnv: String, tokenEnv: String, from: String, baseURL: String)
+        case webhook(url: String, method: String, headers: [String: String], encoding: BodyEncoding, fields: [String: String])
+    }
+    public enum BodyEncoding: String, Sendable { case form, json }
+    public var provider: Provider
+    public var timeout: TimeSpan
+}
+
+public struct PenaltySettings: Sendable {
+    /// The CSV of currently disabled companies, for the switch to import; nil = not written.
+    public var file: String?
+    /// The append-only apply/lift log.
+    public var log: String
+    public var webhook: WebhookSettings?
+}
+
+public struct WebhookSettings: Sendable {
+    public var url: String
+    public var method: String
+    public var tokenEnv: String?
+}

@@ -1,0 +1,140 @@
+import Foundation
+
+/// Loads a job file and everything it names (alert files, templates), and
+/// validates all of it before any data is read (SPEC §1 step 2).
+public enum JobLoader {
+    /// The job, or every problem found in it at once.
+    public static func load(_ path: String) -> Result<Job, KlaxonError> {
+        var diagnostics = Diagnostics()
+        let job = load(path, diagnostics: &diagnostics)
+        if let job, diagnostics.isEmpty { return .success(job) }
+        return .failure(KlaxonError(.invalidJob, "\(path): the job is not valid (\(diagnostics.problems.count) problem\(diagnostics.problems.count == 1 ? "" : "s"))", problems: diagnostics.problems))
+    }
+
+    static func load(_ path: String, diagnostics: inout Diagnostics) -> Job? {
+        let file = PathResolver.absolute(path, relativeTo: FileManager.default.currentDirectoryPath)
+        guard let root = readJSON5Object(file, diagnostics: &diagnostics) else { return nil }
+        let folder = (file as NSString).deletingLastPathComponent
+        let resolve = { (p: String) in PathResolver.absolute(p, relativeTo: folder) }
+        var r = ObjectReader(root, file: file)
+
+        let name = r.string("name") ?? ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let interval = r.duration("interval") ?? TimeSpan(seconds: 3_600)
+        let state = r.string("state", required: true).map(resolve)
+        let brand = r.string("brand") ?? ""
+
+        var balances: InputSettings?
+        var cdrs: InputSettings?
+        if var inputs = r.object("inputs") {
+            if var b = inputs.object("balances") {
+                balances = InputParser.parse(&b, kind: .balances, resolve: resolve)
+                inputs.absorb(b)
+            }
+            if var c = inputs.object("cdrs") {
+                cdrs = InputParser.parse(&c, kind: .cdrs, resolve: resolve)
+                inputs.absorb(c)
+            }
+            inputs.rejectUnknownKeys()
+            r.absorb(inputs)
+        }
+
+        let templateFolder = r.string("templates").map(resolve)
+        var templates = TemplateSet.builtIn
+        if let templateFolder {
+            templates.load(folder: templateFolder, diagnostics: &diagnostics)
+        }
+
+        let email = DeliveryParser.email(&r)
+        let sms = DeliveryParser.sms(&r)
+        let penalties = DeliveryParser.penalties(&r, resolve: resolve, stateDirectory: state ?? folder)
+        let delivery = DeliveryParser.delivery(&r)
+
+        var alerts: [AlertDefinition] = []
+        if let list = r.raw("alerts") {
+            if let items = list.arrayValue {
+                alerts += AlertParser.parse(items, file: file, diagnostics: &diagnostics)
+            } else {
+                r.problem("alerts", "expected a list of alert definitions, found \(list.kindName)")
+            }
+        }
+        for pattern in r.strings("alert_files") ?? [] {
+            let matches = Glob.files(matching: resolve(pattern))
+            if matches.isEmpty {
+                r.problem("alert_files", "\"\(pattern)\" matches no file")
+            }
+            for alertFile in matches {
+                guard let value = readJSON5(alertFile, diagnostics: &diagnostics) else { continue }
+                // An alert file holds a list of alerts, or an object with an `alerts` list.
+                if let items = value.arrayValue ?? value["alerts"]?.arrayValue {
+                    alerts += AlertParser.parse(items, file: alertFile, diagnostics: &diagnostics)
+                } else {
+                    diagnostics.add(Problem(file: alertFile, message: "expected a list of alert definitions (or an object with `alerts`)"))
+                }
+            }
+        }
+        r.rejectUnknownKeys()
+        diagnostics.add(contentsOf: r.problems)
+
+        AlertParser.checkDuplicateTitles(alerts, diagnostics: &diagnostics)
+        for alert in alerts {
+            templates.check(alert: alert, diagnostics: &diagnostics)
+            checkChannels(alert, email: email, sms: sms, diagnostics: &diagnostics)
+        }
+
+        guard let state else { return nil }
+        return Job(file: file, name: name, interval: interval, stateDirectory: state, brand: brand,
+                   balances: balances, cdrs: cdrs, templates: templates, email: email, sms: sms,
+                   penalties: penalties, delivery: delivery, alerts: alerts)
+    }
+
+    /// An alert that mails or texts someone needs the job's settings for that channel.
+    private static func checkChannels(_ alert: AlertDefinition, email: EmailSettings?, sms: SMSSettings?, diagnostics: inout Diagnostics) {
+        var needs: [(String, Bool)] = []
+        for recipient in alert.recipients {
+            switch recipient {
+            case .email: needs.append(("sends e-mail, but the job has no `email` settings", email != nil))
+            case .phone: needs.append(("sends SMS, but the job has no `sms` settings", sms != nil))
+            case .contacts: needs.append(("writes to the company's contacts, but the job has neither `email` nor `sms` settings", email != nil || sms != nil))
+            }
+        }
+        for message in Set(needs.filter { !$0.1 }.map(\.0)).sorted() {
+            diagnostics.add(Problem(file: alert.file, alert: alert.title, field: "to", message: message))
+        }
+    }
+
+    static func readJSON5(_ file: String, diagnostics: inout Diagnostics) -> JSONValue? {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            diagnostics.add(Problem(file: file, message: "cannot read the file (\(FileManager.default.fileExists(atPath: file) ? "permission denied" : "no such file"))"))
+            return nil
+        }
+        do {
+            return try JSONValue.parseJSON5(data)
+        } catch {
+            diagnostics.add(Problem(file: file, message: "not valid JSON5: \(JSON5ErrorText.describe(error))"))
+            return nil
+        }
+    }
+
+    static func readJSON5Object(_ file: String, diagnostics: inout Diagnostics) -> [String: JSONValue]? {
+        guard let value = readJSON5(file, diagnostics: &diagnostics) else { return nil }
+        guard let object = value.objectValue else {
+            diagnostics.add(Problem(file: file, message: "expected a JSON object at the top, found \(value.kindName)"))
+            return nil
+        }
+        return object
+    }
+}
+
+/// Turns Foundation's decoding errors into one line an operator can act on.
+enum JSON5ErrorText {
+    static func describe(_ error: any Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            if let underlying = context.underlyingError {
+                let text = (underlying as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+                return text ?? context.debugDescription
+            }
+            return context.debugDescription
+        }
+        return String(describing: error)
+    }
+}

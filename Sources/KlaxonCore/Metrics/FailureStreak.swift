@@ -1,0 +1,40 @@
+/// Failed attempts since a company's last connected call, in `dt` order and
+/// across runs, even when files arrive out of order.
+public struct FailureStreak: Sendable, Codable, Equatable {
+    /// Time of the latest connected call seen, if any.
+    public var lastConnected: Int64?
+    /// Failure times after `lastConnected`, run-length encoded as [time, count] pairs, sorted.
+    public var failures: [[Int64]] = []
+
+    /// Caps memory for a company that fails for days without a connect: beyond
+    /// this many distinct seconds the oldest are merged, which can only matter
+    /// if a connect later arrives between them out of order.
+    static let maxEntries = 4_096
+
+    public init() {}
+
+    public var count: Int { failures.reduce(0) { $0 + Int($1[1]) } }
+
+    public mutating func record(time: Int64, connected: Bool) {
+        if connected {
+            guard time > (lastConnected ?? .min) else { return }
+            lastConnected = time
+            failures.removeAll { $0[0] <= time }
+            return
+        }
+        guard time > (lastConnected ?? .min) else { return }
+        if let last = failures.last, last[0] == time {
+            failures[failures.count - 1][1] += 1
+        } else if let last = failures.last, last[0] < time {
+            failures.append([time, 1])
+        } else {
+            var lo = 0, hi = failures.count
+            while lo < hi { let mid = (lo + hi) / 2; if failures[mid][0] < time { lo = mid + 1 } else { hi = mid } }
+            if lo < failures.count, failures[lo][0] == time { failures[lo][1] += 1 } else { failures.insert([time, 1], at: lo) }
+        }
+        if failures.count > Self.maxEntries {
+            failures[1][1] += failures[0][1]
+            failures.removeFirst()
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// The built-in `alert` template, modelled on ConnexCS's stock alert e-mail.
+enum BuiltInTemplates {
+    static let subject = """
+    {{#is_test}}[TEST] {{/is_test}}{{#brandName}}[{{brandName}}] {{/brandName}}{{#is_reset}}Resolved: {{/is_reset}}{{title}} — {{name}}
+    """
+
+    static let text = """
+    Hello {{name}},
+
+    {{#is_reset}}
+    The {{area}} alert "{{title}}" has cleared: the value is now {{value}}.
+    {{/is_reset}}
+    {{^is_reset}}
+    {{#threshold}}
+    The {{area}} threshold of {{threshold}} has been reached and is currently at {{value}}.
+    {{/threshold}}
+    {{^threshold}}
+    Your {{area}} is currently {{value}}.
+    {{/threshold}}
+    {{/is_reset}}
+    {{#message}}
+
+    {{message}}
+    {{/message}}
+    {{#sample_period}}
+
+    Over the last {{sample_period}}: {{attempts}} attempts, {{connected}} connected, ASR {{asr}}, ACD {{acd}}.
+    {{/sample_period}}
+    {{#penalty}}
+
+    Traffic is suspended until {{penalty_until}} ({{penalty}}).
+    {{/penalty}}
+
+    Alert: {{title}} ({{level}}), account {{company.id}}, at {{now}}.
+    {{#brandName}}
+    -- 
+    {{brandName}}
+    {{/brandName}}
+
+    """
+
+    static let sms = """
+    {{#brandName}}{{brandName}}: {{/brandName}}{{#is_reset}}cleared {{/is_reset}}{{title}} {{name}} {{area}} {{value}}{{#penalty}}, suspended until {{penalty_until}}{{/penalty}}
+    """
+
+    static func alert() throws(TemplateError) -> MessageTemplate {
+        MessageTemplate(subject: try Template(source: subject, name: "alert.subject (built-in)"),
+                        text: try Template(source: text, name: "alert.txt (built-in)"),
+                        html: nil,
+                        sms: try Template(source: sms, name: "alert.sms (built-in)"))
+    }
+}

@@ -1,0 +1,16 @@
+/// Why a message is sent (the `kind` template variable).
+public enum NotificationKind: String, Sendable, Codable {
+    case fired, `repeat`, reset, test
+}
+
+/// Everything a template can say about one firing, before rendering.
+public struct AlertEvent: Sendable {
+    public var alert: AlertDefinition
+    public var company: Company
+    public var kind: NotificationKind
+    public var value: Double?
+    public var message: String?
+    public var window: MinuteBucket?
+    public var penaltyUntil: Int64?
+    public var now: Int64
+}

@@ -1,0 +1,18 @@
+/// What a dry run shows of each message it would send: recipients, subject and text.
+enum DryRunPreview {
+    static func texts(events: [AlertEvent], job: Job, now: Int64) -> [String] {
+        let composer = NotificationComposer(job: job, now: now)
+        return events.map { event in
+            let rendered = composer.render(event)
+            let to = event.alert.recipients.map { r -> String in
+                switch r {
+                case .email(let a): a
+                case .phone(let p): p
+                case .contacts: (event.company.emails + event.company.phones).joined(separator: ", ")
+                }
+            }.joined(separator: ", ")
+            let rule = String(repeating: "-", count: 60)
+            return "\(rule)\n\(event.kind.rawValue.uppercased()) \(event.alert.title) / \(event.company.id) → \(to)\nSubject: \(rendered.subject)\nSMS: \(rendered.sms)\n\n\(rendered.text)"
+        }
+    }
+}

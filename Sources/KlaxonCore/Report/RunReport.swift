@@ -1,0 +1,47 @@
+/// The JSON run report written into the state folder (and to `--report`), SPEC §12.
+public struct RunReport: Sendable, Codable, Equatable {
+    public struct Rows: Sendable, Codable, Equatable {
+        public var read = 0
+        public var folded = 0
+        public var rejected = 0
+        public var tooOld = 0
+        public var inFuture = 0
+    }
+
+    public struct Timings: Sendable, Codable, Equatable {
+        public var ingestMilliseconds = 0
+        public var evaluateMilliseconds = 0
+        public var commitMilliseconds = 0
+        public var deliverMilliseconds = 0
+        public var totalMilliseconds = 0
+    }
+
+    public var job: String
+    public var now: String
+    public var dryRun: Bool
+    public var files: [FileReport] = []
+    public var rows = Rows()
+    public var alerts: [AlertSummary] = []
+    public var decisions: [InstanceDecision] = []
+    public var notifications: [Outbox.Outcome] = []
+    public var penalties: [PenaltyAction] = []
+    public var dropped: [String] = []
+    public var warnings: [String] = []
+    /// Dry runs only: each message as it would read.
+    public var previews: [String]?
+    public var timings = Timings()
+    public var exitCode = 0
+
+    public init(job: String, now: String, dryRun: Bool) {
+        self.job = job
+        self.now = now
+        self.dryRun = dryRun
+    }
+
+    /// 2 when rows or files were rejected or deliveries are pending or dead (SPEC §11).
+    public var computedExitCode: Int {
+        let badInput = rows.rejected > 0 || files.contains { [.rejected, .conflict].contains($0.outcome) }
+        let undelivered = notifications.contains { $0.result != .sent }
+        return badInput || undelivered ? 2 : 0
+    }
+}

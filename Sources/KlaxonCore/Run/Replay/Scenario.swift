@@ -1,0 +1,36 @@
+import Foundation
+
+/// A replayable scenario (`klaxon replay`): a job, then steps that each drop
+/// files, run at a given `now`, and state what must have happened.
+struct Scenario {
+    struct Drop {
+        var input: String
+        var name: String
+        var content: String
+    }
+
+    struct Expectation: Equatable {
+        /// "alert title/company id" entries; an omitted list means "none".
+        var fired: Set<String> = []
+        var repeated: Set<String> = []
+        var reset: Set<String> = []
+        var penaltiesApplied: Set<String> = []
+        var penaltiesLifted: Set<String> = []
+        /// Notifications per channel, when the step states it.
+        var emails: Int?
+        var sms: Int?
+    }
+
+    struct Step {
+        var now: Date
+        var note: String
+        var drops: [Drop]
+        var expect: Expectation
+    }
+
+    var file: String
+    var description: String
+    /// The job, with paths made absolute against the file that wrote them.
+    var job: [String: JSONValue]
+    var steps: [Step]
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// Reads a scenario file; `calls` entries are expanded into CDR rows so that
+/// scenarios read like SPEC §6's worked examples ("100 calls, 29 connected").
+enum ScenarioParser {
+    static func parse(_ path: String) throws(KlaxonError) -> Scenario {
+        var diagnostics = Diagnostics()
+        let file = PathResolver.absolute(path, relativeTo: FileManager.default.currentDirectoryPath)
+        guard let root = JobLoader.readJSON5Object(file, diagnostics: &diagnostics) else {
+            throw KlaxonError(.invalidJob, "\(path): cannot read the scenario", problems: diagnostics.problems)
+        }
+        let folder = (file as NSString).deletingLastPathComponent
+        func fail(_ message: String) -> KlaxonError { KlaxonError(.invalidJob, "\(file): \(message)") }
+
+        var job: [String: JSONValue]
+        var jobFolder = folder
+        switch root["job"] {
+        case .string(let jobPath)?:
+            let jobFile = PathResolver.absolute(jobPath, relativeTo: folder)
+            guard let object = JobLoader.readJSON5Object(jobFile, diagnostics: &diagnostics) else {
+                throw KlaxonError(.invalidJob, "\(file): cannot read its job", problems: diagnostics.problems)
+            }
+            job = object
+            jobFolder = (jobFile as NSString).deletingLastPathComponent
+        case .object(let object)?:
+            job = object
+        default:
+            throw fail("`job` must be a job file path or an inline job object")
+        }
+        job = absolutize(job, folder: jobFolder)
+
+        guard let stepValues = root["steps"]?.arrayValue, !stepValues.isEmpty else { throw fail("`steps` must be a non-empty list") }
+        var steps: [Scenario.Step] = []
+        for (i, value) in stepValues.enumerated() {
+            guard let step = value.objectValue, let nowText = step["now"]?.stringValue, let now = ISO8601.parse(nowText) else {
+                throw fail("step \(i + 1): needs `now` as an ISO 8601 time")
+            }
+            var drops: [Scenario.Drop] = []
+            for d in step["drop"]?.arrayValue ?? [] {
+                guard let input = d["input"]?.stringValue, let name = d["name"]?.stringValue else {
+                    throw fail("step \(i + 1): each drop needs `input` (cdrs or balances) and `name`")
+                }
+                if let source = d["file"]?.stringValue {
+                    let sourcePath = PathResolver.absolute(source, relativeTo: folder)
+                    guard let data = FileManager.default.contents(atPath: sourcePath) else { throw fail("step \(i + 1): cannot read \(sourcePath)") }
+                    drops.append(.init(input: input, name: name, content: String(decoding: data, as: UTF8.self)))
+                } else if let calls = d["calls"]?.arrayValue {
+                    drops.append(.init(input: input, name: name, content: try CallGenerator.csv(calls, step: i + 1, file: file)))
+                } else if let companies = d["companies"]?.arrayValue {
+                    drops.append(.init(input: input, name: name, content: try CallGenerator.balances(companies, step: i + 1, file: file)))
+                } else if let content = d["content"]?.stringValue {
+                    drops.append(.init(input: input, name: name, content: content))
+                } else {
+                    throw fail("step \(i + 1): drop \(name) needs `file`, `calls`, `companies` or `content`")
+                }
+            }
+            let e = step["expect"]?.objectValue ?? [:]
+            func set(_ key: String, in object: [String: JSONValue]) -> Set<String> {
+                Set((object[key]?.arrayValue ?? []).compactMap(\.stringValue))
+            }
+            var expectation = Scenario.Expectation()
+            expectation.fired = set("fired", in: e)
+            expectation.repeated = set("repeated", in: e)
+            expectation.reset = set("reset", in: e)
+            let penalties = e["penalties"]?.objectValue ?? [:]
+            expectation.penaltiesApplied = set("applied", in: penalties)
+            expectation.penaltiesLifted = set("lifted", in: penalties)
+            expectation.emails = e["emails"]?.numberValue.map { Int($0) }
+            expectation.sms = e["sms"]?.numberValue.map { Int($0) }
+            steps.append(.init(now: now, note: step["note"]?.stringValue ?? "", drops: drops, expect: expectation))
+        }
+        return Scenario(file: file, description: root["description"]?.stringValue ?? "", job: job, steps: steps)
+    }
+
+    /// Makes the job's own relative paths absolute, since the scenario runs it from a scratch folder.
+    private static func absolutize(_ job: [String: JSONValue], folder: String) -> [String: JSONValue] {
+        var job = job
+        if let t = job["templates"]?.stringValue { job["templates"] = .string(PathResolver.absolute(t, relativeTo: folder)) }
+        if let files = job["alert_files"]?.arrayValue {
+            job["alert_files"] = .array(files.map { $0.stringValue.map { .string(PathResolver.absolute($0, relativeTo: folder)) } ?? $0 })
+        }
+        return job
+    }
+}
+
+enum ISO8601 {
+    static func parse(_ text: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.formatOptions = [.withInternetDateTime]
+        if let d = f.date(from: text) { return d }
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.date(from: text)
+    }
+}

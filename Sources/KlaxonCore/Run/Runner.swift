@@ -1,0 +1,107 @@
+import Foundation
+
+/// One scheduled run of one job (SPEC §1): lock, ingest, evaluate, commit,
+/// deliver, report.
+public struct Runner {
+    let job: Job
+    let options: RunOptions
+    let sink: any DeliverySink
+
+    public init(job: Job, options: RunOptions, sink: (any DeliverySink)? = nil) {
+        self.job = job
+        self.options = options
+        self.sink = sink ?? options.deliverTo.map { FileSink(directory: $0) } ?? UnavailableSink()
+    }
+
+    public func run() throws(KlaxonError) -> RunReport {
+        let started = Date()
+        let now = Int64((options.now ?? options.wallClock).timeIntervalSince1970.rounded(.down))
+        let store = StateStore(directory: job.stateDirectory)
+        // A dry run must not even create the state folder or its lock file.
+        let lock: RunLock? = options.dryRun && !FileManager.default.fileExists(atPath: store.directory + "/lock")
+            ? nil : try RunLock(stateDirectory: store.directory)
+        defer { withExtendedLifetime(lock) {} }
+
+        var state = try store.load()
+        let journal = DeliveryJournal(path: store.journalFile)
+        journal.apply(to: &state.meta.outbox)
+        var report = RunReport(job: job.name, now: ValueFormatter.timestamp(now), dryRun: options.dryRun)
+
+        var mark = Date()
+        report.files = try Ingest(job: job, now: now, wallClock: options.wallClock).run(&state)
+        for f in report.files {
+            report.rows.read += f.rows
+            report.rows.folded += f.folded
+            report.rows.rejected += f.rejectedRows
+            report.rows.tooOld += f.tooOld
+            report.rows.inFuture += f.inFuture
+        }
+        report.timings.ingestMilliseconds = Self.milliseconds(since: &mark)
+
+        if job.alerts.contains(where: { $0.area == .script }) {
+            report.warnings.append("script alerts are not run by this build; their instances keep their state")
+        }
+        let evaluation = Evaluator(job: job, now: now).evaluate(&state)
+        report.alerts = evaluation.summaries
+        report.decisions = evaluation.decisions.filter { $0.decision != .ok && $0.decision != .held }
+        report.penalties = evaluation.penaltyActions
+        report.dropped = evaluation.dropped
+        let composed = NotificationComposer(job: job, now: now).compose(events: evaluation.events, penaltyActions: evaluation.penaltyActions)
+        report.warnings += composed.warnings
+        state.meta.outbox += composed.items
+        let keepFrom = Int32(clamping: floorDiv(now, 60) - job.longestWindow.seconds / 60)
+        for id in state.buckets.keys { state.buckets[id]?.prune(before: keepFrom) }
+        state.buckets = state.buckets.filter { !$0.value.isEmpty }
+        state.meta.lastRun = now
+        report.timings.evaluateMilliseconds = Self.milliseconds(since: &mark)
+
+        if options.dryRun {
+            report.notifications = state.meta.outbox.filter { !$0.dead }.map { item in
+                Outbox.Outcome(id: item.id, channel: item.channel, alert: item.alert, company: item.company, kind: item.kind,
+                               recipients: item.recipients, subject: item.subject, result: .waiting, error: nil, attempts: item.attempts)
+            }
+            report.previews = DryRunPreview.texts(events: evaluation.events, job: job, now: now)
+            report.exitCode = report.rows.rejected > 0 ? 2 : 0
+            report.timings.totalMilliseconds = Self.milliseconds(since: started)
+            try writeExternalReport(report)
+            return report
+        }
+
+        // One atomic commit of state, ledger, penalties and the decided outbox, before any send.
+        try store.save(state)
+        journal.clear()
+        report.timings.commitMilliseconds = Self.milliseconds(since: &mark)
+
+        if let file = job.penalties.file {
+            do { try AtomicFile.write(PenaltyBook.csv(state.meta.penalties), to: file) } catch {
+                report.warnings.append("the penalties file could not be written: \(error.description)")
+            }
+        }
+        let outbox = Outbox(settings: job.delivery, journal: journal, penaltyLog: job.penalties.log, now: now)
+        report.notifications = outbox.deliver(&state.meta.outbox, through: sink)
+        report.timings.deliverMilliseconds = Self.milliseconds(since: &mark)
+
+        report.exitCode = report.computedExitCode
+        report.timings.totalMilliseconds = Self.milliseconds(since: started)
+        var archiveWarnings: [String] = []
+        ReportArchive(directory: store.reportsDirectory).write(report, warnings: &archiveWarnings)
+        report.warnings += archiveWarnings
+        try writeExternalReport(report)
+        return report
+    }
+
+    private func writeExternalReport(_ report: RunReport) throws(KlaxonError) {
+        guard let path = options.reportPath else { return }
+        do { try AtomicFile.write(ReportArchive.encode(report), to: path) } catch {
+            throw KlaxonError(.state, "cannot write the report: \(error.description)")
+        }
+    }
+
+    static func milliseconds(since mark: inout Date) -> Int {
+        let now = Date()
+        defer { mark = now }
+        return Int(now.timeIntervalSince(mark) * 1000)
+    }
+
+    static func milliseconds(since start: Date) -> Int { Int(Date().timeIntervalSince(start) * 1000) }
+}

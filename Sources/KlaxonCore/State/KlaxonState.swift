@@ -1,0 +1,36 @@
+/// Everything a job remembers between runs (SPEC §10). The small, structured
+/// part is stored as JSON; the minute buckets, which dominate its size, in binary.
+public struct KlaxonState: Sendable, Equatable {
+    public static let formatVersion = 1
+
+    public var meta = StateMeta()
+    /// Company id → its minute buckets.
+    public var buckets: [String: CompanyBuckets] = [:]
+
+    public init() {}
+}
+
+public struct StateMeta: Sendable, Codable, Equatable {
+    /// The `now` of the last committed run.
+    public var lastRun: Int64?
+    public var ledger = FileLedger()
+    public var companies: [String: CompanyRecord] = [:]
+    /// Ledger key of the balance file that is the current snapshot.
+    public var snapshotFile: String?
+    /// "title\u{1F}company" → instance.
+    public var instances: [String: AlertInstance] = [:]
+    public var penalties: [String: Penalty] = [:]
+    public var outbox: [OutboxItem] = []
+    public var failureStreaks: [String: FailureStreak] = [:]
+
+    public init() {}
+}
+
+/// A company as last seen: the snapshot's row, or what the CDRs told.
+public struct CompanyRecord: Sendable, Codable, Equatable {
+    public var company: Company
+    /// Whether the current balance snapshot lists it.
+    public var inSnapshot: Bool
+    /// When it was last in a snapshot or a CDR; instances are dropped 30 days after.
+    public var lastSeen: Int64
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Reads and commits a job's state directory (SPEC §10).
+public struct StateStore: Sendable {
+    public let directory: String
+    public var stateFile: String { directory + "/state" }
+    public var backupFile: String { directory + "/state.bak" }
+    /// Delivery outcomes since the last commit, one line each (see `DeliveryJournal`).
+    public var journalFile: String { directory + "/delivery.journal" }
+    public var reportsDirectory: String { directory + "/reports" }
+
+    public init(directory: String) { self.directory = directory }
+
+    /// The committed state; a fresh one only when the job has never committed.
+    /// A corrupt or unreadable file stops the run: replacing it with an empty
+    /// state would forget every ledger entry and re-count every CDR.
+    public func load() throws(KlaxonError) -> KlaxonState {
+        guard FileManager.default.fileExists(atPath: stateFile) else {
+            if FileManager.default.fileExists(atPath: backupFile) {
+                throw KlaxonError(.state, "\(stateFile) is missing but \(backupFile) exists: the state was removed by hand. Restore it with `cp \(backupFile) \(stateFile)`, or remove the whole folder to start over (every file would be counted again)")
+            }
+            return KlaxonState()
+        }
+        guard let data = FileManager.default.contents(atPath: stateFile) else {
+            throw KlaxonError(.state, "cannot read \(stateFile): \(AtomicFile.errnoText())")
+        }
+        do throws(StateFile.DecodeError) {
+            return try StateFile.decode(Array(data))
+        } catch {
+            switch error {
+            case .newerVersion(let version):
+                throw KlaxonError(.state, "\(stateFile) was written by a newer Klaxon (state format \(version); this one reads up to \(KlaxonState.formatVersion)). Run the newer klaxon, or restore a backup made by this version")
+            case .corrupt(let reason):
+                throw KlaxonError(.state, "\(stateFile) is corrupt: \(reason). Nothing was changed. The previous version is \(backupFile): check it with `klaxon status`, then restore it with `cp \(backupFile) \(stateFile)`")
+            }
+        }
+    }
+
+    /// Commits `state` atomically, keeping the previous version as the backup.
+    public func save(_ state: KlaxonState) throws(KlaxonError) {
+        do {
+            try AtomicFile.createFolder(directory)
+            let bytes = try StateFile.encode(state)
+            try AtomicFile.write(bytes, to: stateFile, keepingBackupAt: backupFile)
+        } catch let error as AtomicFile.WriteError {
+            throw KlaxonError(.state, "the state could not be committed: \(error.description); the previous state is intact")
+        } catch {
+            throw KlaxonError(.state, "the state could not be encoded: \(error)")
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import KlaxonCore
+
+/// One `klaxon` command: its usage text and what it does.
+struct Command: Sendable {
+    var name: String
+    var usage: String
+    var valued: Set<String> = []
+    var flags: Set<String> = []
+    var run: @Sendable (Arguments, Output) -> ExitCode
+}
+
+enum Commands {
+    static let all: [Command] = [run, check, test, status, replay]
+
+    static func loadJob(_ args: Arguments, _ out: Output) -> Result<Job, KlaxonError> {
+        guard args.positionals.count == 1 else {
+            return .failure(KlaxonError(.invalidJob, "expected one job file"))
+        }
+        return JobLoader.load(args.positionals[0])
+    }
+
+    static let run = Command(
+        name: "run",
+        usage: """
+        klaxon run JOB [--now T] [--dry-run] [--deliver-to DIR] [--report FILE] [--quiet]
+          One scheduled run: ingest new files, evaluate every alert, commit, deliver, report.
+          --now T          evaluate at T (ISO 8601) instead of the wall clock
+          --dry-run        show what would be sent and done; change nothing on disk
+          --deliver-to DIR write messages as DIR/<id>.eml and DIR/<id>.sms.json instead of sending
+          --report FILE    also write the JSON run report to FILE
+        """,
+        valued: ["now", "deliver-to", "report"], flags: ["dry-run"]
+    ) { args, out in
+        let job: Job
+        switch loadJob(args, out) {
+        case .success(let j): job = j
+        case .failure(let e): return out.fail(e)
+        }
+        do {
+            var options = RunOptions(now: try args.date("now"), dryRun: args.flags.contains("dry-run"),
+                                     deliverTo: args.options["deliver-to"], reportPath: args.options["report"])
+            options.wallClock = Date()
+            let report = try Runner(job: job, options: options).run()
+            out.say(RunSummary.text(report))
+            for preview in report.previews ?? [] { out.say("\n" + preview) }
+            for w in report.warnings { out.warn("warning: \(w)") }
+            for f in report.files { for r in f.rejections { out.warn("rejected \(r)") } }
+            return ExitCode(rawValue: Int32(report.exitCode)) ?? .partial
+        } catch let e as Arguments.Invalid {
+            out.warn("klaxon run: \(e.message)")
+            return .invalid
+        } catch let e as KlaxonError {
+            return out.fail(e)
+        } catch {
+            out.warn("klaxon run: \(error)")
+            return .state
+        }
+    }
+
+    static let check = Command(
+        name: "check",
+        usage: """
+        klaxon check JOB
+          Validate the job, its alerts, templates, inputs and delivery settings; list every problem.
+        """
+    ) { args, out in
+        switch loadJob(args, out) {
+        case .success(let job):
+            out.say("\(job.file): OK — \(job.alerts.count) alert\(job.alerts.count == 1 ? "" : "s"), state in \(job.stateDirectory)")
+            return .clean
+        case .failure(let e):
+            out.warn(e.message)
+            for p in e.problems { out.warn("  " + p.description) }
+            return .invalid
+        }
+    }
+
+    static let test = Command(
+        name: "test",
+        usage: """
+        klaxon test JOB --alert TITLE --company ID [--now T]
+          Evaluate one alert for one company against the committed state; show the value,
+          the decision and the rendered message. Changes nothing.
+        """,
+        valued: ["alert", "company", "now"]
+    ) { args, out in
+        let job: Job
+        switch loadJob(args, out) {
+        case .success(let j): job = j
+        case .failure(let e): return out.fail(e)
+        }
+        guard let title = args.options["alert"], let company = args.options["company"] else {
+            out.warn("klaxon test: --alert TITLE and --company ID are required")
+            return .invalid
+        }
+        do {
+            let now = Int64(((try args.date("now")) ?? Date()).timeIntervalSince1970)
+            let outcome = try AlertTester(job: job, now: now).test(alert: title, company: company)
+            out.say("""
+            alert:    \(title)
+            company:  \(company)
+            value:    \(outcome.formattedValue)
+            state:    \(outcome.instanceStatus.rawValue); a run now would decide: \(outcome.decision.rawValue)
+            subject:  \(outcome.subject)
+            sms:      \(outcome.sms)
+
+            \(outcome.text)
+            """)
+            return .clean
+        } catch let e as Arguments.Invalid {
+            out.warn("klaxon test: \(e.message)")
+            return .invalid
+        } catch let e as KlaxonError {
+            return out.fail(e)
+        } catch {
+            return .state
+        }
+    }
+
+    static let status = Command(
+        name: "status",
+        usage: """
+        klaxon status JOB
+          Triggered instances, active penalties, pending and dead outbox items.
+        """
+    ) { args, out in
+        let job: Job
+        switch loadJob(args, out) {
+        case .success(let j): job = j
+        case .failure(let e): return out.fail(e)
+        }
+        do throws(KlaxonError) {
+            var state = try StateStore(directory: job.stateDirectory).load()
+            DeliveryJournal(path: StateStore(directory: job.stateDirectory).journalFile).apply(to: &state.meta.outbox)
+            out.say(StatusReport.text(job: job, state: state))
+            return .clean
+        } catch {
+            return out.fail(error)
+        }
+    }
+
+    static let replay = Command(
+        name: "replay",
+        usage: """
+        klaxon replay SCENARIO
+          Run a scenario (a job, then steps of: now, files to drop, expected firings, resets and
+          penalties) against a scratch state; one pass/fail line per step; exit 1 on any mismatch.
+        """,
+        flags: ["keep"]
+    ) { args, out in
+        guard args.positionals.count == 1 else {
+            out.warn("klaxon replay: expected one scenario file")
+            return .invalid
+        }
+        do throws(KlaxonError) {
+            let result = try ScenarioRunner(path: args.positionals[0], keepScratch: args.flags.contains("keep")).run()
+            for line in result.lines { out.say(line) }
+            return result.passed ? .clean : .invalid
+        } catch {
+            return out.fail(error)
+        }
+    }
+}
