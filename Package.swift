@@ -15,7 +15,7 @@ let package = Package(
         .executableTarget(name: "klaxon", dependencies: ["KlaxonCore"]),
         .testTarget(name: "KlaxonCoreTests", dependencies: ["KlaxonCore"]),
         // Runs the built `klaxon` on the files in fixtures/ and jobs/.
-        .testTarget(name: "KlaxonEndToEndTests", dependencies: ["KlaxonCore"]),
+        .testTarget(name: "KlaxonEndToEndTests", dependencies: ["KlaxonCore", "klaxon"]),
     ],
     swiftLanguageModes: [.v6]
 )

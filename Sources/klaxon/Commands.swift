@@ -131,8 +131,7 @@ enum Commands {
         case .failure(let e): return out.fail(e)
         }
         do throws(KlaxonError) {
-            var state = try StateStore(directory: job.stateDirectory).load()
-            DeliveryJournal(path: StateStore(directory: job.stateDirectory).journalFile).apply(to: &state.meta.outbox)
+            let state = try StateStore(directory: job.stateDirectory).loadCurrent()
             out.say(StatusReport.text(job: job, state: state))
             return .clean
         } catch {

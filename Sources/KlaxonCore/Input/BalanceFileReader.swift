@@ -7,7 +7,7 @@ struct BalanceFileReader {
         let reader: CSVReader
         do { reader = try CSVReader(path: file.path) } catch {
             report.outcome = .rejected
-            report.reason = "cannot open: \(error)"
+            report.reason = "\(error)"
             return nil
         }
         let format = BalanceFormat()

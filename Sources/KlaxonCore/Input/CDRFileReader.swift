@@ -24,7 +24,7 @@ struct CDRFileReader {
         let reader: CSVReader
         do { reader = try CSVReader(path: file.path) } catch {
             report.outcome = .rejected
-            report.reason = "cannot open: \(error)"
+            report.reason = "\(error)"
             return nil
         }
         var staging = Staging()
@@ -38,7 +38,7 @@ struct CDRFileReader {
                 if firstRecord {
                     firstRecord = false
                     let cells = record.strings
-                    if format.looksLikeHeader(cells) {
+                    if format.looksLikeHeader(cells, overrides: input.columns) {
                         let l = ColumnLayout<CDRField>.fromHeader(cells, overrides: input.columns, defaultNames: format.headerNames)
                         let missing = l.missing(format.requiredFields)
                         if !missing.isEmpty {

@@ -28,7 +28,15 @@ public struct Ingest {
 
     /// The settled files not yet accounted for, in name order, with their digests.
     private func newFiles(_ input: InputSettings, name inputName: String, state: inout KlaxonState, reports: inout [FileReport]) throws(KlaxonError) -> [(DropFile, String)] {
-        let listing = try DropFolder.list(input, wallClock: wallClock)
+        let listing: DropFolder.Listing
+        do {
+            listing = try DropFolder.list(input, wallClock: wallClock)
+        } catch {
+            // A missing or unreadable folder (an unmounted share, a typo) must not stop the
+            // other input or the alerts: it is reported and makes the run exit 2.
+            reports.append(FileReport(input: inputName, name: (input.path as NSString).lastPathComponent, outcome: .rejected, reason: error.message))
+            return []
+        }
         for (name, reason) in listing.skipped {
             reports.append(FileReport(input: inputName, name: name, outcome: .waiting, reason: reason))
         }

@@ -22,9 +22,8 @@ public struct Runner {
             ? nil : try RunLock(stateDirectory: store.directory)
         defer { withExtendedLifetime(lock) {} }
 
-        var state = try store.load()
+        var state = try store.loadCurrent()
         let journal = DeliveryJournal(path: store.journalFile)
-        journal.apply(to: &state.meta.outbox)
         var report = RunReport(job: job.name, now: ValueFormatter.timestamp(now), dryRun: options.dryRun)
 
         var mark = Date()

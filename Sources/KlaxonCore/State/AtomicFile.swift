@@ -12,6 +12,8 @@ public enum AtomicFile {
     }
 
     public static func write(_ bytes: [UInt8], to path: String, keepingBackupAt backup: String? = nil) throws(WriteError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) { try createFolder(folder) }
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw WriteError(path: temporary, reason: errnoText()) }

@@ -36,6 +36,14 @@ public struct StateStore: Sendable {
         }
     }
 
+    /// The committed state with the delivery outcomes recorded since its commit applied:
+    /// what `status` shows and what a run starts from.
+    public func loadCurrent() throws(KlaxonError) -> KlaxonState {
+        var state = try load()
+        DeliveryJournal(path: journalFile).apply(to: &state.meta.outbox)
+        return state
+    }
+
     /// Commits `state` atomically, keeping the previous version as the backup.
     public func save(_ state: KlaxonState) throws(KlaxonError) {
         do {

@@ -28,9 +28,12 @@ struct CDRFormat {
     }
 
     /// A first row that names a required field is a header, not a call.
-    func looksLikeHeader(_ cells: [String]) -> Bool {
+    func looksLikeHeader(_ cells: [String], overrides: [String: ColumnRef]) -> Bool {
         let lowered = Set(cells.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
-        return requiredFields.contains { lowered.contains((headerNames[$0] ?? "").lowercased()) }
+        return requiredFields.contains { field in
+            if case .header(let name)? = overrides[field.rawValue] { return lowered.contains(name.lowercased()) }
+            return lowered.contains((headerNames[field] ?? "").lowercased())
+        }
     }
 
     func parse(_ record: borrowing CSVRecord, layout: ColumnLayout<CDRField>, timezone: TimeZone?) -> RowParse<CDRRow> {
