@@ -13,7 +13,7 @@ enum InputParser {
         if format == nil || !allowed.contains(format ?? .connexcs) {
             r.problem("format", "unknown format \"\(formatName)\"; use one of \(allowed.map(\.rawValue).joined(separator: ", "))")
         }
-        let settle = r.duration("settle") ?? TimeSpan(seconds: 10)
+        let settle = r.duration("settle", allowZero: true) ?? TimeSpan(seconds: 10)
         var timezone: TimeZone?
         if let zoneName = r.string("timezone") {
             timezone = TimeZone(identifier: zoneName)

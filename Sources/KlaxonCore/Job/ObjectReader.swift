@@ -74,9 +74,9 @@ struct ObjectReader {
         return b
     }
 
-    mutating func duration(_ key: String, required: Bool = false) -> TimeSpan? {
+    mutating func duration(_ key: String, required: Bool = false, allowZero: Bool = false) -> TimeSpan? {
         guard let text = string(key, required: required) else { return nil }
-        guard let span = TimeSpan(parsing: text) else {
+        guard let span = TimeSpan(parsing: text, allowZero: allowZero) else {
             problem(key, "malformed duration \"\(text)\"; write e.g. 30s, 5m, 1h, 1d or 1h30m")
             return nil
         }

@@ -9,8 +9,9 @@ public struct TimeSpan: Sendable, Hashable, Comparable, Codable, CustomStringCon
         ("y", 365 * 86_400), ("w", 7 * 86_400), ("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1),
     ]
 
-    /// Parses `1h30m`; nil for anything else (no unit, unknown unit, zero, overflow).
-    public init?(parsing text: String) {
+    /// Parses `1h30m`; nil for anything else (no unit, unknown unit, overflow, and zero
+    /// unless `allowZero`: a zero repeat or window is always a mistake, a zero settle is not).
+    public init?(parsing text: String, allowZero: Bool = false) {
         var total: Int64 = 0
         var digits: Int64 = 0
         var sawDigit = false
@@ -34,7 +35,7 @@ public struct TimeSpan: Sendable, Hashable, Comparable, Codable, CustomStringCon
                 return nil
             }
         }
-        guard sawPart, !sawDigit, total > 0 else { return nil }
+        guard sawPart, !sawDigit, total > 0 || allowZero else { return nil }
         seconds = total
     }
 
