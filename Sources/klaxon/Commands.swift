@@ -67,6 +67,12 @@ enum Commands {
     ) { args, out in
         switch loadJob(args, out) {
         case .success(let job):
+            let problems = InputCheck.problems(job)
+            if !problems.isEmpty {
+                out.warn("\(job.file): the job's inputs are not ready (\(problems.count) problem\(problems.count == 1 ? "" : "s"))")
+                for p in problems { out.warn("  " + p.description) }
+                return .invalid
+            }
             out.say("\(job.file): OK — \(job.alerts.count) alert\(job.alerts.count == 1 ? "" : "s"), state in \(job.stateDirectory)")
             return .clean
         case .failure(let e):

@@ -136,3 +136,14 @@ import KlaxonCore
         #expect(try KlaxonProcess.run(["frobnicate"]).status == 1)
     }
 }
+
+@Suite struct CheckInputsTests {
+    @Test func checkReportsAMissingDropFolder() throws {
+        let temp = TempFolder()
+        let job = temp.url("job.json5")
+        try "{ state: \"st\", inputs: { cdrs: { path: \"nowhere\" } } }".write(toFile: job, atomically: true, encoding: .utf8)
+        let result = try KlaxonProcess.run(["check", job])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("inputs.cdrs.path: \(temp.url("nowhere")) does not exist"))
+    }
+}
