@@ -10,7 +10,10 @@ let package = Package(
     ],
     targets: [
         // Everything that decides or computes lives here, so that tests reach it directly.
-        .target(name: "KlaxonCore"),
+        .target(name: "KlaxonCore", dependencies: ["CCurl"]),
+        // The system libcurl (Debian's libcurl4-openssl-dev) with typed setters, since
+        // curl_easy_setopt is variadic and Swift cannot call it.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // The command: arguments, printing, exit codes.
         .executableTarget(name: "klaxon", dependencies: ["KlaxonCore"]),
         .testTarget(name: "KlaxonCoreTests", dependencies: ["KlaxonCore"]),

@@ -37,12 +37,3 @@ public struct FileSink: DeliverySink {
         }
     }
 }
-
-/// Used when this build has no transport for a channel, so items stay in the
-/// outbox (and are reported) instead of being dropped.
-public struct UnavailableSink: DeliverySink {
-    public init() {}
-    public func deliver(_ item: OutboxItem) throws(SendFailure) {
-        throw SendFailure("no \(item.channel.rawValue) transport in this build; run with --deliver-to DIR to write messages as files")
-    }
-}

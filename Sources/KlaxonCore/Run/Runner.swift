@@ -10,7 +10,7 @@ public struct Runner {
     public init(job: Job, options: RunOptions, sink: (any DeliverySink)? = nil) {
         self.job = job
         self.options = options
-        self.sink = sink ?? options.deliverTo.map { FileSink(directory: $0) } ?? UnavailableSink()
+        self.sink = sink ?? options.deliverTo.map { FileSink(directory: $0) } ?? TransportSink(job: job)
     }
 
     public func run() throws(KlaxonError) -> RunReport {

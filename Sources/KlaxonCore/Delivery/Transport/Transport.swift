@@ -1,0 +1,199 @@
+import Foundation
+
+// The transport layer as the rest of Klaxon sees it: two protocols, the HTTP
+// value types, and the one error type. Nothing here mentions libcurl, so the
+// callers can be tested with fakes.
+
+/// Sends one complete e-mail message to a set of envelope recipients.
+public protocol MailTransport: Sendable {
+    /// - Parameters:
+    ///   - message: the complete RFC 5322 message (headers, blank line, body), CRLF line endings.
+    ///   - envelopeFrom: the SMTP envelope sender (MAIL FROM), a bare address without angle brackets.
+    ///   - recipients: the SMTP envelope recipients (RCPT TO), bare addresses; all in one transaction.
+    func send(_ message: [UInt8], from envelopeFrom: String, to recipients: [String]) throws(DeliveryError)
+}
+
+/// Performs one HTTP request. A non-2xx status is returned, not thrown: the caller judges it.
+public protocol HTTPTransport: Sendable {
+    func send(_ request: HTTPRequest) throws(DeliveryError) -> HTTPResponse
+}
+
+public struct HTTPHeader: Sendable, Equatable {
+    public var name: String
+    public var value: String
+
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+public struct HTTPRequest: Sendable {
+    public struct BasicAuth: Sendable, Equatable {
+        public var user: String
+        public var password: String
+
+        public init(user: String, password: String) {
+            self.user = user
+            self.password = password
+        }
+    }
+
+    public var method: String
+    public var url: String
+    public var headers: [HTTPHeader]
+    public var body: [UInt8]
+    public var basicAuth: BasicAuth?
+
+    public init(method: String, url: String, headers: [HTTPHeader] = [], body: [UInt8] = [], basicAuth: BasicAuth? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.basicAuth = basicAuth
+    }
+}
+
+// Requests carry passwords and tokens; printing or dumping one must not leak them.
+extension HTTPRequest: CustomStringConvertible, CustomReflectable {
+    public var description: String {
+        let auth = basicAuth.map { " basic-auth user \($0.user)" } ?? ""
+        return "\(method) \(RedactedURL.display(url)) (\(headers.count) headers, \(body.count) body bytes\(auth))"
+    }
+
+    public var customMirror: Mirror { Mirror(self, children: ["description": description]) }
+}
+
+public struct HTTPResponse: Sendable, Equatable {
+    public var status: Int
+    public var body: [UInt8]
+    /// True when the server sent more than the transport keeps; `body` then holds the first part.
+    public var bodyTruncated: Bool
+
+    public init(status: Int, body: [UInt8], bodyTruncated: Bool = false) {
+        self.status = status
+        self.body = body
+        self.bodyTruncated = bodyTruncated
+    }
+}
+
+/// Why a message could not be handed over, in words an operator can act on.
+///
+/// The text includes curl's own error text and the SMTP/HTTP reply code where known.
+/// It never includes a password, a token or a URL's query string: every secret the
+/// transport was given is replaced by `[redacted]` before the text is stored.
+public struct DeliveryError: Error, CustomStringConvertible, Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        /// The request itself is unusable (bad address, header, URL, method); retrying will not help.
+        case invalidRequest
+        /// No connection: the host did not resolve, or refused or did not answer the connection.
+        case connectionFailed
+        /// The connect or total timeout ran out.
+        case timedOut
+        /// STARTTLS was required but the server did not offer it.
+        case tlsUnavailable
+        /// TLS handshake or certificate verification failed.
+        case tlsFailed
+        /// The server refused the login.
+        case authenticationFailed
+        /// The server answered with an error reply (SMTP 4xx/5xx) to the envelope or the message.
+        case rejected
+        /// The connection broke, or the server said something the client could not understand.
+        case connectionLost
+        /// libcurl itself failed (out of memory, missing feature); see the details.
+        case internalFailure
+    }
+
+    public let kind: Kind
+    /// The operator-facing sentence, already redacted.
+    public let message: String
+    /// The last SMTP or HTTP reply code received, when there was one.
+    public let responseCode: Int?
+    /// The libcurl error code (CURLcode), when libcurl reported the failure.
+    public let curlCode: Int?
+    /// libcurl's error buffer text (or curl_easy_strerror), already redacted.
+    public let curlDetail: String?
+
+    public init(
+        kind: Kind,
+        message: String,
+        responseCode: Int? = nil,
+        curlCode: Int? = nil,
+        curlDetail: String? = nil,
+        redacting secrets: [String] = []
+    ) {
+        self.kind = kind
+        self.message = Redaction.apply(secrets, to: message)
+        self.responseCode = responseCode
+        self.curlCode = curlCode
+        self.curlDetail = curlDetail.map { Redaction.apply(secrets, to: $0) }
+    }
+
+    public var description: String {
+        var details: [String] = []
+        if let responseCode { details.append("last reply code \(responseCode)") }
+        if let curlCode {
+            let text = curlDetail.map { ": \($0)" } ?? ""
+            details.append("curl error \(curlCode)\(text)")
+        }
+        return details.isEmpty ? message : "\(message) [\(details.joined(separator: "; "))]"
+    }
+}
+
+/// Replaces secrets in error text. Short secrets are still replaced: an operator
+/// log showing "[redacted]" in an odd place is better than a leaked PIN.
+enum Redaction {
+    static func apply(_ secrets: [String], to text: String) -> String {
+        var result = text
+        // Longest first, so a secret containing another one is removed whole.
+        for secret in secrets.filter({ !$0.isEmpty }).sorted(by: { $0.count > $1.count }) {
+            result = result.replacingOccurrences(of: secret, with: "[redacted]")
+        }
+        return result
+    }
+}
+
+/// Shows a URL in error text without its user-info, query or fragment, where
+/// SMS gateways and mail URLs tend to carry credentials.
+enum RedactedURL {
+    static func display(_ url: String) -> String {
+        var text = Substring(url)
+        if let cut = text.firstIndex(where: { $0 == "?" || $0 == "#" }) {
+            text = text[..<cut]
+        }
+        // Drop "user:password@" between "//" and the first "/" after it.
+        if let slashes = text.range(of: "//") {
+            let authorityEnd = text[slashes.upperBound...].firstIndex(of: "/") ?? text.endIndex
+            if let at = text[slashes.upperBound..<authorityEnd].lastIndex(of: "@") {
+                text = text[..<slashes.upperBound] + text[text.index(after: at)...]
+            }
+        }
+        let cleaned = text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : String($0) }.joined()
+        return cleaned.count > 200 ? String(cleaned.prefix(200)) + "…" : cleaned
+    }
+}
+
+/// Quotes untrusted text for error messages: control characters are shown
+/// escaped so a CR/LF in an address cannot forge extra log lines.
+enum Printable {
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars.prefix(200) {
+            switch scalar {
+            case "\r": out += "\\r"
+            case "\n": out += "\\n"
+            case "\"": out += "\\\""
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// Base64 of a credential as it may travel on the wire (AUTH PLAIN/LOGIN,
+    /// HTTP Basic), so a server echoing it back cannot leak it into error text.
+    static func base64(_ text: String) -> String {
+        Data(text.utf8).base64EncodedString()
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Tests/Support/http_server.py (http.server, threaded) on a free loopback port.
+/// Paths: /ok -> 201 JSON, /fail -> 500 text, /slow?seconds=N -> sleeps, /big -> 200 KiB.
+final class LocalHTTPServer {
+    /// One request as the server recorded it.
+    struct Received: Decodable {
+        let method: String
+        let path: String
+        let headers: [[String]]
+        let bodyB64: String
+
+        var body: [UInt8] { Data(base64Encoded: bodyB64).map { [UInt8]($0) } ?? [] }
+
+        /// The value of the first header with this name (case-insensitive).
+        func header(_ name: String) -> String? {
+            headers.first { $0.first?.lowercased() == name.lowercased() }?.last
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case method, path, headers, bodyB64 = "body_b64"
+        }
+    }
+
+    private let process: LocalServerProcess
+    var port: Int { process.port }
+
+    init() throws {
+        process = try LocalServerProcess(script: "http_server.py", arguments: [])
+    }
+
+    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+
+    func stop() { process.stop() }
+
+    func received() throws -> [Received] {
+        try process.records(as: Received.self)
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Tests/Support/smtp_server.py (aiosmtpd) on a free loopback port.
+final class LocalSMTPServer {
+    enum TLS { case none, starttls, implicit }
+
+    struct Options {
+        var auth: (user: String, password: String)?
+        var tls: TLS = .none
+        /// Accept TCP connections and never answer.
+        var silent = false
+        /// Answer 550 to RCPT TO for these addresses.
+        var rejectedRecipients: [String] = []
+    }
+
+    /// One accepted message as the server recorded it.
+    struct Received: Decodable {
+        let mailFrom: String
+        let rcptTos: [String]
+        let dataB64: String
+        let tls: Bool
+        let authenticated: Bool
+        let login: String?
+
+        var data: [UInt8] { Data(base64Encoded: dataB64).map { [UInt8]($0) } ?? [] }
+
+        enum CodingKeys: String, CodingKey {
+            case mailFrom = "mail_from", rcptTos = "rcpt_tos", dataB64 = "data_b64"
+            case tls, authenticated, login
+        }
+    }
+
+    private let process: LocalServerProcess
+    var port: Int { process.port }
+    var plainURL: String { "smtp://127.0.0.1:\(port)" }
+    var implicitTLSURL: String { "smtps://127.0.0.1:\(port)" }
+
+    init(_ options: Options = Options()) throws {
+        var arguments: [String] = []
+        if options.silent {
+            arguments.append("--silent")
+        } else if let problem = TestPython.aiosmtpdProblem {
+            throw TestSupportError(problem)
+        }
+        if let auth = options.auth { arguments += ["--auth", "\(auth.user):\(auth.password)"] }
+        if options.tls != .none {
+            let certificate = try TestCertificate.shared()
+            arguments += ["--cert", certificate.certificatePath, "--key", certificate.keyPath]
+            arguments.append(options.tls == .starttls ? "--starttls" : "--implicit-tls")
+        }
+        for recipient in options.rejectedRecipients { arguments += ["--reject-rcpt", recipient] }
+        process = try LocalServerProcess(script: "smtp_server.py", arguments: arguments)
+    }
+
+    func stop() { process.stop() }
+
+    func received() throws -> [Received] {
+        try process.records(as: Received.self)
+    }
+}

@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Loopback SMTP server for Klaxon's transport tests.
+
+Listens on 127.0.0.1 on a free port, prints "PORT <n>" on stdout once it
+accepts connections, and writes every message it accepts as one JSON file
+(envelope sender, recipients, the exact DATA bytes in base64, whether the
+session was TLS and authenticated) into --out. Files appear atomically and
+before the server answers the final "250", so a client that got its reply
+can read them at once.
+
+Modes:
+  (default)       an aiosmtpd server; options below add AUTH and TLS
+  --silent        accepts TCP connections and never says anything
+                  (for total-timeout tests)
+
+It stops by itself after --lifetime seconds, and with --exit-on-stdin-eof
+as soon as the test process that started it goes away.
+"""
+
+import argparse
+import asyncio
+import base64
+import json
+import os
+import signal
+import socket
+import ssl
+import sys
+import threading
+import time
+import uuid
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", required=True, help="folder for received-message JSON files")
+    parser.add_argument("--silent", action="store_true", help="accept connections, never answer")
+    parser.add_argument("--auth", help="USER:PASSWORD; AUTH PLAIN/LOGIN is then required")
+    parser.add_argument("--cert", help="PEM certificate for STARTTLS or implicit TLS")
+    parser.add_argument("--key", help="PEM private key for --cert")
+    parser.add_argument("--starttls", action="store_true", help="offer and require STARTTLS")
+    parser.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (smtps)")
+    parser.add_argument("--reject-rcpt", action="append", default=[], help="answer 550 to RCPT TO for this address")
+    parser.add_argument("--lifetime", type=float, default=120.0, help="seconds before exiting on its own")
+    parser.add_argument("--exit-on-stdin-eof", action="store_true", help="exit when stdin closes")
+    return parser.parse_args()
+
+
+def write_record(out_dir, record):
+    """Write atomically: the test must never read half a file."""
+    name = f"{time.time_ns():020d}-{uuid.uuid4().hex}.json"
+    tmp = os.path.join(out_dir, "." + name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(record, handle)
+    os.replace(tmp, os.path.join(out_dir, name))
+
+
+def watch_stdin():
+    """Exit when the parent closes our stdin (it exited or stopped us)."""
+    def run():
+        try:
+            while sys.stdin.buffer.read(1024):
+                pass
+        finally:
+            os._exit(0)
+    threading.Thread(target=run, daemon=True).start()
+
+
+def run_silent(args):
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    listener.settimeout(0.5)
+    print(f"PORT {listener.getsockname()[1]}", flush=True)
+    held = []  # keep accepted sockets open and quiet
+    deadline = time.monotonic() + args.lifetime
+    while time.monotonic() < deadline:
+        try:
+            connection, _ = listener.accept()
+            held.append(connection)
+        except socket.timeout:
+            pass
+
+
+class RecordingHandler:
+    def __init__(self, out_dir, rejected):
+        self.out_dir = out_dir
+        self.rejected = set(rejected)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.rejected:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        record = {
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": envelope.rcpt_tos,
+            # aiosmtpd has already undone the dot-stuffing and removed the final ".".
+            "data_b64": base64.b64encode(envelope.original_content or b"").decode("ascii"),
+            "tls": server.transport.get_extra_info("ssl_object") is not None,
+            "authenticated": bool(session.authenticated),
+            "login": session.auth_data if isinstance(session.auth_data, str) else None,
+        }
+        write_record(self.out_dir, record)
+        return "250 2.0.0 OK: queued"
+
+
+def make_authenticator(credentials):
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    user, _, password = credentials.partition(":")
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and auth_data.login == user.encode()
+            and auth_data.password == password.encode()
+        )
+        return AuthResult(success=ok, handled=False, auth_data=user if ok else None)
+
+    return authenticator
+
+
+async def run_smtp(args):
+    from aiosmtpd.smtp import SMTP
+
+    tls_context = None
+    if args.cert:
+        tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls_context.load_cert_chain(args.cert, args.key)
+    handler = RecordingHandler(args.out, args.reject_rcpt)
+    loop = asyncio.get_running_loop()
+
+    def factory():
+        return SMTP(
+            handler,
+            hostname="klaxon-test.local",
+            tls_context=tls_context if args.starttls else None,
+            require_starttls=bool(args.starttls),
+            auth_required=bool(args.auth),
+            # AUTH is tested over plain connections too; TLS is tested on its own.
+            auth_require_tls=False,
+            authenticator=make_authenticator(args.auth) if args.auth else None,
+            decode_data=False,
+            loop=loop,
+        )
+
+    server = await loop.create_server(
+        factory, host="127.0.0.1", port=0,
+        ssl=tls_context if args.implicit_tls else None,
+    )
+    print(f"PORT {server.sockets[0].getsockname()[1]}", flush=True)
+    await asyncio.sleep(args.lifetime)
+    server.close()
+
+
+def main():
+    # A parent that started us from a thread with SIGTERM blocked passes that
+    # mask on; unblock it so the test can stop us with SIGTERM.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    args = parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    if args.exit_on_stdin_eof:
+        watch_stdin()
+    if args.silent:
+        run_silent(args)
+    else:
+        asyncio.run(run_smtp(args))
+
+
+if __name__ == "__main__":
+    main()
