@@ -32,6 +32,7 @@ struct CDRFileReader {
         var firstRecord = true
         var fatal: String?
         let format = CDRFormat(input.format)
+        var clock = LocalTimeConverter(timeZone: input.timezone ?? .gmt)
         do {
             try reader.read(record: { record in
                 if fatal != nil { return }
@@ -51,7 +52,7 @@ struct CDRFileReader {
                 }
                 guard let layout else { return }
                 report.rows += 1
-                switch format.parse(record, layout: layout, timezone: input.timezone) {
+                switch format.parse(record, layout: layout, clock: &clock) {
                 case .failure(let reason):
                     report.reject(path: file.path, line: record.line, reason)
                 case .success(let row):
