@@ -18,9 +18,12 @@ struct CDRFileReader {
         /// Company ids seen, with their role, for companies not in any snapshot.
         var roles: [String: Company.Kind] = [:]
         var latestCall: Int64 = .min
+        /// Per company, runs of failed attempts as (time, count), from bucket rows.
+        var failureRuns: [String: [(Int64, Int64)]] = [:]
     }
 
     func read(_ file: DropFile, report: inout FileReport) throws(KlaxonError) -> Staging? {
+        if input.format == .buckets { return BucketFileReader(settings: self).read(file, report: &report) }
         let reader: CSVReader
         do { reader = try CSVReader(path: file.path) } catch {
             report.outcome = .rejected
