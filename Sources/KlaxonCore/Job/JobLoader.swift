@@ -76,6 +76,7 @@ public enum JobLoader {
         diagnostics.add(contentsOf: r.problems)
 
         AlertParser.checkDuplicateTitles(alerts, diagnostics: &diagnostics)
+        ScriptAlerts.resolveScripts(&alerts, folder: folder, diagnostics: &diagnostics)
         for alert in alerts {
             templates.check(alert: alert, diagnostics: &diagnostics)
             checkChannels(alert, email: email, sms: sms, diagnostics: &diagnostics)
