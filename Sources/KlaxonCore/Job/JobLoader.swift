@@ -48,6 +48,7 @@ public enum JobLoader {
         let sms = DeliveryParser.sms(&r)
         let penalties = DeliveryParser.penalties(&r, resolve: resolve, stateDirectory: state ?? folder)
         let delivery = DeliveryParser.delivery(&r)
+        let reportMail = ReportMailSettings.parse(&r, hasEmail: email != nil)
 
         var alerts: [AlertDefinition] = []
         if let list = r.raw("alerts") {
@@ -85,7 +86,7 @@ public enum JobLoader {
         guard let state else { return nil }
         return Job(file: file, name: name, interval: interval, stateDirectory: state, brand: brand,
                    balances: balances, cdrs: cdrs, templates: templates, email: email, sms: sms,
-                   penalties: penalties, delivery: delivery, alerts: alerts)
+                   penalties: penalties, delivery: delivery, alerts: alerts, report: reportMail)
     }
 
     /// An alert that mails or texts someone needs the job's settings for that channel.

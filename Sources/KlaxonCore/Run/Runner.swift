@@ -47,6 +47,7 @@ public struct Runner {
         let composed = NotificationComposer(job: job, now: now).compose(events: evaluation.events, penaltyActions: evaluation.penaltyActions)
         report.warnings += composed.warnings
         state.meta.outbox += composed.items
+        if let mail = ReportMail(job: job, now: now).item(state: state) { state.meta.outbox.append(mail) }
         let keepFrom = Int32(clamping: floorDiv(now, 60) - job.longestWindow.seconds / 60)
         for id in state.buckets.keys { state.buckets[id]?.prune(before: keepFrom) }
         state.buckets = state.buckets.filter { !$0.value.isEmpty }
