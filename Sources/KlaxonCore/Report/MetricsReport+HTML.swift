@@ -77,19 +77,10 @@ extension MetricsReport {
         return out + "</tbody>\n</table>\n"
     }
 
+    /// The templates' HTML escaping (`&<>"'`, scalar by scalar).
     static func escape(_ text: String) -> String {
         var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
+        Template.appendEscapingHTML(text, to: &out)
         return out
     }
 
