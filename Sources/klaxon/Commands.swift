@@ -11,7 +11,7 @@ struct Command: Sendable {
 }
 
 enum Commands {
-    static let all: [Command] = [run, check, test, status, replay]
+    static let all: [Command] = [run, check, test, status, report, replay]
 
     static func loadJob(_ args: Arguments, _ out: Output) -> Result<Job, KlaxonError> {
         guard args.positionals.count == 1 else {
@@ -142,6 +142,49 @@ enum Commands {
             return .clean
         } catch {
             return out.fail(error)
+        }
+    }
+
+    static let report = Command(
+        name: "report",
+        usage: """
+        klaxon report JOB [--format md|csv|html] [--now T] [--output FILE]
+          The per-company metrics over the job's windows, the triggered alerts and the active
+          penalties, from the committed state, for people. Changes nothing.
+          --format F     md (default), csv (one row per company) or html (a self-contained page)
+          --now T        compute the windows at T (ISO 8601) instead of the wall clock
+          --output FILE  write the report to FILE instead of stdout
+        """,
+        valued: ["format", "now", "output"]
+    ) { args, out in
+        let job: Job
+        switch loadJob(args, out) {
+        case .success(let j): job = j
+        case .failure(let e): return out.fail(e)
+        }
+        let formatName = args.options["format"] ?? "md"
+        guard let format = MetricsReport.Format(rawValue: formatName) else {
+            out.warn("klaxon report: unknown --format \"\(formatName)\"; use md, csv or html")
+            return .invalid
+        }
+        do {
+            let now = Int64(((try args.date("now")) ?? Date()).timeIntervalSince1970)
+            let state = try StateStore(directory: job.stateDirectory).loadCurrent()
+            let text = MetricsReport(job: job, state: state, now: now).render(format)
+            if let path = args.options["output"] {
+                try AtomicFile.write(text, to: path)
+            } else {
+                print(text, terminator: "")
+            }
+            return .clean
+        } catch let e as Arguments.Invalid {
+            out.warn("klaxon report: \(e.message)")
+            return .invalid
+        } catch let e as KlaxonError {
+            return out.fail(e)
+        } catch {
+            out.warn("klaxon report: \(error)")
+            return .state
         }
     }
 

@@ -16,7 +16,12 @@ public struct AlertDefinition: Sendable {
     public var repeatEvery: TimeSpan?
     public var level: Level
     public var sendReset: Bool
+    /// For area script: the executable (absolute once the job is loaded)…
     public var script: String?
+    /// …its fixed arguments…
+    public var scriptArguments: [String] = []
+    /// …and how long it may run (default 30s).
+    public var scriptTimeout: TimeSpan?
 
     public enum Level: String, Sendable, CaseIterable { case none, warning, error }
 }

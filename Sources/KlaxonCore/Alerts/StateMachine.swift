@@ -22,7 +22,8 @@ public enum StateMachine {
             return observation == .insufficientData ? .insufficientData : .missing
         }
         instance.lastValue = value
-        if alert.comparison == .always {
+        // A script alert has no operator of its own (its script decides), so it is never `always`.
+        if alert.comparison == .always, alert.area != .script {
             let due = instance.lastFired.map { repeatDue(since: $0, every: alert.repeatEvery, now: now, interval: interval) } ?? true
             guard due || alert.repeatEvery == nil else { return .held }
             instance.status = .triggered

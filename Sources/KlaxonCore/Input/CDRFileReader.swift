@@ -18,9 +18,12 @@ struct CDRFileReader {
         /// Company ids seen, with their role, for companies not in any snapshot.
         var roles: [String: Company.Kind] = [:]
         var latestCall: Int64 = .min
+        /// Per company, runs of failed attempts as (time, count), from bucket rows.
+        var failureRuns: [String: [(Int64, Int64)]] = [:]
     }
 
     func read(_ file: DropFile, report: inout FileReport) throws(KlaxonError) -> Staging? {
+        if input.format == .buckets { return BucketFileReader(settings: self).read(file, report: &report) }
         let reader: CSVReader
         do { reader = try CSVReader(path: file.path) } catch {
             report.outcome = .rejected
@@ -32,6 +35,7 @@ struct CDRFileReader {
         var firstRecord = true
         var fatal: String?
         let format = CDRFormat(input.format)
+        var clock = LocalTimeConverter(timeZone: input.timezone ?? .gmt)
         do {
             try reader.read(record: { record in
                 if fatal != nil { return }
@@ -51,7 +55,7 @@ struct CDRFileReader {
                 }
                 guard let layout else { return }
                 report.rows += 1
-                switch format.parse(record, layout: layout, timezone: input.timezone) {
+                switch format.parse(record, layout: layout, clock: &clock) {
                 case .failure(let reason):
                     report.reject(path: file.path, line: record.line, reason)
                 case .success(let row):

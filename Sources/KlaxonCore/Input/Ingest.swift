@@ -143,6 +143,11 @@ public struct Ingest {
             for (time, connected) in events { streak.record(time: time, connected: connected) }
             state.meta.failureStreaks[company] = streak
         }
+        for (company, runs) in staging.failureRuns {
+            var streak = state.meta.failureStreaks[company] ?? FailureStreak()
+            for (time, count) in runs { streak.recordFailures(count, at: time) }
+            state.meta.failureStreaks[company] = streak
+        }
         for (id, role) in staging.roles {
             if var record = state.meta.companies[id] {
                 record.lastSeen = max(record.lastSeen, now)

@@ -43,6 +43,11 @@ enum AlertParser {
         if let comparison, area != .script {
             checkThresholds(&r, comparison: comparison, threshold: threshold, reset: reset)
         }
+        if area == .script {
+            for field in ["operator", "threshold", "reset_threshold"] where r.has(field) {
+                r.problem(field, "not used by a script alert: its script decides when it fires (pass values as script arguments)")
+            }
+        }
 
         let samplePeriod = r.duration("sample_period")
         if let area {
@@ -66,15 +71,20 @@ enum AlertParser {
         if level == nil { r.problem("level", "unknown level \"\(levelName)\"; use none, warning or error") }
         let sendReset = r.bool("send_reset") ?? false
 
-        let script = r.string("script")
-        if area == .script, script == nil { r.problem("script", "is required for area script: the executable to run") }
-        if area != .script, area != nil, script != nil { r.problem("script", "only area script runs a script") }
+        // A path, or a list: the path and its fixed arguments (never a shell command line).
+        let command = r.strings("script")
+        let script = command?.first
+        if area == .script, script == nil { r.problem("script", "is required for area script: the executable to run, or [executable, arguments…]") }
+        if area != .script, area != nil, command != nil { r.problem("script", "only area script runs a script") }
+        let timeout = r.duration("timeout")
+        if area != .script, area != nil, timeout != nil { r.problem("timeout", "only a script alert has a timeout") }
 
         guard let title, let scope, let area, let comparison, let level else { return nil }
         return AlertDefinition(title: title, file: r.file, scope: scope, recipients: recipients, area: area,
                                comparison: comparison, threshold: threshold, resetThreshold: reset,
                                samplePeriod: samplePeriod, minCalls: minCalls, penalty: penalty, template: template,
-                               repeatEvery: repeatEvery, level: level, sendReset: sendReset, script: script)
+                               repeatEvery: repeatEvery, level: level, sendReset: sendReset, script: script,
+                               scriptArguments: Array((command ?? []).dropFirst()), scriptTimeout: timeout)
     }
 
     private static func checkThresholds(_ r: inout ObjectReader, comparison: Comparison, threshold: Double?, reset: Double?) {

@@ -21,7 +21,8 @@ enum InputParser {
         }
         var columns: [String: ColumnRef] = [:]
         if var c = r.object("columns") {
-            let known = kind == .balances ? BalanceField.allCases.map(\.rawValue) : CDRField.allCases.map(\.rawValue)
+            let known = kind == .balances ? BalanceField.allCases.map(\.rawValue)
+                : format == .buckets ? BucketField.allCases.map(\.rawValue) : CDRField.allCases.map(\.rawValue)
             for key in c.object.keys.sorted() {
                 guard known.contains(key) else {
                     c.problem(key, "unknown field; known fields are \(known.joined(separator: ", "))")

@@ -17,6 +17,8 @@ public struct Job: Sendable {
     public var penalties: PenaltySettings
     public var delivery: DeliverySettings
     public var alerts: [AlertDefinition]
+    /// Mail the `klaxon report` of every run (the nightly report).
+    public var report: ReportMailSettings? = nil
 
     /// The longest sample period of any alert: how far back buckets are kept.
     public var longestWindow: TimeSpan {

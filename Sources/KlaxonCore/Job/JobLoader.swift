@@ -48,6 +48,7 @@ public enum JobLoader {
         let sms = DeliveryParser.sms(&r)
         let penalties = DeliveryParser.penalties(&r, resolve: resolve, stateDirectory: state ?? folder)
         let delivery = DeliveryParser.delivery(&r)
+        let reportMail = ReportMailSettings.parse(&r, hasEmail: email != nil)
 
         var alerts: [AlertDefinition] = []
         if let list = r.raw("alerts") {
@@ -76,6 +77,7 @@ public enum JobLoader {
         diagnostics.add(contentsOf: r.problems)
 
         AlertParser.checkDuplicateTitles(alerts, diagnostics: &diagnostics)
+        ScriptAlerts.resolveScripts(&alerts, folder: folder, diagnostics: &diagnostics)
         for alert in alerts {
             templates.check(alert: alert, diagnostics: &diagnostics)
             checkChannels(alert, email: email, sms: sms, diagnostics: &diagnostics)
@@ -84,7 +86,7 @@ public enum JobLoader {
         guard let state else { return nil }
         return Job(file: file, name: name, interval: interval, stateDirectory: state, brand: brand,
                    balances: balances, cdrs: cdrs, templates: templates, email: email, sms: sms,
-                   penalties: penalties, delivery: delivery, alerts: alerts)
+                   penalties: penalties, delivery: delivery, alerts: alerts, report: reportMail)
     }
 
     /// An alert that mails or texts someone needs the job's settings for that channel.

@@ -22,15 +22,20 @@ public struct FailureStreak: Sendable, Codable, Equatable {
             failures.removeAll { $0[0] <= time }
             return
         }
-        guard time > (lastConnected ?? .min) else { return }
+        recordFailures(1, at: time)
+    }
+
+    /// `count` failed attempts at `time` (a bucket row's failures, which share one time).
+    public mutating func recordFailures(_ count: Int64, at time: Int64) {
+        guard count > 0, time > (lastConnected ?? .min) else { return }
         if let last = failures.last, last[0] == time {
-            failures[failures.count - 1][1] += 1
+            failures[failures.count - 1][1] += count
         } else if let last = failures.last, last[0] < time {
-            failures.append([time, 1])
+            failures.append([time, count])
         } else {
             var lo = 0, hi = failures.count
             while lo < hi { let mid = (lo + hi) / 2; if failures[mid][0] < time { lo = mid + 1 } else { hi = mid } }
-            if lo < failures.count, failures[lo][0] == time { failures[lo][1] += 1 } else { failures.insert([time, 1], at: lo) }
+            if lo < failures.count, failures[lo][0] == time { failures[lo][1] += count } else { failures.insert([time, count], at: lo) }
         }
         if failures.count > Self.maxEntries {
             failures[1][1] += failures[0][1]

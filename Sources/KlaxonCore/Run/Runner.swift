@@ -37,10 +37,9 @@ public struct Runner {
         }
         report.timings.ingestMilliseconds = Self.milliseconds(since: &mark)
 
-        if job.alerts.contains(where: { $0.area == .script }) {
-            report.warnings.append("script alerts are not run by this build; their instances keep their state")
-        }
-        let evaluation = Evaluator(job: job, now: now).evaluate(&state)
+        let scripts = ScriptAlerts(job: job, now: now).run(state: state)
+        report.warnings += scripts.warnings
+        let evaluation = Evaluator(job: job, now: now).evaluate(&state, scriptObservations: scripts.verdicts)
         report.alerts = evaluation.summaries
         report.decisions = evaluation.decisions.filter { $0.decision != .ok && $0.decision != .held }
         report.penalties = evaluation.penaltyActions
@@ -48,6 +47,7 @@ public struct Runner {
         let composed = NotificationComposer(job: job, now: now).compose(events: evaluation.events, penaltyActions: evaluation.penaltyActions)
         report.warnings += composed.warnings
         state.meta.outbox += composed.items
+        if let mail = ReportMail(job: job, now: now).item(state: state) { state.meta.outbox.append(mail) }
         let keepFrom = Int32(clamping: floorDiv(now, 60) - job.longestWindow.seconds / 60)
         for id in state.buckets.keys { state.buckets[id]?.prune(before: keepFrom) }
         state.buckets = state.buckets.filter { !$0.value.isEmpty }

@@ -3,10 +3,6 @@ struct BalanceFormat {
     let headerNames = Dictionary(uniqueKeysWithValues: BalanceField.allCases.map { ($0, $0.rawValue) })
     let positions = Dictionary(uniqueKeysWithValues: BalanceField.allCases.enumerated().map { ($1, $0) })
 
-    func looksLikeHeader(_ cells: [String]) -> Bool {
-        cells.contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == "id" }
-    }
-
     func parse(_ record: borrowing CSVRecord, layout: ColumnLayout<BalanceField>) -> RowParse<Company> {
         if let width = layout.width, record.count != width {
             return .failure("wrong field count: \(record.count) fields, the header has \(width)")

@@ -9,6 +9,9 @@ public enum CDRField: String, Sendable, CaseIterable {
     case pdd
     case customerCharge = "customer_charge"
     case providerCharge = "provider_charge"
+    /// When the call was answered; empty when it never was. Only FreeSWITCH reads it,
+    /// to tell an answered NORMAL_CLEARING from an unanswered one.
+    case answerStamp = "answer_stamp"
 }
 
 /// The fields of a balance snapshot row.

@@ -13,18 +13,43 @@ enum RowParse<Row> {
 }
 
 /// A named column map plus the value conventions of one switch's CDR export.
+/// Each switch's map lives in its own file (`FreeSWITCHFormat`, `AsteriskFormat`).
 struct CDRFormat {
     let name: InputFormat
     let headerNames: [CDRField: String]
     let positions: [CDRField: Int]
     let requiredFields: [CDRField]
+    /// What the column mapped to `sip_code` holds.
+    var outcome: CallOutcomeColumn = .sipCode
+    /// Asterisk names the carrier in a channel (`SIP/P10-0000002a`): keep the peer only.
+    var providerIsChannel = false
 
     init(_ format: InputFormat) {
-        name = format
-        // ConnexCS's raw CDR names; a headerless file lists them in this order.
-        headerNames = Dictionary(uniqueKeysWithValues: CDRField.allCases.map { ($0, $0.rawValue) })
-        positions = Dictionary(uniqueKeysWithValues: CDRField.allCases.enumerated().map { ($1, $0) })
-        requiredFields = [.dt, .customerID]
+        switch format {
+        case .freeswitch: self = FreeSWITCHFormat.cdrFormat
+        case .asterisk: self = AsteriskFormat.cdrFormat
+        case .connexcs, .buckets: self = Self.connexcs  // bucket rows have their own reader
+        }
+    }
+
+    init(name: InputFormat, headerNames: [CDRField: String], positions: [CDRField: Int], requiredFields: [CDRField] = [.dt, .customerID]) {
+        self.name = name
+        self.headerNames = headerNames
+        self.positions = positions
+        self.requiredFields = requiredFields
+    }
+
+    /// ConnexCS's raw CDR names; a headerless file lists them in this order.
+    static let connexcs: CDRFormat = {
+        let fields = CDRField.allCases.filter { $0 != .answerStamp }
+        return CDRFormat(name: .connexcs, headerNames: Dictionary(uniqueKeysWithValues: fields.map { ($0, $0.rawValue) }),
+                         positions: Dictionary(uniqueKeysWithValues: fields.enumerated().map { ($1, $0) }))
+    }()
+
+    /// The name of `field`'s column in this format, for messages.
+    func label(_ field: CDRField) -> String {
+        let native = headerNames[field] ?? field.rawValue
+        return native == field.rawValue ? native : "\(native) (\(field.rawValue))"
     }
 
     /// A first row that names a required field is a header, not a call.
@@ -36,7 +61,8 @@ struct CDRFormat {
         }
     }
 
-    func parse(_ record: borrowing CSVRecord, layout: ColumnLayout<CDRField>, timezone: TimeZone?) -> RowParse<CDRRow> {
+    /// `clock` reads zone-less stamps (one per file, for its cache).
+    func parse(_ record: borrowing CSVRecord, layout: ColumnLayout<CDRField>, clock: inout LocalTimeConverter) -> RowParse<CDRRow> {
         if let width = layout.width, record.count != width {
             return .failure("wrong field count: \(record.count) fields, the header has \(width)")
         }
@@ -47,14 +73,15 @@ struct CDRFormat {
             return .failure("no dt or customer_id column")
         }
         let dtField = record[dtIndex]
-        guard let time = FieldParsing.timestamp(dtField, timezone: timezone) else {
-            return .failure("unparsable time \"\(dtField.string)\" in dt; expected YYYY-MM-DD HH:MM:SS or ISO 8601")
+        guard let time = FieldParsing.timestamp(dtField, clock: &clock) else {
+            return .failure("unparsable time \"\(dtField.string)\" in \(label(.dt)); expected YYYY-MM-DD HH:MM:SS or ISO 8601")
         }
         let customer = record[customerIndex].string.trimmingCharacters(in: .whitespaces)
-        guard !customer.isEmpty else { return .failure("empty customer_id") }
+        guard !customer.isEmpty else { return .failure("empty \(label(.customerID))") }
         var provider: String?
         if let i = layout[.providerID] {
-            let p = record[i].string.trimmingCharacters(in: .whitespaces)
+            var p = record[i].string.trimmingCharacters(in: .whitespaces)
+            if providerIsChannel { p = AsteriskFormat.peer(ofChannel: p) }
             provider = p.isEmpty ? nil : p
         }
 
@@ -67,10 +94,12 @@ struct CDRFormat {
         }
         var sipCode: Int?
         if let i = layout[.sipCode] {
-            guard let c = FieldParsing.integer(record[i]), (100...699).contains(c) else {
-                return .failure("unparsable sip_code \"\(record[i].string)\"; expected a SIP response code 100–699")
+            var answered = duration > 0
+            if outcome == .hangupCause, let a = layout[.answerStamp] { answered = !record[a].isEmpty }
+            guard let c = outcome.sipCode(record[i], answered: answered) else {
+                return .failure("unparsable \(label(.sipCode)) \"\(record[i].string)\"; expected \(outcome.expected)")
             }
-            sipCode = Int(c)
+            sipCode = c
         }
         var pdd: Int64?
         if let i = layout[.pdd], !record[i].isEmpty {

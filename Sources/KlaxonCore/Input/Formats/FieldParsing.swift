@@ -14,11 +14,8 @@ enum FieldParsing {
         return ByteParsing.micros(field.bytes).map { ($0 + 500_000) / 1_000_000 }
     }
 
-    /// Epoch seconds; a stamp without a zone is read in `timezone` (UTC when nil).
-    static func timestamp(_ field: CSVField, timezone: TimeZone?) -> Int64? {
-        guard let timezone, timezone.secondsFromGMT() != 0 || timezone.nextDaylightSavingTimeTransition != nil else {
-            return ByteParsing.epochSeconds(field.bytes)
-        }
-        return ByteParsing.epochSeconds(field.bytes, timeZone: timezone)
+    /// Epoch seconds; a stamp without a zone is local time on `clock`.
+    static func timestamp(_ field: CSVField, clock: inout LocalTimeConverter) -> Int64? {
+        ByteParsing.epochSeconds(field.bytes, localTime: &clock)
     }
 }

@@ -117,7 +117,7 @@ public struct Template: Sendable {
 
     // Unicode scalars, not Characters: "&" followed by a combining mark is a single
     // Character that would not compare equal to "&" and would slip through unescaped.
-    private static func appendEscapingHTML(_ text: String, to output: inout String) {
+    static func appendEscapingHTML(_ text: String, to output: inout String) {
         for scalar in text.unicodeScalars {
             switch scalar {
             case "&": output += "&amp;"
