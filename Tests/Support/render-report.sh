@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Renders the example job's HTML report to a PNG with headless Chromium, to look
-# at it as a person would. Usage: Tools/render-report.sh [OUT.png]
+# at it as a person would. Usage: Tests/Support/render-report.sh [OUT.png]
 # Needs Debian's chromium (apt-get install -y chromium); runs the example job
 # over fixtures/ in a scratch copy, so the repository is left as it was.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 out="${1:-/tmp/klaxon-report.png}"
 command -v chromium >/dev/null || { echo "render-report: chromium is not installed (apt-get install -y chromium)" >&2; exit 1; }
 swift build --product klaxon >/dev/null
