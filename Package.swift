@@ -16,7 +16,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // The command: arguments, printing, exit codes.
         .executableTarget(name: "klaxon", dependencies: ["KlaxonCore"]),
-        .testTarget(name: "KlaxonCoreTests", dependencies: ["KlaxonCore"]),
+        // Depends on the executable too: the crash and `--send` tests run the real `klaxon`.
+        .testTarget(name: "KlaxonCoreTests", dependencies: ["KlaxonCore", "klaxon"]),
         // Runs the built `klaxon` on the files in fixtures/ and jobs/.
         .testTarget(name: "KlaxonEndToEndTests", dependencies: ["KlaxonCore", "klaxon"]),
     ],

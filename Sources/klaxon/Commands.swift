@@ -85,11 +85,12 @@ enum Commands {
     static let test = Command(
         name: "test",
         usage: """
-        klaxon test JOB --alert TITLE --company ID [--now T]
+        klaxon test JOB --alert TITLE --company ID [--now T] [--send]
           Evaluate one alert for one company against the committed state; show the value,
           the decision and the rendered message. Changes nothing.
+          --send   really send the message, marked as a test ([TEST], X-Klaxon-Test: yes)
         """,
-        valued: ["alert", "company", "now"]
+        valued: ["alert", "company", "now"], flags: ["send"]
     ) { args, out in
         let job: Job
         switch loadJob(args, out) {
@@ -113,7 +114,10 @@ enum Commands {
 
             \(outcome.text)
             """)
-            return .clean
+            guard args.flags.contains("send") else { return .clean }
+            let sent = AlertTester.send(outcome, through: TransportSink(job: job))
+            for line in sent.lines { sent.failed ? out.warn(line) : out.say(line) }
+            return sent.failed ? .partial : .clean
         } catch let e as Arguments.Invalid {
             out.warn("klaxon test: \(e.message)")
             return .invalid

@@ -10,6 +10,8 @@ answers. The answer depends on the path:
   /fail   500, a plain-text error
   /slow   sleeps ?seconds= (default 10), then 200
   /big    200, a 200 KiB body
+  /flaky  500 to the first request, 201 to every later one
+  /2010-04-01/Accounts/<sid>/Messages.json   201 and a Twilio-shaped JSON answer
   other   404
 
 It stops by itself after --lifetime seconds, and with --exit-on-stdin-eof
@@ -49,6 +51,8 @@ def write_record(out_dir, record):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     out_dir = "."
+    lock = threading.Lock()
+    flaky_seen = 0
 
     def do_GET(self):
         self.answer()
@@ -73,6 +77,16 @@ class Handler(BaseHTTPRequestHandler):
             seconds = float(parse_qs(url.query).get("seconds", ["10"])[0])
             time.sleep(seconds)
             self.reply(200, b"late", "text/plain")
+        elif url.path == "/flaky":
+            with Handler.lock:
+                Handler.flaky_seen += 1
+                first = Handler.flaky_seen == 1
+            if first:
+                self.reply(500, b"temporarily unavailable", "text/plain")
+            else:
+                self.reply(201, b'{"status":"queued"}', "application/json")
+        elif url.path.startswith("/2010-04-01/Accounts/") and url.path.endswith("/Messages.json"):
+            self.reply(201, b'{"sid":"SM0001","status":"queued"}', "application/json")
         elif url.path == "/big":
             self.reply(200, b"x" * (200 * 1024), "application/octet-stream")
         else:

@@ -34,6 +34,7 @@ import uuid
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True, help="folder for received-message JSON files")
+    parser.add_argument("--port", type=int, default=0, help="port to listen on (0: any free one)")
     parser.add_argument("--silent", action="store_true", help="accept connections, never answer")
     parser.add_argument("--auth", help="USER:PASSWORD; AUTH PLAIN/LOGIN is then required")
     parser.add_argument("--cert", help="PEM certificate for STARTTLS or implicit TLS")
@@ -69,7 +70,7 @@ def watch_stdin():
 def run_silent(args):
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
+    listener.bind(("127.0.0.1", args.port))
     listener.listen(16)
     listener.settimeout(0.5)
     print(f"PORT {listener.getsockname()[1]}", flush=True)
@@ -149,7 +150,7 @@ async def run_smtp(args):
         )
 
     server = await loop.create_server(
-        factory, host="127.0.0.1", port=0,
+        factory, host="127.0.0.1", port=args.port, reuse_address=True,
         ssl=tls_context if args.implicit_tls else None,
     )
     print(f"PORT {server.sockets[0].getsockname()[1]}", flush=True)

@@ -26,6 +26,24 @@ public struct AlertTester {
         public var smsItems: [OutboxItem]
     }
 
+    /// `--send`: delivers the test messages now, outside the outbox (a test is never retried).
+    /// Returns one line per message: what was sent to whom, or why it failed.
+    public static func send(_ outcome: Outcome, through sink: any DeliverySink) -> (lines: [String], failed: Bool) {
+        var lines: [String] = []
+        var failed = false
+        for item in [outcome.email].compactMap({ $0 }) + outcome.smsItems {
+            do {
+                try sink.deliver(item)
+                lines.append("sent \(item.channel.rawValue) to \(item.recipients.joined(separator: ", "))")
+            } catch {
+                failed = true
+                lines.append("FAILED \(item.channel.rawValue) to \(item.recipients.joined(separator: ", ")): \(error.description)")
+            }
+        }
+        if lines.isEmpty { lines.append("nothing to send: the alert has no recipients for this company") }
+        return (lines, failed)
+    }
+
     public func test(alert title: String, company id: String) throws(KlaxonError) -> Outcome {
         guard let alert = job.alerts.first(where: { $0.title == title }) else {
             throw KlaxonError(.invalidJob, "no alert titled \"\(title)\" in \(job.file); alerts: \(job.alerts.map(\.title).joined(separator: ", "))")

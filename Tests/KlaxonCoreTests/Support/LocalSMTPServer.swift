@@ -11,6 +11,8 @@ final class LocalSMTPServer {
         var silent = false
         /// Answer 550 to RCPT TO for these addresses.
         var rejectedRecipients: [String] = []
+        /// A fixed port, to restart a server where a job's URL points; 0 = any free port.
+        var port = 0
     }
 
     /// One accepted message as the server recorded it.
@@ -48,6 +50,7 @@ final class LocalSMTPServer {
             arguments += ["--cert", certificate.certificatePath, "--key", certificate.keyPath]
             arguments.append(options.tls == .starttls ? "--starttls" : "--implicit-tls")
         }
+        if options.port != 0 { arguments += ["--port", String(options.port)] }
         for recipient in options.rejectedRecipients { arguments += ["--reject-rcpt", recipient] }
         process = try LocalServerProcess(script: "smtp_server.py", arguments: arguments)
     }
