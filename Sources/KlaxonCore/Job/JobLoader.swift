@@ -105,12 +105,15 @@ public enum JobLoader {
     }
 
     static func readJSON5(_ file: String, diagnostics: inout Diagnostics) -> JSONValue? {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            diagnostics.add(Problem(file: file, message: "cannot read the file (\(FileManager.default.fileExists(atPath: file) ? "permission denied" : "no such file"))"))
+        let text: String
+        switch ConfigFile.text(file) {
+        case .success(let t): text = t
+        case .failure(let error):
+            diagnostics.add(Problem(file: file, message: error.description))
             return nil
         }
         do {
-            return try JSONValue.parseJSON5(data)
+            return try JSONValue.parseJSON5(Data(text.utf8))
         } catch {
             diagnostics.add(Problem(file: file, message: "not valid JSON5: \(JSON5ErrorText.describe(error))"))
             return nil

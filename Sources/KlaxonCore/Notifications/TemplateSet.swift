@@ -44,12 +44,15 @@ public struct TemplateSet: Sendable {
         for base in bases.sorted() {
             func part(_ ext: String, required: Bool) -> Template? {
                 let path = (folder as NSString).appendingPathComponent("\(base).\(ext)")
-                guard let data = FileManager.default.contents(atPath: path) else {
+                guard FileManager.default.fileExists(atPath: path) else {
                     if required { diagnostics.add(Problem(file: path, message: "missing: template \"\(base)\" needs \(base).subject and \(base).txt")) }
                     return nil
                 }
-                guard let source = String(data: data, encoding: .utf8) else {
-                    diagnostics.add(Problem(file: path, message: "not UTF-8 text"))
+                let source: String
+                switch ConfigFile.text(path) {
+                case .success(let text): source = text
+                case .failure(let error):
+                    diagnostics.add(Problem(file: path, message: error.description))
                     return nil
                 }
                 do {

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Reads the files a job is made of — the job itself, its alert files and its
+/// templates — refusing, with a message, what must not reach a parser: anything
+/// but a regular file (a FIFO or `/dev/zero` would block or never end), a file
+/// larger than `maxBytes`, and text that is not UTF-8 (Foundation's JSON5
+/// scanner traps on some invalid sequences instead of throwing).
+enum ConfigFile {
+    /// Far above any real job: 100,000 alerts take about 20 MB.
+    static let maxBytes: Int64 = 256 << 20
+
+    /// The file's text, or why it cannot be used (a sentence naming no path: the caller's `Problem` does).
+    static func text(_ path: String) -> Result<String, ConfigFileError> {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            return .failure(ConfigFileError(errno == ENOENT ? "no such file" : "cannot read the file (\(AtomicFile.errnoText()))"))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            return .failure(ConfigFileError("not a regular file; name a file, not a folder, device or pipe"))
+        }
+        guard Int64(info.st_size) <= maxBytes else {
+            return .failure(ConfigFileError("the file is \(info.st_size) bytes, more than the \(maxBytes >> 20) MiB a job file may have"))
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(ConfigFileError("cannot read the file (permission denied)"))
+        }
+        let bytes = [UInt8](data)
+        if let offset = firstInvalidUTF8(bytes) {
+            let before = bytes[..<offset]
+            let line = before.count(where: { $0 == UInt8(ascii: "\n") }) + 1
+            let column = offset - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
+            return .failure(ConfigFileError("not UTF-8 text: byte 0x\(String(bytes[offset], radix: 16, uppercase: true)) at line \(line), column \(column) (byte \(offset)); save the file as UTF-8"))
+        }
+        return .success(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The offset of the first byte that does not belong to a valid UTF-8 sequence, if any.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar): offset += scalar.count
+            case .error: return offset
+            case .emptyInput: return nil
+            }
+        }
+    }
+}
+
+struct ConfigFileError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
