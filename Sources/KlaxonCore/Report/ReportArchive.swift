@@ -24,5 +24,6 @@ struct ReportArchive {
         for old in names.dropLast(Self.keep) {
             unlink((directory as NSString).appendingPathComponent(old))
         }
+        AtomicFile.removeStaleTemporaries(in: directory)
     }
 }

@@ -72,6 +72,7 @@ public struct Runner {
         report.timings.commitMilliseconds = Self.milliseconds(since: &mark)
 
         if let file = job.penalties.file {
+            AtomicFile.removeStaleTemporaries(in: (file as NSString).deletingLastPathComponent)
             do { try AtomicFile.write(PenaltyBook.csv(state.meta.penalties), to: file) } catch {
                 report.warnings.append("the penalties file could not be written: \(error.description)")
             }

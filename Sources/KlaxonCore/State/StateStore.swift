@@ -48,6 +48,8 @@ public struct StateStore: Sendable {
     public func save(_ state: KlaxonState) throws(KlaxonError) {
         do {
             try AtomicFile.createFolder(directory)
+            // A run killed mid-commit leaves its temporary file behind; the lock makes this run the only writer.
+            AtomicFile.removeStaleTemporaries(in: directory)
             let bytes = try StateFile.encode(state)
             try AtomicFile.write(bytes, to: stateFile, keepingBackupAt: backupFile)
         } catch let error as AtomicFile.WriteError {

@@ -12,13 +12,21 @@ enum KlaxonBinary {
         return Repository.path(".build/debug/klaxon")
     }()
 
-    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+    /// Starts it; `output` names a file for its stdout and stderr (discarded when nil).
+    static func start(_ arguments: [String], environment: [String: String] = [:], output: String? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let output {
+            _ = FileManager.default.createFile(atPath: output, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+            process.standardOutput = handle
+            process.standardError = handle
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         return process
     }

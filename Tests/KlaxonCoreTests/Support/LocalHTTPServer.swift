@@ -25,8 +25,9 @@ final class LocalHTTPServer {
     private let process: LocalServerProcess
     var port: Int { process.port }
 
-    init() throws {
-        process = try LocalServerProcess(script: "http_server.py", arguments: [])
+    /// `lifetime`: seconds before the server exits on its own (it also exits when the tests do).
+    init(lifetime: Int = 120) throws {
+        process = try LocalServerProcess(script: "http_server.py", arguments: ["--lifetime", String(lifetime)])
     }
 
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
@@ -35,5 +36,10 @@ final class LocalHTTPServer {
 
     func received() throws -> [Received] {
         try process.records(as: Received.self)
+    }
+
+    /// The requests recorded since the last call with the same `seen` set.
+    func newlyReceived(_ seen: inout Set<String>) throws -> [Received] {
+        try process.newRecords(as: Received.self, seen: &seen)
     }
 }

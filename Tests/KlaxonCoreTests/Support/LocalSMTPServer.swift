@@ -13,6 +13,8 @@ final class LocalSMTPServer {
         var rejectedRecipients: [String] = []
         /// A fixed port, to restart a server where a job's URL points; 0 = any free port.
         var port = 0
+        /// Seconds before the server exits on its own (it also exits when the tests do).
+        var lifetime = 120
     }
 
     /// One accepted message as the server recorded it.
@@ -52,6 +54,7 @@ final class LocalSMTPServer {
         }
         if options.port != 0 { arguments += ["--port", String(options.port)] }
         for recipient in options.rejectedRecipients { arguments += ["--reject-rcpt", recipient] }
+        arguments += ["--lifetime", String(options.lifetime)]
         process = try LocalServerProcess(script: "smtp_server.py", arguments: arguments)
     }
 
@@ -59,5 +62,10 @@ final class LocalSMTPServer {
 
     func received() throws -> [Received] {
         try process.records(as: Received.self)
+    }
+
+    /// The messages recorded since the last call with the same `seen` set.
+    func newlyReceived(_ seen: inout Set<String>) throws -> [Received] {
+        try process.newRecords(as: Received.self, seen: &seen)
     }
 }

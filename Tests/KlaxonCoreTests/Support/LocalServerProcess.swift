@@ -67,9 +67,17 @@ final class LocalServerProcess {
 
     /// Every JSON record the server wrote so far, oldest first.
     func records<Record: Decodable>(as type: Record.Type) throws -> [Record] {
+        var seen: Set<String> = []
+        return try newRecords(as: type, seen: &seen)
+    }
+
+    /// The records whose files are not in `seen` yet, oldest first; adds them to it.
+    /// (A set, not a high-water mark: a threaded server may finish files out of order.)
+    func newRecords<Record: Decodable>(as type: Record.Type, seen: inout Set<String>) throws -> [Record] {
         let names = try FileManager.default.contentsOfDirectory(atPath: recordsFolder.path)
-            .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
+            .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") && !seen.contains($0) }
             .sorted()
+        seen.formUnion(names)
         return try names.map { name in
             let data = try Data(contentsOf: recordsFolder.appendingPathComponent(name))
             return try JSONDecoder().decode(Record.self, from: data)
