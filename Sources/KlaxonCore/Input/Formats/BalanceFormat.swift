@@ -17,7 +17,7 @@ struct BalanceFormat {
         func list(_ field: BalanceField) -> [String] {
             text(field).split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
-        let id = record[idIndex].string.trimmingCharacters(in: .whitespaces)
+        guard let id = FieldParsing.identifier(record[idIndex]) else { return .failure(FieldParsing.notUTF8(record[idIndex], name: "id")) }
         guard !id.isEmpty else { return .failure("empty id") }
 
         var type = Company.Kind.customer

@@ -45,7 +45,9 @@ struct BucketRowFormat {
         guard record.count >= layout.requiredWidth, let companyIndex = layout[.company], let minuteIndex = layout[.minute] else {
             return .failure("wrong field count: \(record.count) fields, at least \(layout.requiredWidth) needed")
         }
-        let company = record[companyIndex].string.trimmingCharacters(in: .whitespaces)
+        guard let company = FieldParsing.identifier(record[companyIndex]) else {
+            return .failure(FieldParsing.notUTF8(record[companyIndex], name: "company"))
+        }
         guard !company.isEmpty else { return .failure("empty company") }
         var role = Company.Kind.customer
         if let i = layout[.type] {

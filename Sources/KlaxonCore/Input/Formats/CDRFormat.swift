@@ -76,11 +76,13 @@ struct CDRFormat {
         guard let time = FieldParsing.timestamp(dtField, clock: &clock) else {
             return .failure("unparsable time \"\(dtField.string)\" in \(label(.dt)); expected YYYY-MM-DD HH:MM:SS or ISO 8601")
         }
-        let customer = record[customerIndex].string.trimmingCharacters(in: .whitespaces)
+        guard let customer = FieldParsing.identifier(record[customerIndex]) else {
+            return .failure(FieldParsing.notUTF8(record[customerIndex], name: label(.customerID)))
+        }
         guard !customer.isEmpty else { return .failure("empty \(label(.customerID))") }
         var provider: String?
         if let i = layout[.providerID] {
-            var p = record[i].string.trimmingCharacters(in: .whitespaces)
+            guard var p = FieldParsing.identifier(record[i]) else { return .failure(FieldParsing.notUTF8(record[i], name: label(.providerID))) }
             if providerIsChannel { p = AsteriskFormat.peer(ofChannel: p) }
             provider = p.isEmpty ? nil : p
         }

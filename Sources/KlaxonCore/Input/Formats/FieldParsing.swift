@@ -14,6 +14,20 @@ enum FieldParsing {
         return ByteParsing.micros(field.bytes).map { ($0 + 500_000) / 1_000_000 }
     }
 
+    /// A company id, trimmed; nil when it is not UTF-8. Ids are identities: repairing
+    /// them (with U+FFFD) would merge two companies into one.
+    static func identifier(_ field: CSVField) -> String? {
+        if field.bytes.contains(where: { $0 >= 0x80 }), ConfigFile.firstInvalidUTF8(Array(field.bytes)) != nil { return nil }
+        return field.string.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Why `identifier` refused a field, for the row's rejection.
+    static func notUTF8(_ field: CSVField, name: String) -> String {
+        let offset = ConfigFile.firstInvalidUTF8(Array(field.bytes)) ?? 0
+        let byte = offset < field.count ? String(field.bytes[offset], radix: 16, uppercase: true) : "?"
+        return "\(name) is not UTF-8 text (byte 0x\(byte) at position \(offset + 1)); export the file as UTF-8"
+    }
+
     /// Epoch seconds; a stamp without a zone is local time on `clock`.
     static func timestamp(_ field: CSVField, clock: inout LocalTimeConverter) -> Int64? {
         ByteParsing.epochSeconds(field.bytes, localTime: &clock)
