@@ -64,7 +64,7 @@ enum AlertParser {
         var repeatEvery: TimeSpan?
         if let text = r.string("repeat"), text != "none" {
             repeatEvery = TimeSpan(parsing: text)
-            if repeatEvery == nil { r.problem("repeat", "malformed duration \"\(text)\"; write \"none\" or e.g. 1h, 1d") }
+            if repeatEvery == nil { r.problem("repeat", TimeSpan.tooLong(text) ?? "malformed duration \"\(text)\"; write \"none\" or e.g. 1h, 1d") }
         }
         let levelName = r.string("level") ?? "none"
         let level = AlertDefinition.Level(rawValue: levelName)

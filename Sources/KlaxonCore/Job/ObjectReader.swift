@@ -77,7 +77,7 @@ struct ObjectReader {
     mutating func duration(_ key: String, required: Bool = false, allowZero: Bool = false) -> TimeSpan? {
         guard let text = string(key, required: required) else { return nil }
         guard let span = TimeSpan(parsing: text, allowZero: allowZero) else {
-            problem(key, "malformed duration \"\(text)\"; write e.g. 30s, 5m, 1h, 1d or 1h30m")
+            problem(key, TimeSpan.tooLong(text) ?? "malformed duration \"\(text)\"; write e.g. 30s, 5m, 1h, 1d or 1h30m")
             return nil
         }
         return span

@@ -9,9 +9,25 @@ public struct TimeSpan: Sendable, Hashable, Comparable, Codable, CustomStringCon
         ("y", 365 * 86_400), ("w", 7 * 86_400), ("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1),
     ]
 
-    /// Parses `1h30m`; nil for anything else (no unit, unknown unit, overflow, and zero
-    /// unless `allowZero`: a zero repeat or window is always a mistake, a zero settle is not).
+    /// The longest duration a job may write. Every duration is added to a run's `now`
+    /// somewhere (a repeat, a penalty, a backoff): capping it keeps that arithmetic far
+    /// from overflowing, which would stop the run with a trap.
+    public static let maximum = TimeSpan(seconds: 1_000 * 365 * 86_400)
+
+    /// Parses `1h30m`; nil for anything else (no unit, unknown unit, longer than `maximum`,
+    /// and zero unless `allowZero`: a zero repeat or window is always a mistake, a zero settle is not).
     public init?(parsing text: String, allowZero: Bool = false) {
+        guard let span = TimeSpan(unlimited: text, allowZero: allowZero), span <= Self.maximum else { return nil }
+        self = span
+    }
+
+    /// The problem with a well-formed duration that is only too long; nil for any other text.
+    public static func tooLong(_ text: String) -> String? {
+        guard let span = TimeSpan(unlimited: text, allowZero: true), span > maximum else { return nil }
+        return "duration \"\(text)\" is longer than \(maximum.seconds / (365 * 86_400))y, the longest a job may write"
+    }
+
+    private init?(unlimited text: String, allowZero: Bool) {
         var total: Int64 = 0
         var digits: Int64 = 0
         var sawDigit = false
