@@ -45,6 +45,10 @@ enum Commands {
             out.say(RunSummary.text(report))
             for preview in report.previews ?? [] { out.say("\n" + preview) }
             for w in report.warnings { out.warn("warning: \(w)") }
+            // Whole files too, so that a --quiet run under cron still says what needs attention.
+            for f in report.files where f.outcome.needsAttention {
+                out.warn("\(f.outcome.rawValue) \(f.input)/\(f.name)\(f.reason.map { ": \($0)" } ?? "")")
+            }
             for f in report.files { for r in f.rejections { out.warn("rejected \(r)") } }
             return ExitCode(rawValue: Int32(report.exitCode)) ?? .partial
         } catch let e as Arguments.Invalid {

@@ -149,7 +149,7 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: scratch.url("drop/cdrs/link.csv"), withDestinationPath: scratch.url("outside.csv"))
         var state = KlaxonState()
         let reports = try ingest(scratch, &state, now: "2026-11-27T01:00:00Z")
-        #expect(reports.first?.outcome == .waiting)
+        #expect(reports.first?.outcome == .refused)
         #expect(reports.first?.reason?.contains("outside the drop folder") == true)
         #expect(state.buckets.isEmpty)
     }

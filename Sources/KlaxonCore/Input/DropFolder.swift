@@ -17,8 +17,11 @@ public enum DropFolder {
 
     public struct Listing: Sendable {
         public var settled: [DropFile] = []
-        /// Files left for a later run, with the reason (too recent, not a regular file…).
+        /// Files left for a later run, with the reason (too recent, a folder).
         public var skipped: [(name: String, reason: String)] = []
+        /// Files that will never be taken, with the reason: a link pointing outside the
+        /// folder, a device or a pipe. Unlike `skipped`, an operator has to act on these.
+        public var refused: [(name: String, reason: String)] = []
     }
 
     /// Settled files in name order. `wallClock` is the real time, whatever `--now` says:
@@ -51,12 +54,16 @@ public enum DropFolder {
                 // A link may point anywhere; only one that stays inside the folder is followed.
                 let target = (path as NSString).resolvingSymlinksInPath
                 guard target.hasPrefix(realFolder + "/"), stat(path, &info) == 0 else {
-                    listing.skipped.append((name, "a symbolic link pointing outside the drop folder; not followed"))
+                    listing.refused.append((name, "a symbolic link pointing outside the drop folder; not followed (copy the file in, or link within the folder)"))
                     continue
                 }
             }
             guard (info.st_mode & S_IFMT) == S_IFREG else {
-                listing.skipped.append((name, "not a regular file"))
+                if (info.st_mode & S_IFMT) == S_IFDIR {
+                    listing.skipped.append((name, "a folder; not read"))
+                } else {
+                    listing.refused.append((name, "not a regular file (a device, pipe or socket); not read"))
+                }
                 continue
             }
             let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9

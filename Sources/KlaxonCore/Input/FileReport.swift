@@ -2,6 +2,11 @@
 public struct FileReport: Sendable, Codable, Equatable {
     public enum Outcome: String, Sendable, Codable {
         case taken, superseded, rejected, conflict, duplicate, waiting
+        /// Never to be taken as it is: a link pointing outside the folder, a device, a pipe.
+        case refused
+
+        /// Outcomes an operator must act on: they make the run exit 2 and are printed on stderr.
+        public var needsAttention: Bool { [.rejected, .conflict, .refused].contains(self) }
     }
     public var input: String
     public var name: String

@@ -40,6 +40,9 @@ public struct Ingest {
         for (name, reason) in listing.skipped {
             reports.append(FileReport(input: inputName, name: name, outcome: .waiting, reason: reason))
         }
+        for (name, reason) in listing.refused {
+            reports.append(FileReport(input: inputName, name: name, outcome: .refused, reason: reason))
+        }
         var result: [(DropFile, String)] = []
         for file in listing.settled {
             let key = FileLedger.key(input: inputName, name: file.name)

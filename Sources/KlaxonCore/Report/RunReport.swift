@@ -40,7 +40,7 @@ public struct RunReport: Sendable, Codable, Equatable {
 
     /// 2 when rows or files were rejected or deliveries are pending or dead (SPEC §11).
     public var computedExitCode: Int {
-        let badInput = rows.rejected > 0 || files.contains { [.rejected, .conflict].contains($0.outcome) }
+        let badInput = rows.rejected > 0 || files.contains { $0.outcome.needsAttention }
         let undelivered = notifications.contains { $0.result != .sent }
         return badInput || undelivered ? 2 : 0
     }

@@ -34,7 +34,7 @@ public enum RunSummary {
     }
 
     private static func outcomeCounts(_ files: [FileReport]) -> String {
-        let counted: [FileReport.Outcome] = [.rejected, .conflict, .duplicate, .superseded, .waiting]
+        let counted: [FileReport.Outcome] = [.rejected, .conflict, .refused, .duplicate, .superseded, .waiting]
         return counted.compactMap { o in
             let n = files.filter { $0.outcome == o }.count
             return n > 0 ? ", \(n) \(o.rawValue)" : nil
