@@ -45,16 +45,21 @@ public enum DropFolder {
             folder = (input.path as NSString).deletingLastPathComponent
             names = [(input.path as NSString).lastPathComponent]
         }
-        let realFolder = (folder as NSString).resolvingSymlinksInPath
+        let realFolder = canonicalPath(folder) ?? folder
         for name in names where !isTemporaryName(name) && (isFolder.boolValue == false || Glob.matches(name, pattern: input.pattern)) {
             let path = (folder as NSString).appendingPathComponent(name)
             var info = stat()
             guard lstat(path, &info) == 0 else { continue }
             if (info.st_mode & S_IFMT) == S_IFLNK {
                 // A link may point anywhere; only one that stays inside the folder is followed.
-                let target = (path as NSString).resolvingSymlinksInPath
+                // realpath resolves every link and "..": comparing unresolved text let
+                // "../../outside.csv" pass for a path inside the folder.
+                guard let target = canonicalPath(path) else {
+                    listing.refused.append((name, "a symbolic link that cannot be resolved (\(AtomicFile.errnoText())); not read"))
+                    continue
+                }
                 guard target.hasPrefix(realFolder + "/"), stat(path, &info) == 0 else {
-                    listing.refused.append((name, "a symbolic link pointing outside the drop folder; not followed (copy the file in, or link within the folder)"))
+                    listing.refused.append((name, "a symbolic link pointing outside the drop folder, to \(target); not followed (copy the file in, or link within the folder)"))
                     continue
                 }
             }
@@ -74,6 +79,13 @@ public enum DropFolder {
             listing.settled.append(DropFile(name: name, path: path, size: Int64(info.st_size), modified: modified))
         }
         return listing
+    }
+
+    /// The absolute path with every symbolic link and `.`/`..` resolved; nil (errno set) for a loop or a missing target.
+    static func canonicalPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// The digest of a whole file, read in chunks.
