@@ -13,7 +13,7 @@ public struct FileReport: Sendable, Codable, Equatable {
     public var outcome: Outcome
     /// Why the file was not taken (or only partly); made printable and cut short, since it may quote the file.
     public var reason: String? {
-        didSet { if let reason, let shown = Self.printable(reason) { self.reason = shown } }
+        didSet { if let reason, Self.printable(reason) != reason { self.reason = Self.printable(reason) } }
     }
     public var rows: Int = 0
     public var folded: Int = 0
@@ -25,9 +25,9 @@ public struct FileReport: Sendable, Codable, Equatable {
 
     public init(input: String, name: String, outcome: Outcome, reason: String? = nil) {
         self.input = input
-        self.name = Self.printable(name) ?? name
+        self.name = Self.printable(name)
         self.outcome = outcome
-        self.reason = reason.map { Self.printable($0) ?? $0 }
+        self.reason = reason.map(Self.printable)
     }
 
     static let maxListedRejections = 50
@@ -35,33 +35,15 @@ public struct FileReport: Sendable, Codable, Equatable {
     mutating func reject(path: String, line: Int, _ reason: String) {
         rejectedRows += 1
         if rejections.count < Self.maxListedRejections {
-            let text = "\(path):\(line): \(reason)"
-            rejections.append(Self.printable(text) ?? text)
+            rejections.append(Self.printable("\(path):\(line): \(reason)"))
         }
     }
 
     static let maxReasonLength = 500
 
     /// A reason quotes the file's own bytes: a megabyte-long field, or a CR or an escape
-    /// sequence that would forge lines in a terminal or a cron mail. Control characters
-    /// are shown escaped and the text is cut at `maxReasonLength`; nil when it is fine as it is.
-    static func printable(_ reason: String) -> String? {
-        let clean = !reason.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
-        if clean && reason.unicodeScalars.count <= maxReasonLength { return nil }
-        var out = ""
-        for scalar in reason.unicodeScalars {
-            if out.unicodeScalars.count >= maxReasonLength {
-                out += "… (cut)"
-                break
-            }
-            switch scalar {
-            case "\r": out += "\\r"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value): out += "\\u{\(String(scalar.value, radix: 16))}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+    /// sequence that would forge lines in a terminal or a cron mail.
+    static func printable(_ reason: String) -> String {
+        PrintableText.make(reason, limit: maxReasonLength)
     }
 }

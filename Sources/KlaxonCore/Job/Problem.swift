@@ -13,11 +13,12 @@ public struct Problem: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// One line, whatever the job wrote: a CR or LF in a title or a quoted value is shown escaped.
     public var description: String {
         var parts = [file]
         if let alert { parts.append("alert \"\(alert)\"") }
         if let field { parts.append(field) }
-        return parts.joined(separator: ": ") + ": " + message
+        return PrintableText.make(parts.joined(separator: ": ") + ": " + message)
     }
 }
 
