@@ -73,6 +73,11 @@ public struct SMTPTransport: MailTransport {
         }
         try easy.set(CURLOPT_CONNECTTIMEOUT_MS, settings.connectTimeout)
         try easy.set(CURLOPT_TIMEOUT_MS, settings.totalTimeout)
+        // libcurl waits for the reply to the end of DATA under its own response timeout
+        // (120 s by default), whatever CURLOPT_TIMEOUT says: a server that takes the message
+        // and never answers held a run that long. Whole seconds, at least one.
+        let (seconds, attoseconds) = settings.totalTimeout.components
+        try easy.set(CURLOPT_SERVER_RESPONSE_TIMEOUT, Int(clamping: max(1, seconds + (attoseconds > 0 ? 1 : 0))))
         // Addresses were checked above, so the brackets cannot be closed early.
         try easy.set(CURLOPT_MAIL_FROM, "<\(envelopeFrom)>")
         try easy.set(CURLOPT_MAIL_RCPT, list: recipients.map { "<\($0)>" })
