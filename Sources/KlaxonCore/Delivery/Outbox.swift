@@ -30,9 +30,24 @@ public struct Outbox {
     }
 
     /// Delivers every pending item that is due; returns the outcome of each item in the outbox.
-    public func deliver(_ outbox: inout [OutboxItem], through sink: any DeliverySink) -> [Outcome] {
+    /// A journal line that cannot be written (a full disk) adds one warning: what was delivered
+    /// but not recorded is sent again by the next run, never lost.
+    public func deliver(_ outbox: inout [OutboxItem], through sink: any DeliverySink, warnings: inout [String]) -> [Outcome] {
         var outcomes: [Outcome] = []
         var remaining: [OutboxItem] = []
+        var unrecorded: [String] = []
+        var journalError = ""
+        func record(_ entry: DeliveryJournal.Entry, id: String) {
+            do { try journal.append(entry) } catch {
+                unrecorded.append(id)
+                journalError = error.description
+            }
+        }
+        defer {
+            if !unrecorded.isEmpty {
+                warnings.append("\(unrecorded.count) delivery outcome(s) could not be recorded (\(journalError)); what was delivered will be sent again by the next run")
+            }
+        }
         for var item in outbox {
             func outcome(_ r: Outcome.Result) -> Outcome {
                 Outcome(id: item.id, channel: item.channel, alert: item.alert, company: item.company, kind: item.kind,
@@ -51,17 +66,17 @@ public struct Outbox {
                     try sink.deliver(item)
                 }
                 // Recorded after the send: a kill in between resends once (at-least-once, never lost).
-                try? journal.append(.delivered(id: item.id))
+                record(.delivered(id: item.id), id: item.id)
                 outcomes.append(outcome(.sent))
             } catch {
                 item.lastError = error.description
                 if now - item.createdAt >= settings.giveUpAfter.seconds {
                     item.dead = true
-                    try? journal.append(.dead(id: item.id, attempts: item.attempts, error: error.description))
+                    record(.dead(id: item.id, attempts: item.attempts, error: error.description), id: item.id)
                     outcomes.append(outcome(.dead))
                 } else {
                     item.nextAttempt = now + backoff(afterAttempt: item.attempts)
-                    try? journal.append(.failed(id: item.id, attempts: item.attempts, nextAttempt: item.nextAttempt, error: error.description))
+                    record(.failed(id: item.id, attempts: item.attempts, nextAttempt: item.nextAttempt, error: error.description), id: item.id)
                     outcomes.append(outcome(.failed))
                 }
                 remaining.append(item)

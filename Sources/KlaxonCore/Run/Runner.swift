@@ -78,7 +78,7 @@ public struct Runner {
             }
         }
         let outbox = Outbox(settings: job.delivery, journal: journal, penaltyLog: job.penalties.log, now: now)
-        report.notifications = outbox.deliver(&state.meta.outbox, through: sink)
+        report.notifications = outbox.deliver(&state.meta.outbox, through: sink, warnings: &report.warnings)
         report.timings.deliverMilliseconds = Self.milliseconds(since: &mark)
 
         report.exitCode = report.computedExitCode
