@@ -48,9 +48,17 @@ stamp="$(cat "${sources[@]}" "$0" | sha256sum | cut -c1-16)"
 binary="$work/klaxon-fuzz"
 if [ ! -x "$binary" ] || [ "$(cat "$work/stamp" 2>/dev/null)" != "$stamp" ]; then
   echo "fuzz.sh: building $binary (libFuzzer + AddressSanitizer)"
+  # Compile a copy, so that editing the sources during the build cannot spoil it.
+  rm -rf "$work/src" && mkdir -p "$work/src"
+  snapshot=()
+  for f in "${sources[@]}"; do
+    copy="$work/src/$(echo "${f#$root/}" | tr / _)"
+    cp "$f" "$copy"
+    snapshot+=("$copy")
+  done
   nice -n 19 "$swiftc" -sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 \
     -use-ld=lld -module-name KlaxonFuzz -I "$root/Sources/CCurl" -lcurl \
-    "${sources[@]}" -o "$binary.tmp"
+    "${snapshot[@]}" -o "$binary.tmp"
   mv "$binary.tmp" "$binary"
   echo "$stamp" > "$work/stamp"
 fi

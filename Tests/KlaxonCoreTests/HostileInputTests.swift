@@ -14,7 +14,7 @@ import Testing
         var name: String
         var status: Int32
         var message: String
-        var spoil: @Sendable (HostileRig) throws -> Void
+        var spoil: @Sendable (ScratchJob) throws -> Void
         var testDescription: String { name }
     }
 
@@ -60,7 +60,7 @@ import Testing
 
     @Test(arguments: unusable)
     func anUnusableJobTemplateOrStateIsNamedAndChangesNothing(_ hostile: Unusable) throws {
-        let rig = try HostileRig()
+        let rig = try ScratchJob()
         try rig.baseline()
         try hostile.spoil(rig)
         let before = try rig.stateTree()
@@ -118,7 +118,7 @@ import Testing
 
     @Test(arguments: badData)
     func aBadDataFileIsNamedLineByLineAndOnlyItsGoodRowsCount(_ hostile: BadData) throws {
-        let rig = try HostileRig()
+        let rig = try ScratchJob()
         try rig.baseline()
         let before = try rig.committed()
         for (name, bytes) in hostile.files {
@@ -139,7 +139,7 @@ import Testing
     }
 
     @Test func linksOutOfTheDropFolderDevicesAndPipesAreRefusedByName() throws {
-        let rig = try HostileRig()
+        let rig = try ScratchJob()
         try rig.baseline()
         let before = try rig.committed()
         rig.scratch.write("outside.csv", cdrHeader + "2026-11-27 00:51:00,y,C1,P1,1,10,200,,0,0\n")
@@ -167,7 +167,7 @@ import Testing
     }
 
     @Test func aOneGigabyteLineIsSkippedInBoundedMemory() throws {
-        let rig = try HostileRig()
+        let rig = try ScratchJob()
         try rig.baseline()
         let path = rig.scratch.url("drop/cdrs/c-2.csv")
         _ = FileManager.default.createFile(atPath: path, contents: Data(Self.header))
@@ -194,7 +194,7 @@ import Testing
     // MARK: Scale
 
     @Test func aJobWith100000AlertsListsEveryProblemAndThenRuns() throws {
-        let rig = try HostileRig()
+        let rig = try ScratchJob()
         try rig.baseline()
         var alerts = (0..<100_000).map { #"{ title: "Balance \#($0)", company: "C2", to: ["ops@acme.example"], area: "balance", operator: "<", threshold: 1 }"# }
         alerts[17_017] = #"{ title: "Balance 17017", company: "C2", to: ["ops@acme.example"], area: "balanse", operator: "<", threshold: 1 }"#
@@ -226,7 +226,7 @@ import Testing
     @Test(.enabled(if: TestPython.isAvailable, "python3 is not installed"))
     func headerInjectionInCompanyNamesAndAddressesNeverReachesAHeader() throws {
         let server = try LocalSMTPServer()
-        let rig = try HostileRig(emailURL: server.plainURL)
+        let rig = try ScratchJob(emailURL: server.plainURL)
         try rig.editJob { $0.replacingOccurrences(of: #"name: "hostile","#, with: #"name: "hostile", brand: "ACME\r\nX-Injected: brand","#) }
         rig.scratch.write("templates/alert.subject", "{{brandName}} {{title}}: {{name}} ({{company.id}})", age: 0)
         rig.scratch.write("drop/balances/b-1.csv", """
@@ -248,7 +248,7 @@ import Testing
     }
 
     @Test func csvInjectionCellsAreNeutralisedInEveryCSVKlaxonWrites() throws {
-        let rig = try HostileRig()
+        let rig = try ScratchJob()
         rig.scratch.write("drop/balances/b-1.csv", """
         id,name,type,credit
         "=HYPERLINK(""http://evil.example"",""x"")",@SUM(A1),customer,5
@@ -283,65 +283,5 @@ import Testing
             }
             return cells + [cell]
         }
-    }
-}
-
-/// A job over both inputs, run once: its one e-mail stays pending (the SMTP port is
-/// closed, the backoff long), so there is an outbox for hostile input to disturb.
-final class HostileRig {
-    let scratch = Scratch()
-    var job: String { scratch.url("job.json5") }
-    let first = "2026-11-27T01:00:00Z"
-    let next = "2026-11-27T01:10:00Z"
-
-    init(emailURL: String? = nil) throws {
-        let url = try emailURL ?? "smtp://127.0.0.1:\(unusedLoopbackPort())"
-        scratch.write("drop/balances/b-1.csv", "id,name,type,credit,email\nC1,Acme,customer,5,billing@c1.example\nC2,Beta,customer,50,\nP1,Carrier,carrier,0,\n")
-        scratch.write("drop/cdrs/c-1.csv", cdrHeader + "2026-11-27 00:50:00,x,C1,P1,1,10,200,,0,0\n")
-        scratch.write("templates/alert.subject", "{{title}}: {{name}} ({{company.id}})")
-        scratch.write("templates/alert.txt", "{{title}} for {{name}} is {{value}}.\n")
-        scratch.write("job.json5", """
-        { name: "hostile", state: "state", templates: "templates",
-          inputs: { balances: { path: "drop/balances", settle: "0s" }, cdrs: { path: "drop/cdrs", settle: "0s" } },
-          email: { url: "\(url)", starttls: "off", from: "noc@acme.example", connect_timeout: "2s", timeout: "10s" },
-          penalties: { file: "out/penalties.csv" },
-          delivery: { retry_backoff: "6h" },
-          alerts: [ { title: "Low Balance", scope: { type: "customer" }, to: ["contacts"], area: "balance", operator: "<", threshold: 10, penalty: "1h" } ] }
-        """, age: 0)
-    }
-
-    /// The first run: the snapshot and CDRs taken, the alert fired, its e-mail pending.
-    func baseline() throws {
-        let result = try klaxon(["run", job, "--now", first, "--quiet"])
-        #expect(result.status == 2, "\(result.stderr)")
-        #expect(try committed().meta.outbox.map(\.channel) == [.email])
-    }
-
-    func klaxon(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        try KlaxonBinary.run(arguments)
-    }
-
-    func editJob(_ change: (String) -> String) throws {
-        let text = try #require(scratch.read("job.json5"))
-        let changed = change(text)
-        #expect(changed != text, "the job edit matched nothing")
-        scratch.write("job.json5", changed, age: 0)
-    }
-
-    func committed() throws -> KlaxonState { try StateStore(directory: scratch.url("state")).loadCurrent() }
-
-    /// Every file under the state folder, by relative path, with its bytes.
-    func stateTree() throws -> [String: Data] {
-        let root = scratch.url("state")
-        var tree: [String: Data] = [:]
-        guard let walk = FileManager.default.enumerator(atPath: root) else { return [:] }
-        for case let relative as String in walk {
-            var isFolder: ObjCBool = false
-            let path = root + "/" + relative
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
-                tree[relative] = try Data(contentsOf: URL(fileURLWithPath: path))
-            }
-        }
-        return tree
     }
 }

@@ -12,6 +12,12 @@ Modes:
   (default)       an aiosmtpd server; options below add AUTH and TLS
   --silent        accepts TCP connections and never says anything
                   (for total-timeout tests)
+  --refuse-data REPLY
+                  takes the whole message, then answers REPLY (e.g.
+                  "451 4.3.0 Try again later") instead of 250; records nothing
+  --stall-data    takes the whole message and never answers
+  --close-mid-data
+                  closes the connection after the first bytes of the message
 
 It stops by itself after --lifetime seconds, and with --exit-on-stdin-eof
 as soon as the test process that started it goes away.
@@ -42,6 +48,9 @@ def parse_args():
     parser.add_argument("--starttls", action="store_true", help="offer and require STARTTLS")
     parser.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (smtps)")
     parser.add_argument("--reject-rcpt", action="append", default=[], help="answer 550 to RCPT TO for this address")
+    parser.add_argument("--refuse-data", help="answer this reply to the end of DATA instead of 250")
+    parser.add_argument("--stall-data", action="store_true", help="never answer the end of DATA")
+    parser.add_argument("--close-mid-data", action="store_true", help="close the connection inside DATA")
     parser.add_argument("--lifetime", type=float, default=120.0, help="seconds before exiting on its own")
     parser.add_argument("--exit-on-stdin-eof", action="store_true", help="exit when stdin closes")
     return parser.parse_args()
@@ -84,10 +93,66 @@ def run_silent(args):
             pass
 
 
+def run_scripted(args):
+    """A hand-written SMTP dialogue that goes wrong inside DATA, as --stall-data
+    and --close-mid-data ask; everything before DATA is answered normally."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", args.port))
+    listener.listen(16)
+    print(f"PORT {listener.getsockname()[1]}", flush=True)
+    held = []
+
+    def serve(connection):
+        reader = connection.makefile("rb")
+        try:
+            connection.sendall(b"220 klaxon-test ESMTP\r\n")
+            while True:
+                line = reader.readline()
+                if not line:
+                    return
+                verb = line[:4].upper()
+                if verb == b"EHLO":
+                    connection.sendall(b"250-klaxon-test\r\n250 8BITMIME\r\n")
+                elif verb in (b"HELO", b"MAIL", b"RCPT", b"RSET", b"NOOP"):
+                    connection.sendall(b"250 OK\r\n")
+                elif verb == b"QUIT":
+                    connection.sendall(b"221 bye\r\n")
+                    return
+                elif verb == b"DATA":
+                    connection.sendall(b"354 go ahead\r\n")
+                    if args.close_mid_data:
+                        reader.read(40)
+                        connection.shutdown(socket.SHUT_RDWR)
+                        return
+                    while reader.readline() not in (b".\r\n", b""):
+                        pass
+                    held.append(connection)  # --stall-data: the reply never comes
+                    time.sleep(args.lifetime)
+                    return
+                else:
+                    connection.sendall(b"500 unknown command\r\n")
+        except OSError:
+            pass
+        finally:
+            if connection not in held:
+                connection.close()
+
+    deadline = time.monotonic() + args.lifetime
+    listener.settimeout(0.5)
+    while time.monotonic() < deadline:
+        try:
+            connection, _ = listener.accept()
+        except socket.timeout:
+            continue
+        threading.Thread(target=serve, args=(connection,), daemon=True).start()
+
+
 class RecordingHandler:
-    def __init__(self, out_dir, rejected):
+    def __init__(self, out_dir, rejected, refuse_data=None):
         self.out_dir = out_dir
         self.rejected = set(rejected)
+        self.refuse_data = refuse_data
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.rejected:
@@ -96,6 +161,8 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.refuse_data:
+            return self.refuse_data
         record = {
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
@@ -132,7 +199,7 @@ async def run_smtp(args):
     if args.cert:
         tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         tls_context.load_cert_chain(args.cert, args.key)
-    handler = RecordingHandler(args.out, args.reject_rcpt)
+    handler = RecordingHandler(args.out, args.reject_rcpt, args.refuse_data)
     loop = asyncio.get_running_loop()
 
     def factory():
@@ -168,6 +235,8 @@ def main():
         watch_stdin()
     if args.silent:
         run_silent(args)
+    elif args.stall_data or args.close_mid_data:
+        run_scripted(args)
     else:
         asyncio.run(run_smtp(args))
 

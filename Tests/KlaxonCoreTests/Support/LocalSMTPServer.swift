@@ -9,6 +9,12 @@ final class LocalSMTPServer {
         var tls: TLS = .none
         /// Accept TCP connections and never answer.
         var silent = false
+        /// Take the whole message, then answer this reply (e.g. "451 4.3.0 Try again later") instead of 250.
+        var refuseData: String?
+        /// Take the whole message and never answer.
+        var stallData = false
+        /// Close the connection after the first bytes of the message.
+        var closeMidData = false
         /// Answer 550 to RCPT TO for these addresses.
         var rejectedRecipients: [String] = []
         /// A fixed port, to restart a server where a job's URL points; 0 = any free port.
@@ -41,8 +47,8 @@ final class LocalSMTPServer {
 
     init(_ options: Options = Options()) throws {
         var arguments: [String] = []
-        if options.silent {
-            arguments.append("--silent")
+        if options.silent || options.stallData || options.closeMidData {
+            arguments.append(options.silent ? "--silent" : options.stallData ? "--stall-data" : "--close-mid-data")
         } else if let problem = TestPython.aiosmtpdProblem {
             throw TestSupportError(problem)
         }
@@ -54,6 +60,7 @@ final class LocalSMTPServer {
         }
         if options.port != 0 { arguments += ["--port", String(options.port)] }
         for recipient in options.rejectedRecipients { arguments += ["--reject-rcpt", recipient] }
+        if let reply = options.refuseData { arguments += ["--refuse-data", reply] }
         arguments += ["--lifetime", String(options.lifetime)]
         process = try LocalServerProcess(script: "smtp_server.py", arguments: arguments)
     }
