@@ -70,9 +70,10 @@ public struct TransportSink: DeliverySink {
         let response: HTTPResponse
         do { response = try http.send(request) } catch { throw SendFailure(error.description) }
         guard (200..<300).contains(response.status) else {
-            // The provider's own error text is what tells an operator what to fix.
-            let text = String(decoding: response.body.prefix(300), as: UTF8.self)
-                .replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
+            // The provider's own error text is what tells an operator what to fix; a gateway may
+            // quote the credentials it refuses, so they are redacted before the text is cut.
+            let answer = Redaction.apply(request.secrets, to: String(decoding: response.body, as: UTF8.self))
+            let text = String(answer.prefix(300)).replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
             throw SendFailure("\(what) answered HTTP \(response.status)\(text.isEmpty ? "" : ": \(text)")")
         }
     }

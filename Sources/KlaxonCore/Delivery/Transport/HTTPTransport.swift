@@ -27,7 +27,7 @@ public struct CurlHTTPTransport: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequest) throws(DeliveryError) -> HTTPResponse {
-        let secrets = Self.secrets(of: request)
+        let secrets = request.secrets
         let endpoint = "\(request.method) \(RedactedURL.display(request.url))"
         try Self.check(request, endpoint: endpoint, secrets: secrets)
 
@@ -126,26 +126,6 @@ public struct CurlHTTPTransport: HTTPTransport {
     }
 
     // MARK: Error text
-
-    /// Everything in a request that may be a credential: the Basic password (plain and
-    /// as sent), values of credential-like headers, and long values in the query.
-    private static func secrets(of request: HTTPRequest) -> [String] {
-        var secrets: [String] = []
-        if let auth = request.basicAuth {
-            secrets += [auth.password, Printable.base64("\(auth.user):\(auth.password)")]
-        }
-        let sensitive = ["auth", "token", "key", "secret", "signature", "cookie", "password"]
-        for header in request.headers where sensitive.contains(where: header.name.lowercased().contains) {
-            secrets.append(header.value)
-        }
-        if let query = URLComponents(string: request.url)?.queryItems {
-            secrets += query.compactMap(\.value).filter { $0.count >= 6 }
-        }
-        if let password = URLComponents(string: request.url)?.password {
-            secrets.append(password)
-        }
-        return secrets
-    }
 
     private func describe(_ failure: CurlFailure, endpoint: String, secrets: [String]) -> DeliveryError {
         let reason: String

@@ -64,6 +64,35 @@ extension HTTPRequest: CustomStringConvertible, CustomReflectable {
     public var customMirror: Mirror { Mirror(self, children: ["description": description]) }
 }
 
+extension HTTPRequest {
+    /// Everything in the request that may be a credential, for redacting error text and
+    /// answers: the Basic password (plain and as sent), the values of credential-like
+    /// headers (whole, and without their scheme, "Bearer …"), long values in the query
+    /// and a password in the URL.
+    var secrets: [String] {
+        var secrets: [String] = []
+        if let auth = basicAuth {
+            secrets += [auth.password, Printable.base64("\(auth.user):\(auth.password)")]
+        }
+        let sensitive = ["auth", "token", "key", "secret", "signature", "cookie", "password"]
+        for header in headers where sensitive.contains(where: header.name.lowercased().contains) {
+            secrets.append(header.value)
+            // A gateway refusing "Bearer abc" tends to quote "abc".
+            if let space = header.value.firstIndex(of: " ") {
+                let credential = header.value[header.value.index(after: space)...].trimmingCharacters(in: .whitespaces)
+                if !credential.isEmpty { secrets.append(credential) }
+            }
+        }
+        if let query = URLComponents(string: url)?.queryItems {
+            secrets += query.compactMap(\.value).filter { $0.count >= 6 }
+        }
+        if let password = URLComponents(string: url)?.password {
+            secrets.append(password)
+        }
+        return secrets
+    }
+}
+
 public struct HTTPResponse: Sendable, Equatable {
     public var status: Int
     public var body: [UInt8]
