@@ -11,6 +11,8 @@ answers. The answer depends on the path:
   /slow   sleeps ?seconds= (default 10), then 200
   /big    200, a 200 KiB body
   /flaky  500 to the first request, 201 to every later one
+  /echo…  500, echoing the request's headers and body (a gateway that quotes
+          the credentials it refuses, for the secrets tests)
   /2010-04-01/Accounts/<sid>/Messages.json   201 and a Twilio-shaped JSON answer
   other   404
 
@@ -85,6 +87,9 @@ class Handler(BaseHTTPRequestHandler):
                 self.reply(500, b"temporarily unavailable", "text/plain")
             else:
                 self.reply(201, b'{"status":"queued"}', "application/json")
+        elif url.path.startswith("/echo"):
+            echoed = "".join(f"{name}: {value}\n" for name, value in self.headers.items())
+            self.reply(500, b"refused: " + echoed.encode() + b"\n" + body, "text/plain")
         elif url.path.startswith("/2010-04-01/Accounts/") and url.path.endswith("/Messages.json"):
             self.reply(201, b'{"sid":"SM0001","status":"queued"}', "application/json")
         elif url.path == "/big":
