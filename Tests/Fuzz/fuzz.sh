@@ -2,14 +2,14 @@
 # Fuzzes Klaxon's parsers with libFuzzer: the CSV reader (and every row format
 # over it), the job loader and the template engine.
 #
-#   Tests/Fuzz/fuzz.sh [--seconds N] [--build-only] [TARGET...]
+#   Tests/Fuzz/fuzz.sh [--seconds N] [--work DIR] [--build-only] [TARGET...]
 #
 # TARGET is csv, job or template (default: all three, one after the other).
 # Each runs for N seconds (default 60) under nice, with AddressSanitizer.
-# Work files live in .build/fuzz/: the binary, the growing corpus per target
-# (seeded from fixtures/ and jobs/ on every start, and from
-# Tests/Fuzz/regressions/TARGET/, the inputs that once crashed), and crash
-# artifacts in .build/fuzz/artifacts/TARGET/. Exits 1 if a target crashed,
+# Work files live in DIR (default .build/fuzz/): the binary, the growing corpus
+# per target (seeded from fixtures/ and jobs/ on every start, and from
+# Tests/Fuzz/regressions/TARGET/, the inputs that once crashed), the logs, and
+# crash artifacts in DIR/artifacts/TARGET/. Exits 1 if a target crashed,
 # 0 when all ran clean, and 0 with a "skipped" line when the toolchain has no
 # libFuzzer runtime.
 #
@@ -18,20 +18,21 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 seconds=60
+work="$root/.build/fuzz"
 build_only=0
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
+    --work) work="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
     --build-only) build_only=1; shift ;;
     csv|job|template) targets+=("$1"); shift ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "fuzz.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 [ ${#targets[@]} -gt 0 ] || targets=(csv job template)
 
-work="$root/.build/fuzz"
 mkdir -p "$work"
 swiftc="$(command -v swiftc || true)"
 if [ -z "$swiftc" ]; then echo "fuzz.sh: skipped: swiftc is not on PATH"; exit 0; fi
