@@ -5,7 +5,7 @@ import Testing
     func alert(_ op: Comparison, _ threshold: Double?, reset: Double? = nil, repeatEvery: String? = nil) -> AlertDefinition {
         AlertDefinition(title: "A", file: "job", scope: .company("C"), recipients: [], area: .asr, comparison: op,
                         threshold: threshold, resetThreshold: reset, samplePeriod: TimeSpan(seconds: 3600), minCalls: 10,
-                        penalty: nil, template: "alert", repeatEvery: repeatEvery.flatMap(TimeSpan.init(parsing:)),
+                        penalty: nil, template: "alert", repeatEvery: repeatEvery.flatMap { TimeSpan(parsing: $0) },
                         level: .warning, sendReset: false, script: nil)
     }
 
