@@ -1,0 +1,61 @@
+/// What one byte range of a CDR file adds, kept apart from the state until the
+/// whole file has been read (a file is never half-counted). Indexed by the
+/// range's own `CompanyTable`, so folding a row touches no dictionary.
+struct CDRStaging: Sendable {
+    var companies: CompanyTable
+    /// Company index → its minute buckets from this range.
+    var buckets: [CompanyBuckets] = []
+    /// Company index → its calls reduced for the failure streak.
+    var failures: [FileFailures] = []
+    /// Company index → the role it was first seen in; nil for companies with no folded call.
+    var roles: [Company.Kind?] = []
+
+    init(known: Set<String>?) {
+        companies = CompanyTable(known: known)
+    }
+
+    @inline(__always)
+    mutating func add(_ call: CallRecord, minute: Int32, company: Int32, role: Company.Kind) {
+        let i = Int(company)
+        if i >= roles.count { grow(to: companies.count) }
+        buckets[i].add(call, minute: minute)
+        failures[i].record(time: call.time, connected: call.isConnected)
+        if roles[i] == nil { roles[i] = role }
+    }
+
+    @inline(never)
+    private mutating func grow(to count: Int) {
+        let more = count - roles.count
+        buckets.append(contentsOf: repeatElement(CompanyBuckets(), count: more))
+        failures.append(contentsOf: repeatElement(FileFailures(), count: more))
+        roles.append(contentsOf: repeatElement(nil, count: more))
+    }
+}
+
+/// The counts of one byte range for the file's report; rejections keep their
+/// line numbers relative to the range until the ranges are put together.
+struct FileTally: Sendable {
+    var rows = 0
+    var folded = 0
+    var tooOld = 0
+    var inFuture = 0
+    var rejected = 0
+    /// The first rejections, as (line, reason).
+    var rejections: [(line: Int, reason: String)] = []
+
+    mutating func reject(line: Int, _ reason: String) {
+        rejected += 1
+        if rejections.count < FileReport.maxListedRejections { rejections.append((line, reason)) }
+    }
+
+    /// Adds the counts to `report`, lines shifted by `lineOffset` (the lines before the range).
+    func add(to report: inout FileReport, path: String, lineOffset: Int) {
+        report.rows += rows
+        report.folded += folded
+        report.tooOld += tooOld
+        report.inFuture += inFuture
+        for (line, reason) in rejections { report.reject(path: path, line: line + lineOffset, reason) }
+        // Rejections past the listed ones are counted only.
+        report.rejectedRows += rejected - rejections.count
+    }
+}
