@@ -4,7 +4,7 @@
 struct CDRStaging: Sendable {
     var companies: CompanyTable
     /// Company index → its minute buckets from this range.
-    var buckets: [CompanyBuckets] = []
+    var buckets = BucketRuns()
     /// Company index → its calls reduced for the failure streak.
     var failures: [FileFailures] = []
     /// Company index → the role it was first seen in; nil for companies with no folded call.
@@ -18,7 +18,7 @@ struct CDRStaging: Sendable {
     mutating func add(_ call: CallRecord, minute: Int32, company: Int32, role: Company.Kind) {
         let i = Int(company)
         if i >= roles.count { grow(to: companies.count) }
-        buckets[i].add(call, minute: minute)
+        buckets.add(call, minute: minute, company: i)
         failures[i].record(time: call.time, connected: call.isConnected)
         if roles[i] == nil { roles[i] = role }
     }
@@ -26,7 +26,7 @@ struct CDRStaging: Sendable {
     @inline(never)
     private mutating func grow(to count: Int) {
         let more = count - roles.count
-        buckets.append(contentsOf: repeatElement(CompanyBuckets(), count: more))
+        buckets.reserve(companies: count)
         failures.append(contentsOf: repeatElement(FileFailures(), count: more))
         roles.append(contentsOf: repeatElement(nil, count: more))
     }

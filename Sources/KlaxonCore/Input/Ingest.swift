@@ -153,8 +153,8 @@ public struct Ingest {
             for i in staging.parts[p].roles.indices {
                 guard let role = staging.parts[p].roles[i] else { continue }
                 let id = companies.ids[i]
-                state.buckets[id, default: CompanyBuckets()].merge(staging.parts[p].buckets[i])
-                staging.parts[p].buckets[i] = CompanyBuckets()
+                state.buckets[id, default: CompanyBuckets()].merge(staging.parts[p].buckets.buckets(of: i))
+                staging.parts[p].buckets.release(i)
                 state.meta.failureStreaks[id, default: FailureStreak()].apply(staging.parts[p].failures[i])
                 if var record = state.meta.companies[id] {
                     record.lastSeen = max(record.lastSeen, now)

@@ -28,21 +28,20 @@ struct BinaryWriter {
         for i in 0..<8 { bytes[offset + i] = UInt8((value >> (8 * UInt64(i))) & 0xFF) }
     }
 
-    /// Lets `body` write at most `maxBytes` through a raw cursor, without a
-    /// capacity check per byte; for the bulk of the bucket section.
-    mutating func writeRaw(maxBytes: Int, _ body: (inout RawCursor) -> Void) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: maxBytes))
-        let used = bytes.withUnsafeMutableBufferPointer { buffer -> Int in
-            guard let base = buffer.baseAddress else { return 0 }
-            var cursor = RawCursor(base: base + start, limit: maxBytes)
+    /// Lets `body` write at most `maxBytes` through a raw cursor into `scratch`,
+    /// without a capacity check per byte, then appends what it wrote; for the
+    /// bulk of the bucket section.
+    mutating func writeRaw(maxBytes: Int, scratch: inout [UInt8], _ body: (inout RawCursor) -> Void) {
+        if scratch.count < maxBytes { scratch = [UInt8](repeating: 0, count: maxBytes) }
+        scratch.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var cursor = RawCursor(base: base, limit: maxBytes)
             body(&cursor)
-            return cursor.offset
+            bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: cursor.offset))
         }
-        bytes.removeLast(maxBytes - used)
     }
 
-    /// A write position in memory that `writeRaw` reserved.
+    /// A write position in the scratch memory of `writeRaw`.
     struct RawCursor {
         let base: UnsafeMutablePointer<UInt8>
         let limit: Int

@@ -7,7 +7,9 @@ import Foundation
 /// Format 2 moved the three maps that grow with the companies (companies,
 /// alert instances, failure streaks) from the JSON part into the binary
 /// tables part (`StateFile+Tables.swift`): JSON took most of a load and a save
-/// at 10,000 companies. Format 1 files are still read (their JSON holds the maps).
+/// at 10,000 companies. It also cut the bucket part into parts that two
+/// threads encode and decode side by side. Format 1 files are still read
+/// (their JSON holds the maps, their bucket part is one list).
 enum StateFile {
     static let magic = Array("KLAXON-STATE\n".utf8)
 
@@ -71,7 +73,7 @@ enum StateFile {
             }
             let bucketLength = Int(try r.fixed64())
             guard bucketLength == r.end - r.offset else { throw DecodeError.corrupt("bucket section length is wrong") }
-            state.buckets = try decodeBuckets(&r)
+            state.buckets = version >= 2 ? try decodeBucketParts(&r) : try decodeBuckets(&r)
             return state
         } catch let error as DecodeError {
             throw error
@@ -92,14 +94,49 @@ enum StateFile {
     /// Each bucket takes at most 10 varints of at most 10 bytes.
     private static let maxBucketBytes = 100
 
+    /// Below this many buckets a second thread costs more than it saves.
+    static let bucketsWorthAThread = 200_000
+
+    /// The bucket part: a count of parts, then each part's length and its list.
+    /// Large states are cut in two parts of about the same number of buckets.
     private static func encodeBuckets(_ buckets: [String: CompanyBuckets], into w: inout BinaryWriter) {
         let ids = buckets.keys.sorted()
+        let total = buckets.values.reduce(0) { $0 + $1.buckets.count }
+        var cut = ids.count
+        if total >= bucketsWorthAThread {
+            var sum = 0
+            cut = ids.firstIndex { id in
+                sum += buckets[id]?.buckets.count ?? 0
+                return sum * 2 >= total
+            }.map { $0 + 1 } ?? ids.count
+        }
+        let first = ids[0..<cut], second = ids[cut...]
+        w.varint(second.isEmpty ? 1 : 2)
+        let secondPart = second.isEmpty ? nil : BackgroundThread { () -> [UInt8] in
+            var part = BinaryWriter()
+            part.bytes.reserveCapacity(20 * (total / 2) + 64 * second.count)
+            encodeBucketList(second, of: buckets, into: &part)
+            return part.bytes
+        }
+        let start = w.bytes.count
+        w.fixed64(0)
+        encodeBucketList(first, of: buckets, into: &w)
+        w.patchFixed64(UInt64(w.bytes.count - start - 8), at: start)
+        if let secondPart {
+            let bytes = secondPart.wait()
+            w.fixed64(UInt64(bytes.count))
+            w.bytes.append(contentsOf: bytes)
+        }
+    }
+
+    private static func encodeBucketList(_ ids: ArraySlice<String>, of buckets: [String: CompanyBuckets], into w: inout BinaryWriter) {
         w.varint(UInt64(ids.count))
+        var scratch: [UInt8] = []
         for id in ids {
             let list = buckets[id]?.buckets ?? []
             w.string(id)
             w.varint(UInt64(list.count))
-            w.writeRaw(maxBytes: list.count * maxBucketBytes) { c in
+            w.writeRaw(maxBytes: list.count * maxBucketBytes, scratch: &scratch) { c in
                 var previous: Int32 = 0
                 for b in list {
                     c.signed(Int64(b.minute) - Int64(previous))
@@ -110,6 +147,39 @@ enum StateFile {
                 }
             }
         }
+    }
+
+    private static func decodeBucketParts(_ r: inout BinaryReader) throws(BinaryReader.Truncated) -> [String: CompanyBuckets] {
+        let parts = try r.varint()
+        guard parts >= 1 && parts <= 2 else { throw BinaryReader.Truncated() }
+        let firstLength = Int(try r.fixed64())
+        guard firstLength >= 0, firstLength <= r.end - r.offset else { throw BinaryReader.Truncated() }
+        var first = BinaryReader(r.bytes, offset: r.offset, end: r.offset + firstLength)
+        r.offset += firstLength
+        var secondPart: BackgroundThread<Result<[String: CompanyBuckets], BinaryReader.Truncated>>?
+        if parts == 2 {
+            let secondLength = Int(try r.fixed64())
+            guard secondLength == r.end - r.offset else { throw BinaryReader.Truncated() }
+            let second = BinaryReader(r.bytes, offset: r.offset, end: r.end)
+            r.offset = r.end
+            secondPart = BackgroundThread {
+                var reader = second
+                return Result { () throws(BinaryReader.Truncated) in
+                    let buckets = try decodeBuckets(&reader)
+                    guard reader.offset == reader.end else { throw BinaryReader.Truncated() }
+                    return buckets
+                }
+            }
+        }
+        var result = try decodeBuckets(&first)
+        guard first.offset == first.end else { throw BinaryReader.Truncated() }
+        if let secondPart {
+            let more = try secondPart.wait().get()
+            result.reserveCapacity(result.count + more.count)
+            for (id, list) in more { result[id] = list }
+        }
+        guard r.offset == r.end else { throw BinaryReader.Truncated() }
+        return result
     }
 
     private static func decodeBuckets(_ r: inout BinaryReader) throws(BinaryReader.Truncated) -> [String: CompanyBuckets] {
@@ -123,7 +193,8 @@ enum StateFile {
             guard n <= UInt64(r.end - r.offset) / 10 else { throw BinaryReader.Truncated() }
             let list = try r.readRaw { (c) throws(BinaryReader.Truncated) -> [MinuteBucket] in
                 var list: [MinuteBucket] = []
-                list.reserveCapacity(Int(n))
+                // Room for the next hourly run's buckets, so that merging them is an append, not a copy.
+                list.reserveCapacity(Int(n) + Int(n) / 16 + 4)
                 var minute: Int64 = 0
                 for _ in 0..<n {
                     let (next, overflow) = minute.addingReportingOverflow(try c.signed())
