@@ -7,6 +7,8 @@ public struct Ingest {
     let job: Job
     let now: Int64
     let wallClock: Date
+    /// CDR files at least this big are read on two threads (tests lower it to reach that path).
+    var splitThreshold = 4 << 20
 
     public init(job: Job, now: Int64, wallClock: Date) {
         self.job = job
@@ -122,7 +124,8 @@ public struct Ingest {
             input: input,
             knownCompanies: snapshot.isEmpty ? nil : Set(snapshot.keys),
             oldestMinute: Int32(clamping: floorDiv(now, 60) - job.longestWindow.seconds / 60),
-            latestTime: now + 300)
+            latestTime: now + 300,
+            splitThreshold: splitThreshold)
         for (file, knownDigest) in files {
             let key = FileLedger.key(input: "cdrs", name: file.name)
             var report = FileReport(input: "cdrs", name: file.name, outcome: .taken)
