@@ -229,6 +229,18 @@ public final class CSVReader {
 
                 case .unquoted:
                     while p < limit {
+                        // Eight bytes at a time while none is ',' or below (LF, CR, NUL, space):
+                        // the lowest byte flagged by this borrow trick is the first such byte.
+                        while p &+ 8 <= limit {
+                            let word = UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self))
+                            let low = (word &- 0x2D2D_2D2D_2D2D_2D2D) & ~word & 0x8080_8080_8080_8080
+                            if low != 0 {
+                                p &+= low.trailingZeroBitCount &>> 3
+                                break
+                            }
+                            p &+= 8
+                        }
+                        guard p < limit else { break }
                         let b = base[p]
                         if b > Byte.comma { p &+= 1; continue }
                         if b == Byte.comma {
