@@ -107,7 +107,10 @@ struct BucketRuns: @unchecked Sendable {
     func buckets(of i: Int) -> CompanyBuckets {
         guard i < companies else { return CompanyBuckets() }
         let run = runs[i]
-        var list = [MinuteBucket](UnsafeBufferPointer(start: run.base, count: Int(run.count)))
+        var list: [MinuteBucket] = []
+        // Exactly what is needed: appending the open bucket to a full array would double it.
+        list.reserveCapacity(Int(run.count) + 1)
+        list.append(contentsOf: UnsafeBufferPointer(start: run.base, count: Int(run.count)))
         if current[i].minute != Self.closed { list.append(current[i]) }
         var sorted = true
         for k in list.indices.dropFirst() where list[k - 1].minute >= list[k].minute {
