@@ -49,38 +49,33 @@ def measure(argv, cwd=None):
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024.0}
 
 
-def klaxon_full(scratch):
-    state = os.path.join(DATA, "state", "full")
+def klaxon_run(scratch, job, state, now, start_from=None):
+    """One measured `klaxon run` of `job` on a fresh copy of `start_from` (or an
+    empty state); the run report is added to the measurement."""
+    state = os.path.join(DATA, "state", state)
     shutil.rmtree(state, ignore_errors=True)
-    os.sync()
+    if start_from:
+        shutil.copytree(os.path.join(DATA, "state", start_from), state)
+    os.sync()  # so that earlier writeback does not land inside the measured run
     out = tempfile.mkdtemp(dir=scratch)
-    report = os.path.join(scratch, "full-report.json")
-    m = measure([KLAXON, "run", os.path.join(DATA, "jobs", "full.json5"), "--now", NOW,
+    report = os.path.join(scratch, "report.json")
+    m = measure([KLAXON, "run", os.path.join(DATA, "jobs", job), "--now", now,
                  "--deliver-to", out, "--report", report, "--quiet"])
     m["report"] = json.load(open(report))
     return m
+
+
+def klaxon_full(scratch):
+    return klaxon_run(scratch, "full.json5", "full", NOW)
 
 
 def prepare_hourly_base(scratch):
     """The state after the runs of the first 23 hours (not timed)."""
-    base = os.path.join(DATA, "state", "hourly-base")
-    shutil.rmtree(base, ignore_errors=True)
-    out = tempfile.mkdtemp(dir=scratch)
-    measure([KLAXON, "run", os.path.join(DATA, "jobs", "hourly-23.json5"), "--now", NOW_23,
-             "--deliver-to", out, "--quiet"])
+    klaxon_run(scratch, "hourly-23.json5", "hourly-base", NOW_23)
 
 
 def klaxon_hourly(scratch):
-    state = os.path.join(DATA, "state", "hourly")
-    shutil.rmtree(state, ignore_errors=True)
-    shutil.copytree(os.path.join(DATA, "state", "hourly-base"), state)
-    os.sync()  # so that the copy's writeback does not land inside the measured run
-    out = tempfile.mkdtemp(dir=scratch)
-    report = os.path.join(scratch, "hourly-report.json")
-    m = measure([KLAXON, "run", os.path.join(DATA, "jobs", "hourly-24.json5"), "--now", NOW,
-                 "--deliver-to", out, "--report", report, "--quiet"])
-    m["report"] = json.load(open(report))
-    return m
+    return klaxon_run(scratch, "hourly-24.json5", "hourly", NOW, start_from="hourly-base")
 
 
 def duckdb(files):
