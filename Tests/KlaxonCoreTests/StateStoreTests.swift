@@ -84,3 +84,58 @@ import Testing
         withExtendedLifetime(first) {}
     }
 }
+
+@Suite struct StateFileTablesTests {
+    @Test func everyStoredFieldIsInTheBinaryTables() {
+        // StateFile+Tables.swift writes these types field by field: a new field
+        // must be added there (and the format version raised) before this passes.
+        #expect(Mirror(reflecting: Company(id: "x")).children.count == 10)
+        #expect(Mirror(reflecting: CompanyRecord(company: Company(id: "x"), inSnapshot: true, lastSeen: 0)).children.count == 3)
+        #expect(Mirror(reflecting: AlertInstance(alert: "a", company: "x")).children.count == 6)
+        #expect(Mirror(reflecting: FailureStreak()).children.count == 2)
+    }
+
+    @Test func companiesInstancesAndStreaksRoundTripWithEveryFieldSet() throws {
+        var state = KlaxonState()
+        state.meta.companies["C1"] = CompanyRecord(
+            company: Company(id: "C1", name: "Café Olé", type: .carrier, status: .penalty, credit: -12.5, debitLimit: 50,
+                             currency: "EUR", emails: ["a@x.example", "b@x.example"], phones: ["+15550100"], tags: ["t1", "t2"]),
+            inSnapshot: true, lastSeen: 1_800_000_000)
+        state.meta.companies["C2"] = CompanyRecord(company: Company(id: "C2"), inSnapshot: false, lastSeen: -5)
+        var instance = AlertInstance(alert: "Low ASR", company: "C1")
+        instance.status = .triggered
+        instance.lastFired = 1_800_000_000
+        instance.triggeredSince = 1_799_990_000
+        instance.lastValue = 27.5
+        state.meta.instances[AlertInstance.key(alert: "Low ASR", company: "C1")] = instance
+        state.meta.instances[AlertInstance.key(alert: "Low ASR", company: "C2")] = AlertInstance(alert: "Low ASR", company: "C2")
+        var streak = FailureStreak()
+        streak.record(time: 100, connected: true)
+        streak.record(time: 120, connected: false)
+        streak.record(time: 120, connected: false)
+        streak.record(time: 130, connected: false)
+        state.meta.failureStreaks["C1"] = streak
+        state.meta.failureStreaks["C2"] = FailureStreak()
+        #expect(try StateFile.decode(StateFile.encode(state)) == state)
+    }
+
+    @Test func aFormat1StateWithEverythingInItsJSONIsStillRead() throws {
+        var meta = StateMeta()
+        meta.lastRun = 1_800_000_000
+        meta.companies["C1"] = CompanyRecord(company: Company(id: "C1", credit: 3), inSnapshot: true, lastSeen: 1)
+        meta.instances["A\u{1F}C1"] = AlertInstance(alert: "A", company: "C1")
+        meta.failureStreaks["C1"] = FailureStreak()
+        let json = try JSONEncoder().encode(meta)
+        var w = BinaryWriter()
+        w.bytes = StateFile.magic
+        w.varint(1)
+        w.fixed64(UInt64(json.count))
+        w.bytes += Array(json)
+        w.fixed64(1)
+        w.varint(0)  // no bucket lists
+        w.fixed64(UInt64(ContentDigest.of(w.bytes), radix: 16) ?? 0)
+        let state = try StateFile.decode(w.bytes)
+        #expect(state.meta == meta)
+        #expect(state.buckets.isEmpty)
+    }
+}

@@ -22,11 +22,12 @@ public struct Runner {
             ? nil : try RunLock(stateDirectory: store.directory)
         defer { withExtendedLifetime(lock) {} }
 
+        var mark = Date()
         var state = try store.loadCurrent()
         let journal = DeliveryJournal(path: store.journalFile)
         var report = RunReport(job: job.name, now: ValueFormatter.timestamp(now), dryRun: options.dryRun)
+        report.timings.loadMilliseconds = Self.milliseconds(since: &mark)
 
-        var mark = Date()
         report.files = try Ingest(job: job, now: now, wallClock: options.wallClock).run(&state)
         for f in report.files {
             report.rows.read += f.rows
