@@ -47,24 +47,31 @@ public struct DeliveryJournal: Sendable {
 
     /// Applies the journal to an outbox: delivered items leave it, failures update it.
     public func apply(to outbox: inout [OutboxItem]) {
-        for entry in entries() {
+        let journal = entries()
+        guard !journal.isEmpty else { return }
+        // One pass with an index: a run that sent thousands of messages must not cost thousands² steps.
+        var position: [String: Int] = [:]
+        for (i, item) in outbox.enumerated() { position[item.id] = i }
+        var delivered: Set<String> = []
+        for entry in journal {
             switch entry {
             case .delivered(let id):
-                outbox.removeAll { $0.id == id }
+                delivered.insert(id)
             case .failed(let id, let attempts, let next, let error):
-                if let i = outbox.firstIndex(where: { $0.id == id }) {
+                if let i = position[id] {
                     outbox[i].attempts = attempts
                     outbox[i].nextAttempt = next
                     outbox[i].lastError = error
                 }
             case .dead(let id, let attempts, let error):
-                if let i = outbox.firstIndex(where: { $0.id == id }) {
+                if let i = position[id] {
                     outbox[i].attempts = attempts
                     outbox[i].dead = true
                     outbox[i].lastError = error
                 }
             }
         }
+        if !delivered.isEmpty { outbox.removeAll { delivered.contains($0.id) } }
     }
 
     /// Empties the journal once a commit holds everything it said.
