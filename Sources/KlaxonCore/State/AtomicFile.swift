@@ -60,10 +60,19 @@ public enum AtomicFile {
 
     /// Appends one line durably (append-only logs).
     public static func appendLine(_ line: String, to path: String) throws(WriteError) {
+        try appendLines([line], to: path)
+    }
+
+    /// Appends lines durably with one write and one fsync.
+    public static func appendLines(_ lines: [String], to path: String) throws(WriteError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw WriteError(path: path, reason: errnoText()) }
         defer { close(fd) }
-        let bytes = Array((line + "\n").utf8)
+        var bytes: [UInt8] = []
+        for line in lines {
+            bytes.append(contentsOf: line.utf8)
+            bytes.append(UInt8(ascii: "\n"))
+        }
         let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, bytes.count) }
         guard n == bytes.count, fsync(fd) == 0 else { throw WriteError(path: path, reason: n < 0 ? errnoText() : "short write") }
     }
