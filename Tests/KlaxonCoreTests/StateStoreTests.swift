@@ -138,4 +138,55 @@ import Testing
         #expect(state.meta == meta)
         #expect(state.buckets.isEmpty)
     }
+
+    /// Format 2: one bucket section with its length, cut into parts.
+    @Test func aFormat2StateWithItsBucketPartsIsStillRead() throws {
+        var state = KlaxonState()
+        state.meta.lastRun = 1_800_000_000
+        state.meta.companies["C1"] = CompanyRecord(company: Company(id: "C1", credit: 3), inSnapshot: true, lastSeen: 1)
+        var b = MinuteBucket(minute: 29_000_000)
+        b.attempts = 4; b.connected = 1; b.pddCount = 1; b.pddMillisecondsSum = 2_500; b.providerCharge = 7
+        state.buckets["C1"] = CompanyBuckets(buckets: [b, MinuteBucket(minute: 29_000_009)])
+        state.buckets["C2"] = CompanyBuckets(buckets: [MinuteBucket(minute: 29_000_001)])
+        var w = BinaryWriter()
+        w.bytes = try StateFile.encodeHead(state)
+        w.bytes[StateFile.magic.count] = 2
+        let sectionStart = w.bytes.count
+        w.fixed64(0)
+        w.varint(2)
+        var scratch: [UInt8] = []
+        for id in ["C1", "C2"] {
+            var part = BinaryWriter()
+            StateFile.encodeBucketList([id], of: state.buckets, into: &part, scratch: &scratch)
+            w.fixed64(UInt64(part.bytes.count))
+            w.bytes += part.bytes
+        }
+        w.patchFixed64(UInt64(w.bytes.count - sectionStart - 8), at: sectionStart)
+        w.fixed64(UInt64(ContentDigest.of(w.bytes), radix: 16) ?? 0)
+        #expect(try StateFile.decode(w.bytes) == state)
+    }
+
+    /// Format 3 streams the buckets in blocks, every other one encoded (and
+    /// decoded) on a second thread once there are enough of them.
+    @Test func aStateOfManyBlocksRoundTripsOnTwoThreads() throws {
+        var state = KlaxonState()
+        let companies = 300
+        let minutes = StateFile.bucketsWorthAThread / companies + 10
+        for c in 0..<companies {
+            var list: [MinuteBucket] = []
+            list.reserveCapacity(minutes)
+            for m in 0..<minutes {
+                var b = MinuteBucket(minute: Int32(29_000_000 + 2 * m + c % 2))
+                b.attempts = Int32(m % 7); b.customerCharge = Int64(c * m) - 5_000; b.talkSeconds = Int64(m) << 33
+                list.append(b)
+            }
+            state.buckets["C\(c)"] = CompanyBuckets(buckets: list)
+        }
+        let bytes = try StateFile.encode(state)
+        #expect(try StateFile.decode(bytes) == state)
+        var torn = bytes
+        torn.removeLast(9)
+        torn += Array(bytes.suffix(8))
+        #expect(throws: StateFile.DecodeError.self) { try StateFile.decode(torn) }
+    }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Delivery outcomes recorded after the run's commit, one fsync'd line each,
-/// so recording a success never rewrites the whole state. The next load folds
+/// Delivery outcomes recorded after the run's commit, one line each, appended
+/// in batches with one fsync per batch, so recording a success never rewrites
+/// the whole state. The next load folds
 /// the journal into the outbox and the next commit makes it redundant.
 /// Lines carry absolute values, so applying one twice changes nothing.
 public struct DeliveryJournal: Sendable {
@@ -17,6 +18,12 @@ public struct DeliveryJournal: Sendable {
 
     public func append(_ entry: Entry) throws(AtomicFile.WriteError) {
         try AtomicFile.appendLine(Self.encode(entry), to: path)
+    }
+
+    /// Appends `entries` durably with one write and one fsync.
+    public func append(contentsOf entries: [Entry]) throws(AtomicFile.WriteError) {
+        guard !entries.isEmpty else { return }
+        try AtomicFile.appendLines(entries.map(Self.encode), to: path)
     }
 
     static func encode(_ entry: Entry) -> String {

@@ -29,11 +29,29 @@ public struct Outbox {
         public var attempts: Int
     }
 
+    /// At most this many outcomes, or this many seconds of sending, wait for
+    /// the journal's next fsync: a kill before it only resends those messages.
+    static let journalBatch = 64
+    static let journalBatchSeconds = 1.0
+
     /// Delivers every pending item that is due; returns the outcome of each item in the outbox.
+    /// Outcomes reach the journal in batches, each after its messages were
+    /// handed over and before `deliver` returns (at-least-once, one fsync a batch).
     public func deliver(_ outbox: inout [OutboxItem], through sink: any DeliverySink) -> [Outcome] {
         var outcomes: [Outcome] = []
         var remaining: [OutboxItem] = []
+        var pending: [DeliveryJournal.Entry] = []
+        var batchStarted = Date()
+        func flush() {
+            try? journal.append(contentsOf: pending)
+            pending.removeAll(keepingCapacity: true)
+        }
+        defer { flush() }
         for var item in outbox {
+            if pending.count >= Self.journalBatch || (!pending.isEmpty && Date().timeIntervalSince(batchStarted) >= Self.journalBatchSeconds) {
+                flush()
+            }
+            if pending.isEmpty { batchStarted = Date() }
             func outcome(_ r: Outcome.Result) -> Outcome {
                 Outcome(id: item.id, channel: item.channel, alert: item.alert, company: item.company, kind: item.kind,
                         recipients: item.recipients, subject: item.subject, result: r, error: item.lastError, attempts: item.attempts)
@@ -50,18 +68,18 @@ public struct Outbox {
                 } else {
                     try sink.deliver(item)
                 }
-                // Recorded after the send: a kill in between resends once (at-least-once, never lost).
-                try? journal.append(.delivered(id: item.id))
+                // Journaled after the send, with its batch: a kill before that resends it (at-least-once, never lost).
+                pending.append(.delivered(id: item.id))
                 outcomes.append(outcome(.sent))
             } catch {
                 item.lastError = error.description
                 if now - item.createdAt >= settings.giveUpAfter.seconds {
                     item.dead = true
-                    try? journal.append(.dead(id: item.id, attempts: item.attempts, error: error.description))
+                    pending.append(.dead(id: item.id, attempts: item.attempts, error: error.description))
                     outcomes.append(outcome(.dead))
                 } else {
                     item.nextAttempt = now + backoff(afterAttempt: item.attempts)
-                    try? journal.append(.failed(id: item.id, attempts: item.attempts, nextAttempt: item.nextAttempt, error: error.description))
+                    pending.append(.failed(id: item.id, attempts: item.attempts, nextAttempt: item.nextAttempt, error: error.description))
                     outcomes.append(outcome(.failed))
                 }
                 remaining.append(item)

@@ -1,4 +1,4 @@
-/// The binary tables part of the state file (format 2): the companies, the
+/// The binary tables part of the state file (since format 2): the companies, the
 /// alert instances and the failure streaks, which grow with the companies.
 ///
 /// Every stored field of `CompanyRecord`, `Company`, `AlertInstance` and

@@ -8,12 +8,24 @@ import Foundation
 /// alert instances, failure streaks) from the JSON part into the binary
 /// tables part (`StateFile+Tables.swift`): JSON took most of a load and a save
 /// at 10,000 companies. It also cut the bucket part into parts that two
-/// threads encode and decode side by side. Format 1 files are still read
-/// (their JSON holds the maps, their bucket part is one list).
+/// threads encode and decode side by side. Format 3 ends the file with the
+/// buckets in blocks of about a megabyte, each with its length, then an empty
+/// block: a save streams them to the file (two blocks in memory, not a copy of
+/// the whole state) and the checksum follows the stream. Format 1 and 2 files
+/// are still read (format 1's JSON holds the maps, its bucket part is one list).
 enum StateFile {
     static let magic = Array("KLAXON-STATE\n".utf8)
 
+    /// The whole file in memory (tests; `StateStore` streams it with `write`).
     static func encode(_ state: KlaxonState) throws -> [UInt8] {
+        let head = try encodeHead(state)
+        var out = MemoryOutput()
+        try write(head: head, buckets: state.buckets, into: &out)
+        return out.bytes
+    }
+
+    /// Everything before the bucket blocks: header, JSON part and tables part.
+    static func encodeHead(_ state: KlaxonState) throws -> [UInt8] {
         var slim = state.meta
         slim.companies = [:]
         slim.instances = [:]
@@ -22,9 +34,7 @@ enum StateFile {
         encoder.outputFormatting = [.sortedKeys]
         let meta = try encoder.encode(slim)
         var w = BinaryWriter()
-        // Buckets take 12–20 bytes each; the tables a few hundred bytes per company.
-        let bucketCount = state.buckets.values.reduce(0) { $0 + $1.buckets.count }
-        w.bytes.reserveCapacity(meta.count + 20 * bucketCount + 400 * state.meta.companies.count + 4096)
+        w.bytes.reserveCapacity(meta.count + 400 * state.meta.companies.count + 4096)
         w.bytes.append(contentsOf: magic)
         w.varint(UInt64(KlaxonState.formatVersion))
         w.fixed64(UInt64(meta.count))
@@ -33,13 +43,76 @@ enum StateFile {
         w.fixed64(0)
         encodeTables(state.meta, into: &w)
         w.patchFixed64(UInt64(w.bytes.count - tablesStart - 8), at: tablesStart)
-        let bucketStart = w.bytes.count
-        w.fixed64(0)
-        encodeBuckets(state.buckets, into: &w)
-        w.patchFixed64(UInt64(w.bytes.count - bucketStart - 8), at: bucketStart)
-        w.fixed64(checksum(w.bytes, count: w.bytes.count))
         return w.bytes
     }
+
+    /// Writes `head`, then the buckets in blocks, then the checksum of it all.
+    /// Memory holds two blocks, never the whole file; with enough buckets a
+    /// second thread encodes every other block.
+    static func write<Out: ByteOutput>(head: [UInt8], buckets: [String: CompanyBuckets], into out: inout Out) throws(AtomicFile.WriteError) {
+        var digest = ContentDigest()
+        func emit(_ bytes: [UInt8]) throws(AtomicFile.WriteError) {
+            digest.update(bytes)
+            try out.write(bytes)
+        }
+        try emit(head)
+        let ids = buckets.keys.sorted()
+        var blocks: [Range<Int>] = []
+        var start = 0, inBlock = 0, total = 0
+        for (k, id) in ids.enumerated() {
+            let n = buckets[id]?.buckets.count ?? 0
+            inBlock += n
+            total += n
+            if inBlock >= bucketsPerBlock {
+                blocks.append(start..<k + 1)
+                start = k + 1
+                inBlock = 0
+            }
+        }
+        if start < ids.count { blocks.append(start..<ids.count) }
+        let mine = BlockBuffer(), helpers = BlockBuffer()
+        var k = 0
+        while k < blocks.count {
+            let next = k + 1 < blocks.count && total >= bucketsWorthAThread ? blocks[k + 1] : nil
+            let helper = next.map { range in
+                BackgroundThread { [helpers] in helpers.encode(ids[range], of: buckets) }
+            }
+            mine.encode(ids[blocks[k]], of: buckets)
+            try emit(mine.bytes)
+            if let helper {
+                helper.wait()
+                try emit(helpers.bytes)
+            }
+            k += next == nil ? 1 : 2
+        }
+        var tail = BinaryWriter()
+        tail.fixed64(0)
+        try emit(tail.bytes)
+        tail.bytes.removeAll()
+        tail.fixed64(UInt64(digest.finalize(), radix: 16) ?? 0)
+        try out.write(tail.bytes)
+    }
+
+    /// One block's bytes, reused from block to block by one thread at a time
+    /// (`BackgroundThread.wait` orders the helper's writes before the reads).
+    private final class BlockBuffer: @unchecked Sendable {
+        var bytes: [UInt8] = []
+        var scratch: [UInt8] = []
+
+        /// A block: its length, then a bucket list as in a format 2 part.
+        func encode(_ ids: ArraySlice<String>, of buckets: [String: CompanyBuckets]) {
+            var w = BinaryWriter()
+            swap(&w.bytes, &bytes)
+            w.bytes.removeAll(keepingCapacity: true)
+            w.fixed64(0)
+            StateFile.encodeBucketList(ids, of: buckets, into: &w, scratch: &scratch)
+            w.patchFixed64(UInt64(w.bytes.count - 8), at: 0)
+            swap(&w.bytes, &bytes)
+        }
+    }
+
+    /// Blocks of about this many buckets (about 1 MB encoded).
+    static let bucketsPerBlock = 65_536
 
     enum DecodeError: Error { case corrupt(String), newerVersion(Int) }
 
@@ -71,9 +144,13 @@ enum StateFile {
                 guard tables.offset == tables.end else { throw DecodeError.corrupt("tables section length is wrong") }
                 r.offset += tablesLength
             }
-            let bucketLength = Int(try r.fixed64())
-            guard bucketLength == r.end - r.offset else { throw DecodeError.corrupt("bucket section length is wrong") }
-            state.buckets = version >= 2 ? try decodeBucketParts(&r) : try decodeBuckets(&r)
+            if version >= 3 {
+                state.buckets = try decodeBlocks(&r)
+            } else {
+                let bucketLength = Int(try r.fixed64())
+                guard bucketLength == r.end - r.offset else { throw DecodeError.corrupt("bucket section length is wrong") }
+                state.buckets = version == 2 ? try decodeBucketParts(&r) : try decodeBuckets(&r)
+            }
             return state
         } catch let error as DecodeError {
             throw error
@@ -97,41 +174,9 @@ enum StateFile {
     /// Below this many buckets a second thread costs more than it saves.
     static let bucketsWorthAThread = 200_000
 
-    /// The bucket part: a count of parts, then each part's length and its list.
-    /// Large states are cut in two parts of about the same number of buckets.
-    private static func encodeBuckets(_ buckets: [String: CompanyBuckets], into w: inout BinaryWriter) {
-        let ids = buckets.keys.sorted()
-        let total = buckets.values.reduce(0) { $0 + $1.buckets.count }
-        var cut = ids.count
-        if total >= bucketsWorthAThread {
-            var sum = 0
-            cut = ids.firstIndex { id in
-                sum += buckets[id]?.buckets.count ?? 0
-                return sum * 2 >= total
-            }.map { $0 + 1 } ?? ids.count
-        }
-        let first = ids[0..<cut], second = ids[cut...]
-        w.varint(second.isEmpty ? 1 : 2)
-        let secondPart = second.isEmpty ? nil : BackgroundThread { () -> [UInt8] in
-            var part = BinaryWriter()
-            part.bytes.reserveCapacity(20 * (total / 2) + 64 * second.count)
-            encodeBucketList(second, of: buckets, into: &part)
-            return part.bytes
-        }
-        let start = w.bytes.count
-        w.fixed64(0)
-        encodeBucketList(first, of: buckets, into: &w)
-        w.patchFixed64(UInt64(w.bytes.count - start - 8), at: start)
-        if let secondPart {
-            let bytes = secondPart.wait()
-            w.fixed64(UInt64(bytes.count))
-            w.bytes.append(contentsOf: bytes)
-        }
-    }
-
-    private static func encodeBucketList(_ ids: ArraySlice<String>, of buckets: [String: CompanyBuckets], into w: inout BinaryWriter) {
+    static func encodeBucketList(_ ids: ArraySlice<String>, of buckets: [String: CompanyBuckets],
+                                         into w: inout BinaryWriter, scratch: inout [UInt8]) {
         w.varint(UInt64(ids.count))
-        var scratch: [UInt8] = []
         for id in ids {
             let list = buckets[id]?.buckets ?? []
             w.string(id)
@@ -147,6 +192,50 @@ enum StateFile {
                 }
             }
         }
+    }
+
+    /// Below this many bytes of blocks a second thread costs more than it saves.
+    static let blockBytesWorthAThread = 2 << 20
+
+    /// Format 3's bucket blocks, up to the empty one that ends them; with
+    /// enough of them, a second thread decodes the second half.
+    private static func decodeBlocks(_ r: inout BinaryReader) throws(BinaryReader.Truncated) -> [String: CompanyBuckets] {
+        var blocks: [Range<Int>] = []
+        while true {
+            let length = try r.fixed64()
+            guard length <= UInt64(r.end - r.offset) else { throw BinaryReader.Truncated() }
+            if length == 0 { break }
+            blocks.append(r.offset..<r.offset + Int(length))
+            r.offset += Int(length)
+        }
+        guard r.offset == r.end else { throw BinaryReader.Truncated() }
+        let bytes = r.bytes
+        @Sendable func decode(_ blocks: ArraySlice<Range<Int>>) throws(BinaryReader.Truncated) -> [String: CompanyBuckets] {
+            var result: [String: CompanyBuckets] = [:]
+            for block in blocks {
+                var reader = BinaryReader(bytes, offset: block.lowerBound, end: block.upperBound)
+                try decodeBuckets(&reader, into: &result)
+                guard reader.offset == reader.end else { throw BinaryReader.Truncated() }
+            }
+            return result
+        }
+        let total = blocks.reduce(0) { $0 + $1.count }
+        var cut = blocks.count
+        if total >= blockBytesWorthAThread {
+            var sum = 0
+            cut = (blocks.firstIndex { sum += $0.count; return sum * 2 >= total } ?? blocks.count - 1) + 1
+        }
+        let second = blocks[cut...]
+        let helper = second.isEmpty ? nil : BackgroundThread {
+            Result { () throws(BinaryReader.Truncated) in try decode(second) }
+        }
+        var result = try decode(blocks[..<cut])
+        if let helper {
+            let more = try helper.wait().get()
+            result.reserveCapacity(result.count + more.count)
+            for (id, list) in more { result[id] = list }
+        }
+        return result
     }
 
     private static func decodeBucketParts(_ r: inout BinaryReader) throws(BinaryReader.Truncated) -> [String: CompanyBuckets] {
@@ -183,9 +272,15 @@ enum StateFile {
     }
 
     private static func decodeBuckets(_ r: inout BinaryReader) throws(BinaryReader.Truncated) -> [String: CompanyBuckets] {
-        let count = try r.varint()
         var result: [String: CompanyBuckets] = [:]
-        result.reserveCapacity(Int(min(count, 1_000_000)))
+        try decodeBuckets(&r, into: &result)
+        return result
+    }
+
+    /// A bucket list: a count of companies, then each one's id and buckets.
+    private static func decodeBuckets(_ r: inout BinaryReader, into result: inout [String: CompanyBuckets]) throws(BinaryReader.Truncated) {
+        let count = try r.varint()
+        result.reserveCapacity(result.count + Int(min(count, 1_000_000)))
         for _ in 0..<count {
             let id = try r.string()
             let n = try r.varint()
@@ -210,6 +305,5 @@ enum StateFile {
             }
             result[id] = CompanyBuckets(buckets: list)
         }
-        return result
     }
 }

@@ -66,8 +66,10 @@ public struct StateStore: Sendable {
     public func save(_ state: KlaxonState) throws(KlaxonError) {
         do {
             try AtomicFile.createFolder(directory)
-            let bytes = try StateFile.encode(state)
-            try AtomicFile.write(bytes, to: stateFile, keepingBackupAt: backupFile)
+            let head = try StateFile.encodeHead(state)
+            try AtomicFile.write(to: stateFile, keepingBackupAt: backupFile) { (out) throws(AtomicFile.WriteError) in
+                try StateFile.write(head: head, buckets: state.buckets, into: &out)
+            }
         } catch let error as AtomicFile.WriteError {
             throw KlaxonError(.state, "the state could not be committed: \(error.description); the previous state is intact")
         } catch {
