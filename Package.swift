@@ -17,9 +17,11 @@ let package = Package(
         // The command: arguments, printing, exit codes.
         .executableTarget(name: "klaxon", dependencies: ["KlaxonCore"]),
         // Depends on the executable too: the crash and `--send` tests run the real `klaxon`.
-        .testTarget(name: "KlaxonCoreTests", dependencies: ["KlaxonCore", "klaxon"]),
+        .testTarget(name: "KlaxonCoreTests", dependencies: ["KlaxonCore", "klaxon", "KlaxonTestSupport"]),
         // Runs the built `klaxon` on the files in fixtures/ and jobs/.
-        .testTarget(name: "KlaxonEndToEndTests", dependencies: ["KlaxonCore", "klaxon"]),
+        .testTarget(name: "KlaxonEndToEndTests", dependencies: ["KlaxonCore", "klaxon", "KlaxonTestSupport"]),
+        // Finds the repository and the built `klaxon` for both test targets.
+        .target(name: "KlaxonTestSupport", path: "Tests/KlaxonTestSupport"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -20,6 +20,29 @@ enum Commands {
         return JobLoader.load(args.positionals[0])
     }
 
+    /// Loads the job named on the command line, then runs `body`; every failure maps to its exit code.
+    static func withJob(_ command: String, _ args: Arguments, _ out: Output, _ body: (Job) throws -> ExitCode) -> ExitCode {
+        switch loadJob(args, out) {
+        case .success(let job): return guarded(command, out) { try body(job) }
+        case .failure(let e): return out.fail(e)
+        }
+    }
+
+    /// Maps what a command can throw to the exit codes of SPEC §11.
+    static func guarded(_ command: String, _ out: Output, _ body: () throws -> ExitCode) -> ExitCode {
+        do {
+            return try body()
+        } catch let e as Arguments.Invalid {
+            out.warn("klaxon \(command): \(e.message)")
+            return .invalid
+        } catch let e as KlaxonError {
+            return out.fail(e)
+        } catch {
+            out.warn("klaxon \(command): \(error)")
+            return .state
+        }
+    }
+
     static let run = Command(
         name: "run",
         usage: """
@@ -32,12 +55,7 @@ enum Commands {
         """,
         valued: ["now", "deliver-to", "report"], flags: ["dry-run"]
     ) { args, out in
-        let job: Job
-        switch loadJob(args, out) {
-        case .success(let j): job = j
-        case .failure(let e): return out.fail(e)
-        }
-        do {
+        withJob("run", args, out) { job in
             var options = RunOptions(now: try args.date("now"), dryRun: args.flags.contains("dry-run"),
                                      deliverTo: args.options["deliver-to"], reportPath: args.options["report"])
             options.wallClock = Date()
@@ -51,14 +69,6 @@ enum Commands {
             }
             for f in report.files { for r in f.rejections { out.warn("rejected \(r)") } }
             return ExitCode(rawValue: Int32(report.exitCode)) ?? .partial
-        } catch let e as Arguments.Invalid {
-            out.warn("klaxon run: \(e.message)")
-            return .invalid
-        } catch let e as KlaxonError {
-            return out.fail(e)
-        } catch {
-            out.warn("klaxon run: \(error)")
-            return .state
         }
     }
 
@@ -96,16 +106,11 @@ enum Commands {
         """,
         valued: ["alert", "company", "now"], flags: ["send"]
     ) { args, out in
-        let job: Job
-        switch loadJob(args, out) {
-        case .success(let j): job = j
-        case .failure(let e): return out.fail(e)
-        }
-        guard let title = args.options["alert"], let company = args.options["company"] else {
-            out.warn("klaxon test: --alert TITLE and --company ID are required")
-            return .invalid
-        }
-        do {
+        withJob("test", args, out) { job in
+            guard let title = args.options["alert"], let company = args.options["company"] else {
+                out.warn("klaxon test: --alert TITLE and --company ID are required")
+                return .invalid
+            }
             let now = Int64(((try args.date("now")) ?? Date()).timeIntervalSince1970)
             let outcome = try AlertTester(job: job, now: now).test(alert: title, company: company)
             out.say("""
@@ -122,13 +127,6 @@ enum Commands {
             let sent = AlertTester.send(outcome, through: TransportSink(job: job))
             for line in sent.lines { sent.failed ? out.warn(line) : out.say(line) }
             return sent.failed ? .partial : .clean
-        } catch let e as Arguments.Invalid {
-            out.warn("klaxon test: \(e.message)")
-            return .invalid
-        } catch let e as KlaxonError {
-            return out.fail(e)
-        } catch {
-            return .state
         }
     }
 
@@ -139,17 +137,9 @@ enum Commands {
           Triggered instances, active penalties, pending and dead outbox items.
         """
     ) { args, out in
-        let job: Job
-        switch loadJob(args, out) {
-        case .success(let j): job = j
-        case .failure(let e): return out.fail(e)
-        }
-        do throws(KlaxonError) {
-            let state = try StateStore(directory: job.stateDirectory).loadCurrent()
-            out.say(StatusReport.text(job: job, state: state))
+        withJob("status", args, out) { job in
+            out.say(StatusReport.text(job: job, state: try StateStore(directory: job.stateDirectory).loadCurrent()))
             return .clean
-        } catch {
-            return out.fail(error)
         }
     }
 
@@ -165,17 +155,12 @@ enum Commands {
         """,
         valued: ["format", "now", "output"]
     ) { args, out in
-        let job: Job
-        switch loadJob(args, out) {
-        case .success(let j): job = j
-        case .failure(let e): return out.fail(e)
-        }
-        let formatName = args.options["format"] ?? "md"
-        guard let format = MetricsReport.Format(rawValue: formatName) else {
-            out.warn("klaxon report: unknown --format \"\(formatName)\"; use md, csv or html")
-            return .invalid
-        }
-        do {
+        withJob("report", args, out) { job in
+            let formatName = args.options["format"] ?? "md"
+            guard let format = MetricsReport.Format(rawValue: formatName) else {
+                out.warn("klaxon report: unknown --format \"\(formatName)\"; use md, csv or html")
+                return .invalid
+            }
             let now = Int64(((try args.date("now")) ?? Date()).timeIntervalSince1970)
             let state = try StateStore(directory: job.stateDirectory).loadCurrent()
             let text = MetricsReport(job: job, state: state, now: now).render(format)
@@ -185,14 +170,6 @@ enum Commands {
                 print(text, terminator: "")
             }
             return .clean
-        } catch let e as Arguments.Invalid {
-            out.warn("klaxon report: \(e.message)")
-            return .invalid
-        } catch let e as KlaxonError {
-            return out.fail(e)
-        } catch {
-            out.warn("klaxon report: \(error)")
-            return .state
         }
     }
 

@@ -92,6 +92,11 @@ enum CSVFuzz {
     struct FormatParsers {
         var utc = LocalTimeConverter(timeZone: .gmt)
         var local = LocalTimeConverter(timeZone: TimeZone(identifier: "America/New_York") ?? .gmt)
+        var utcStamps = TimestampParser(timezone: nil)
+        var localStamps = TimestampParser(timezone: TimeZone(identifier: "America/New_York"))
+        /// With a snapshot of two companies, and without one (every id is a company).
+        var known = CompanyTable(known: ["C1", "P1"])
+        var everyone = CompanyTable(known: nil)
         var first = true
         var cdrHeader: [InputFormat: ColumnLayout<CDRField>] = [:]
         var balanceHeader: ColumnLayout<BalanceField>?
@@ -118,8 +123,8 @@ enum CSVFuzz {
             }
             for format in [InputFormat.connexcs, .freeswitch, .asterisk] {
                 let f = CDRFormat(format)
-                _ = f.parse(record, layout: .positional(f.positions, overrides: overrides), clock: &utc)
-                if let header = cdrHeader[format] { _ = f.parse(record, layout: header, clock: &local) }
+                _ = f.parse(record, columns: CDRColumns(.positional(f.positions, overrides: overrides)), time: &utcStamps, companies: &everyone)
+                if let header = cdrHeader[format] { _ = f.parse(record, columns: CDRColumns(header), time: &localStamps, companies: &known) }
             }
             let balance = BalanceFormat()
             _ = balance.parse(record, layout: .positional(balance.positions, overrides: [:]))

@@ -47,7 +47,8 @@ import Testing
                  message: "penalty: duration \"9223372036854775807s\" is longer than 1000y") { rig in
             try rig.editJob { $0.replacingOccurrences(of: #"penalty: "1h""#, with: #"penalty: "9223372036854775807s""#) }
         },
-        Unusable(name: "a state file from a newer Klaxon", status: 3, message: "was written by a newer Klaxon (state format 2; this one reads up to 1)") { rig in
+        Unusable(name: "a state file from a newer Klaxon", status: 3,
+                 message: "was written by a newer Klaxon (state format \(KlaxonState.formatVersion + 1); this one reads up to \(KlaxonState.formatVersion))") { rig in
             var bytes = try #require(FileManager.default.contents(atPath: rig.scratch.url("state/state")))
             bytes[StateFile.magic.count] = UInt8(KlaxonState.formatVersion + 1)
             try bytes.write(to: URL(fileURLWithPath: rig.scratch.url("state/state")))

@@ -59,3 +59,21 @@ import Testing
         #expect(CSVCell.escape("plain") == "plain")
     }
 }
+
+@Suite struct MissingFromSnapshotTests {
+    @Test func aCompanyMissingFromTheNewSnapshotHasNoBalanceAndKeepsItsState() throws {
+        let scratch = Scratch()
+        let job = try scratch.job("""
+        { state: "state", inputs: { balances: { path: "drop" } }, email: { url: "smtp://h:25", from: "noc@example.com" },
+          alerts: [ { title: "Low", scope: { type: "customer" }, to: ["noc@example.com"], area: "balance", operator: "<", threshold: 10, reset_threshold: 20 } ] }
+        """)
+        scratch.write("drop/b1.csv", "id,credit\nC1,5\nC2,50\n")
+        let first = try Runner(job: job, options: RunOptions(now: at("2026-11-27T01:00:00Z"), deliverTo: scratch.url("out"))).run()
+        #expect(first.decisions.contains { $0.company == "C1" && $0.decision == .fired })
+        scratch.write("drop/b2.csv", "id,credit\nC2,50\n")
+        let second = try Runner(job: job, options: RunOptions(now: at("2026-11-27T02:00:00Z"), deliverTo: scratch.url("out"))).run()
+        #expect(second.decisions.contains { $0.company == "C1" && $0.decision == .missing })
+        let state = try StateStore(directory: scratch.url("state")).load()
+        #expect(state.meta.instances[AlertInstance.key(alert: "Low", company: "C1")]?.status == .triggered)
+    }
+}

@@ -100,6 +100,10 @@ import Testing
         let dead = try run(job, now: "2026-11-27T06:00:00Z")
         #expect(dead.notifications.map(\.result) == [.dead])
         #expect(StatusReport.text(job: job, state: try StateStore(directory: job.stateDirectory).loadCurrent()).contains("1 dead"))
+        // A week on, the dead item is removed and the run says so.
+        let later = try run(job, now: "2026-12-04T04:00:00Z")
+        #expect(later.dropped.contains { $0.contains("removed after 7 days") })
+        #expect(try StateStore(directory: job.stateDirectory).loadCurrent().meta.outbox.isEmpty)
     }
 
     @Test func penaltiesArePublishedAsCSVAndLoggedOnApplyAndLift() throws {

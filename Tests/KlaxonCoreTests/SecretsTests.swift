@@ -49,7 +49,7 @@ struct SecretsTests {
         """, age: 0)
         let job = scratch.url("job.json5")
         var printed: [String] = []
-        func klaxon(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        func klaxon(_ arguments: [String]) throws -> KlaxonBinary.Output {
             let result = try KlaxonBinary.run(arguments, environment: Self.environment)
             printed += [result.stdout, result.stderr]
             return result

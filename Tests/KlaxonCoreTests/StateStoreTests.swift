@@ -84,3 +84,109 @@ import Testing
         withExtendedLifetime(first) {}
     }
 }
+
+@Suite struct StateFileTablesTests {
+    @Test func everyStoredFieldIsInTheBinaryTables() {
+        // StateFile+Tables.swift writes these types field by field: a new field
+        // must be added there (and the format version raised) before this passes.
+        #expect(Mirror(reflecting: Company(id: "x")).children.count == 10)
+        #expect(Mirror(reflecting: CompanyRecord(company: Company(id: "x"), inSnapshot: true, lastSeen: 0)).children.count == 3)
+        #expect(Mirror(reflecting: AlertInstance(alert: "a", company: "x")).children.count == 6)
+        #expect(Mirror(reflecting: FailureStreak()).children.count == 2)
+    }
+
+    @Test func companiesInstancesAndStreaksRoundTripWithEveryFieldSet() throws {
+        var state = KlaxonState()
+        state.meta.companies["C1"] = CompanyRecord(
+            company: Company(id: "C1", name: "Café Olé", type: .carrier, status: .penalty, credit: -12.5, debitLimit: 50,
+                             currency: "EUR", emails: ["a@x.example", "b@x.example"], phones: ["+15550100"], tags: ["t1", "t2"]),
+            inSnapshot: true, lastSeen: 1_800_000_000)
+        state.meta.companies["C2"] = CompanyRecord(company: Company(id: "C2"), inSnapshot: false, lastSeen: -5)
+        var instance = AlertInstance(alert: "Low ASR", company: "C1")
+        instance.status = .triggered
+        instance.lastFired = 1_800_000_000
+        instance.triggeredSince = 1_799_990_000
+        instance.lastValue = 27.5
+        state.meta.instances[AlertInstance.key(alert: "Low ASR", company: "C1")] = instance
+        state.meta.instances[AlertInstance.key(alert: "Low ASR", company: "C2")] = AlertInstance(alert: "Low ASR", company: "C2")
+        var streak = FailureStreak()
+        streak.record(time: 100, connected: true)
+        streak.record(time: 120, connected: false)
+        streak.record(time: 120, connected: false)
+        streak.record(time: 130, connected: false)
+        state.meta.failureStreaks["C1"] = streak
+        state.meta.failureStreaks["C2"] = FailureStreak()
+        #expect(try StateFile.decode(StateFile.encode(state)) == state)
+    }
+
+    @Test func aFormat1StateWithEverythingInItsJSONIsStillRead() throws {
+        var meta = StateMeta()
+        meta.lastRun = 1_800_000_000
+        meta.companies["C1"] = CompanyRecord(company: Company(id: "C1", credit: 3), inSnapshot: true, lastSeen: 1)
+        meta.instances["A\u{1F}C1"] = AlertInstance(alert: "A", company: "C1")
+        meta.failureStreaks["C1"] = FailureStreak()
+        let json = try JSONEncoder().encode(meta)
+        var w = BinaryWriter()
+        w.bytes = StateFile.magic
+        w.varint(1)
+        w.fixed64(UInt64(json.count))
+        w.bytes += Array(json)
+        w.fixed64(1)
+        w.varint(0)  // no bucket lists
+        w.fixed64(UInt64(ContentDigest.of(w.bytes), radix: 16) ?? 0)
+        let state = try StateFile.decode(w.bytes)
+        #expect(state.meta == meta)
+        #expect(state.buckets.isEmpty)
+    }
+
+    /// Format 2: one bucket section with its length, cut into parts.
+    @Test func aFormat2StateWithItsBucketPartsIsStillRead() throws {
+        var state = KlaxonState()
+        state.meta.lastRun = 1_800_000_000
+        state.meta.companies["C1"] = CompanyRecord(company: Company(id: "C1", credit: 3), inSnapshot: true, lastSeen: 1)
+        var b = MinuteBucket(minute: 29_000_000)
+        b.attempts = 4; b.connected = 1; b.pddCount = 1; b.pddMillisecondsSum = 2_500; b.providerCharge = 7
+        state.buckets["C1"] = CompanyBuckets(buckets: [b, MinuteBucket(minute: 29_000_009)])
+        state.buckets["C2"] = CompanyBuckets(buckets: [MinuteBucket(minute: 29_000_001)])
+        var w = BinaryWriter()
+        w.bytes = try StateFile.encodeHead(state)
+        w.bytes[StateFile.magic.count] = 2
+        let sectionStart = w.bytes.count
+        w.fixed64(0)
+        w.varint(2)
+        var scratch: [UInt8] = []
+        for id in ["C1", "C2"] {
+            var part = BinaryWriter()
+            StateFile.encodeBucketList([id], of: state.buckets, into: &part, scratch: &scratch)
+            w.fixed64(UInt64(part.bytes.count))
+            w.bytes += part.bytes
+        }
+        w.patchFixed64(UInt64(w.bytes.count - sectionStart - 8), at: sectionStart)
+        w.fixed64(UInt64(ContentDigest.of(w.bytes), radix: 16) ?? 0)
+        #expect(try StateFile.decode(w.bytes) == state)
+    }
+
+    /// Format 3 streams the buckets in blocks, every other one encoded (and
+    /// decoded) on a second thread once there are enough of them.
+    @Test func aStateOfManyBlocksRoundTripsOnTwoThreads() throws {
+        var state = KlaxonState()
+        let companies = 300
+        let minutes = StateFile.bucketsWorthAThread / companies + 10
+        for c in 0..<companies {
+            var list: [MinuteBucket] = []
+            list.reserveCapacity(minutes)
+            for m in 0..<minutes {
+                var b = MinuteBucket(minute: Int32(29_000_000 + 2 * m + c % 2))
+                b.attempts = Int32(m % 7); b.customerCharge = Int64(c * m) - 5_000; b.talkSeconds = Int64(m) << 33
+                list.append(b)
+            }
+            state.buckets["C\(c)"] = CompanyBuckets(buckets: list)
+        }
+        let bytes = try StateFile.encode(state)
+        #expect(try StateFile.decode(bytes) == state)
+        var torn = bytes
+        torn.removeLast(9)
+        torn += Array(bytes.suffix(8))
+        #expect(throws: StateFile.DecodeError.self) { try StateFile.decode(torn) }
+    }
+}

@@ -16,7 +16,7 @@ import KlaxonCore
             { title: "D", company: "C1", to: ["+1555"], area: "balance", operator: "always" },
           ] }
         """.write(toFile: job, atomically: true, encoding: .utf8)
-        let result = try KlaxonProcess.run(["check", job])
+        let result = try KlaxonBinary.run(["check", job])
         #expect(result.status == 1)
         for expected in ["alert \"A\": area: unknown area", "alert \"B\": reset_threshold: 20 is below threshold 30",
                          "alert \"C\": to[0]: malformed address", "alert \"D\": sample_period: malformed duration",
@@ -26,7 +26,7 @@ import KlaxonCore
     }
 
     @Test func theExampleJobChecksClean() throws {
-        let result = try KlaxonProcess.run(["check", "jobs/example-hourly.json5"])
+        let result = try KlaxonBinary.run(["check", "jobs/example-hourly.json5"])
         #expect(result.status == 0, "\(result.stderr)")
     }
 
@@ -34,7 +34,7 @@ import KlaxonCore
         let temp = TempFolder()
         let job = try temp.exampleJob()
         let out = temp.url("sent")
-        let result = try KlaxonProcess.run(["run", job, "--now", "2026-11-27T02:00:00Z", "--deliver-to", out, "--report", temp.url("report.json")])
+        let result = try KlaxonBinary.run(["run", job, "--now", "2026-11-27T02:00:00Z", "--deliver-to", out, "--report", temp.url("report.json")])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out)
         let emails = try files.filter { $0.hasSuffix(".eml") }.map { try String(contentsOfFile: "\(out)/\($0)", encoding: .utf8) }
@@ -54,7 +54,7 @@ import KlaxonCore
         #expect(report.files.filter { $0.outcome == .taken }.count == 3)
 
         // The same run again takes nothing new and sends nothing new.
-        let again = try KlaxonProcess.run(["run", job, "--now", "2026-11-27T02:00:00Z", "--deliver-to", out, "--quiet"])
+        let again = try KlaxonBinary.run(["run", job, "--now", "2026-11-27T02:00:00Z", "--deliver-to", out, "--quiet"])
         #expect(again.status == 0)
         #expect(again.stdout.isEmpty, "--quiet prints nothing on success")
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).count == files.count)
@@ -63,7 +63,7 @@ import KlaxonCore
     @Test func aDryRunShowsWhatItWouldSendAndChangesNothing() throws {
         let temp = TempFolder()
         let job = try temp.exampleJob()
-        let result = try KlaxonProcess.run(["run", job, "--now", "2026-11-27T02:00:00Z", "--dry-run"])
+        let result = try KlaxonBinary.run(["run", job, "--now", "2026-11-27T02:00:00Z", "--dry-run"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("DRY RUN"))
         #expect(result.stdout.contains("Subject: [Example Telecom] Low balance: Bravo Telecom (8.20 USD)"))
@@ -74,7 +74,7 @@ import KlaxonCore
         let temp = TempFolder()
         let job = try temp.exampleJob()
         let lock = try RunLock(stateDirectory: temp.url("var/example-hourly"))
-        let result = try KlaxonProcess.run(["run", job, "--now", "2026-11-27T02:00:00Z", "--deliver-to", temp.url("sent")])
+        let result = try KlaxonBinary.run(["run", job, "--now", "2026-11-27T02:00:00Z", "--deliver-to", temp.url("sent")])
         #expect(result.status == 75)
         #expect(!FileManager.default.fileExists(atPath: temp.url("var/example-hourly/state")))
         #expect(!FileManager.default.fileExists(atPath: temp.url("sent")))
@@ -87,7 +87,7 @@ import KlaxonCore
         let state = temp.url("var/example-hourly/state")
         try FileManager.default.createDirectory(atPath: temp.url("var/example-hourly"), withIntermediateDirectories: true)
         try Data("KLAXON-STATE\n garbage".utf8).write(to: URL(fileURLWithPath: state))
-        let result = try KlaxonProcess.run(["run", job, "--now", "2026-11-27T02:00:00Z", "--deliver-to", temp.url("sent")])
+        let result = try KlaxonBinary.run(["run", job, "--now", "2026-11-27T02:00:00Z", "--deliver-to", temp.url("sent")])
         #expect(result.status == 3)
         #expect(result.stderr.contains("is corrupt"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: state)) == Data("KLAXON-STATE\n garbage".utf8))
@@ -98,7 +98,7 @@ import KlaxonCore
         let job = try temp.exampleJob()
         try FileManager.default.copyItem(atPath: Repository.path("fixtures/dirty/cdrs-dirty.csv"), toPath: temp.url("fixtures/cdrs/cdrs-dirty.csv"))
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-3600)], ofItemAtPath: temp.url("fixtures/cdrs/cdrs-dirty.csv"))
-        let result = try KlaxonProcess.run(["run", job, "--now", "2026-11-27T02:00:00Z", "--deliver-to", temp.url("sent")])
+        let result = try KlaxonBinary.run(["run", job, "--now", "2026-11-27T02:00:00Z", "--deliver-to", temp.url("sent")])
         #expect(result.status == 2)
         #expect(result.stderr.contains("cdrs-dirty.csv:7: unparsable duration"))
     }
@@ -106,13 +106,13 @@ import KlaxonCore
     @Test func statusAndTestShowStateWithoutChangingIt() throws {
         let temp = TempFolder()
         let job = try temp.exampleJob()
-        _ = try KlaxonProcess.run(["run", job, "--now", "2026-11-27T02:00:00Z", "--deliver-to", temp.url("sent")])
+        _ = try KlaxonBinary.run(["run", job, "--now", "2026-11-27T02:00:00Z", "--deliver-to", temp.url("sent")])
         let stateBefore = try Data(contentsOf: URL(fileURLWithPath: temp.url("var/example-hourly/state")))
-        let status = try KlaxonProcess.run(["status", job])
+        let status = try KlaxonBinary.run(["status", job])
         #expect(status.status == 0)
         #expect(status.stdout.contains("Low Balance / C200"))
         #expect(status.stdout.contains("P30 (carrier) until 2026-11-27T03:00:00Z"))
-        let test = try KlaxonProcess.run(["test", job, "--alert", "Low Balance", "--company", "C200", "--now", "2026-11-27T02:00:00Z"])
+        let test = try KlaxonBinary.run(["test", job, "--alert", "Low Balance", "--company", "C200", "--now", "2026-11-27T02:00:00Z"])
         #expect(test.status == 0, "\(test.stderr)")
         #expect(test.stdout.contains("value:    8.20 USD"))
         #expect(test.stdout.contains("[TEST]"))
@@ -121,7 +121,7 @@ import KlaxonCore
 
     @Test func replayPassesTheShippedScenarios() throws {
         for name in ["low-asr-warning", "asr-penalty", "daily-balance", "repeat-cron-jitter"] {
-            let result = try KlaxonProcess.run(["replay", "fixtures/scenarios/\(name).json5"])
+            let result = try KlaxonBinary.run(["replay", "fixtures/scenarios/\(name).json5"])
             #expect(result.status == 0, "\(result.stdout)")
             #expect(result.stdout.hasSuffix("scenario passed\n"))
         }
@@ -129,11 +129,11 @@ import KlaxonCore
 
     @Test func helpIsAvailableForEveryCommand() throws {
         for command in ["run", "check", "test", "status", "replay"] {
-            let result = try KlaxonProcess.run([command, "--help"])
+            let result = try KlaxonBinary.run([command, "--help"])
             #expect(result.status == 0)
             #expect(result.stdout.contains("klaxon \(command)"))
         }
-        #expect(try KlaxonProcess.run(["frobnicate"]).status == 1)
+        #expect(try KlaxonBinary.run(["frobnicate"]).status == 1)
     }
 }
 
@@ -142,7 +142,7 @@ import KlaxonCore
         let temp = TempFolder()
         let job = temp.url("job.json5")
         try "{ state: \"st\", inputs: { cdrs: { path: \"nowhere\" } } }".write(toFile: job, atomically: true, encoding: .utf8)
-        let result = try KlaxonProcess.run(["check", job])
+        let result = try KlaxonBinary.run(["check", job])
         #expect(result.status == 1)
         #expect(result.stderr.contains("inputs.cdrs.path: \(temp.url("nowhere")) does not exist"))
     }

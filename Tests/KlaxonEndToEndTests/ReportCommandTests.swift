@@ -8,23 +8,23 @@ import Testing
     func ranExampleJob() throws -> (TempFolder, String) {
         let temp = TempFolder()
         let job = try temp.exampleJob()
-        let run = try KlaxonProcess.run(["run", job, "--now", "2026-11-27T02:00:00Z", "--deliver-to", temp.url("sent"), "--quiet"])
+        let run = try KlaxonBinary.run(["run", job, "--now", "2026-11-27T02:00:00Z", "--deliver-to", temp.url("sent"), "--quiet"])
         #expect(run.status == 0, "\(run.stderr)")
         return (temp, job)
     }
 
     @Test func everyFormatRendersTheCommittedStateAndABadFormatIsRefused() throws {
         let (temp, job) = try ranExampleJob()
-        let md = try KlaxonProcess.run(["report", job, "--now", "2026-11-27T02:00:00Z"])
+        let md = try KlaxonBinary.run(["report", job, "--now", "2026-11-27T02:00:00Z"])
         #expect(md.status == 0)
         #expect(md.stdout.hasPrefix("# Klaxon report — example-hourly"))
         #expect(md.stdout.contains("| Carrier ASR Penalty | error | P30 | Bad Route Ltd | 15.1% |"))
-        let csv = try KlaxonProcess.run(["report", job, "--now", "2026-11-27T02:00:00Z", "--format", "csv"])
+        let csv = try KlaxonBinary.run(["report", job, "--now", "2026-11-27T02:00:00Z", "--format", "csv"])
         #expect(csv.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 9, "a header and eight companies")
-        let html = try KlaxonProcess.run(["report", job, "--format", "html", "--now", "2026-11-27T02:00:00Z", "--output", temp.url("report.html")])
+        let html = try KlaxonBinary.run(["report", job, "--format", "html", "--now", "2026-11-27T02:00:00Z", "--output", temp.url("report.html")])
         #expect(html.status == 0 && html.stdout.isEmpty)
         #expect(try String(contentsOfFile: temp.url("report.html"), encoding: .utf8).contains("Bad Route Ltd"))
-        let bad = try KlaxonProcess.run(["report", job, "--format", "pdf"])
+        let bad = try KlaxonBinary.run(["report", job, "--format", "pdf"])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("unknown --format \"pdf\""))
     }
@@ -32,7 +32,7 @@ import Testing
     @Test(.enabled(if: chromium != nil, "needs Debian's chromium: apt-get install -y chromium"))
     func theHTMLReportRendersInHeadlessChromium() throws {
         let (temp, job) = try ranExampleJob()
-        _ = try KlaxonProcess.run(["report", job, "--format", "html", "--now", "2026-11-27T02:00:00Z", "--output", temp.url("report.html")])
+        _ = try KlaxonBinary.run(["report", job, "--format", "html", "--now", "2026-11-27T02:00:00Z", "--output", temp.url("report.html")])
         let png = temp.url("report.png")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.chromium ?? "")

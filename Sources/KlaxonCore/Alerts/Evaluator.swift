@@ -29,7 +29,7 @@ public struct Evaluator {
         forgetStale(&state, result: &result)
 
         let minute = floorDiv(now, 60)
-        let companies = state.meta.companies.values.map(\.company).sorted { $0.id < $1.id }
+        let companies = state.meta.companies.values.map(\.currentView).sorted { $0.id < $1.id }
         for company in companies {
             var windows: [Int64: MinuteBucket] = [:]
             for (index, alert) in job.alerts.enumerated() where alert.scope.includes(company) {

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Delivery outcomes recorded after the run's commit, one fsync'd line each,
-/// so recording a success never rewrites the whole state. The next load folds
+/// Delivery outcomes recorded after the run's commit, one line each, appended
+/// in batches with one fsync per batch, so recording a success never rewrites
+/// the whole state. The next load folds
 /// the journal into the outbox and the next commit makes it redundant.
 /// Lines carry absolute values, so applying one twice changes nothing.
 public struct DeliveryJournal: Sendable {
@@ -17,6 +18,12 @@ public struct DeliveryJournal: Sendable {
 
     public func append(_ entry: Entry) throws(AtomicFile.WriteError) {
         try AtomicFile.appendLine(Self.encode(entry), to: path)
+    }
+
+    /// Appends `entries` durably with one write and one fsync.
+    public func append(contentsOf entries: [Entry]) throws(AtomicFile.WriteError) {
+        guard !entries.isEmpty else { return }
+        try AtomicFile.appendLines(entries.map(Self.encode), to: path)
     }
 
     static func encode(_ entry: Entry) -> String {
@@ -47,24 +54,31 @@ public struct DeliveryJournal: Sendable {
 
     /// Applies the journal to an outbox: delivered items leave it, failures update it.
     public func apply(to outbox: inout [OutboxItem]) {
-        for entry in entries() {
+        let journal = entries()
+        guard !journal.isEmpty else { return }
+        // One pass with an index: a run that sent thousands of messages must not cost thousands² steps.
+        var position: [String: Int] = [:]
+        for (i, item) in outbox.enumerated() { position[item.id] = i }
+        var delivered: Set<String> = []
+        for entry in journal {
             switch entry {
             case .delivered(let id):
-                outbox.removeAll { $0.id == id }
+                delivered.insert(id)
             case .failed(let id, let attempts, let next, let error):
-                if let i = outbox.firstIndex(where: { $0.id == id }) {
+                if let i = position[id] {
                     outbox[i].attempts = attempts
                     outbox[i].nextAttempt = next
                     outbox[i].lastError = error
                 }
             case .dead(let id, let attempts, let error):
-                if let i = outbox.firstIndex(where: { $0.id == id }) {
+                if let i = position[id] {
                     outbox[i].attempts = attempts
                     outbox[i].dead = true
                     outbox[i].lastError = error
                 }
             }
         }
+        if !delivered.isEmpty { outbox.removeAll { delivered.contains($0.id) } }
     }
 
     /// Empties the journal once a commit holds everything it said.

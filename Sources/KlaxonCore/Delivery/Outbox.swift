@@ -29,26 +29,41 @@ public struct Outbox {
         public var attempts: Int
     }
 
+    /// At most this many outcomes, or this many seconds of sending, wait for
+    /// the journal's next fsync: a kill before it only resends those messages.
+    static let journalBatch = 64
+    static let journalBatchSeconds = 1.0
+
     /// Delivers every pending item that is due; returns the outcome of each item in the outbox.
-    /// A journal line that cannot be written (a full disk) adds one warning: what was delivered
-    /// but not recorded is sent again by the next run, never lost.
+    /// Outcomes reach the journal in batches, each after its messages were
+    /// handed over and before `deliver` returns (at-least-once, one fsync a batch).
+    /// A batch that cannot be written (a full disk) adds one warning: what was
+    /// delivered but not recorded is sent again by the next run, never lost.
     public func deliver(_ outbox: inout [OutboxItem], through sink: any DeliverySink, warnings: inout [String]) -> [Outcome] {
         var outcomes: [Outcome] = []
         var remaining: [OutboxItem] = []
-        var unrecorded: [String] = []
+        var pending: [DeliveryJournal.Entry] = []
+        var batchStarted = Date()
+        var unrecorded = 0
         var journalError = ""
-        func record(_ entry: DeliveryJournal.Entry, id: String) {
-            do { try journal.append(entry) } catch {
-                unrecorded.append(id)
+        func flush() {
+            do { try journal.append(contentsOf: pending) } catch {
+                unrecorded += pending.count
                 journalError = error.description
             }
+            pending.removeAll(keepingCapacity: true)
         }
         defer {
-            if !unrecorded.isEmpty {
-                warnings.append("\(unrecorded.count) delivery outcome(s) could not be recorded (\(journalError)); what was delivered will be sent again by the next run")
+            flush()
+            if unrecorded > 0 {
+                warnings.append("\(unrecorded) delivery outcome(s) could not be recorded (\(journalError)); what was delivered will be sent again by the next run")
             }
         }
         for var item in outbox {
+            if pending.count >= Self.journalBatch || (!pending.isEmpty && Date().timeIntervalSince(batchStarted) >= Self.journalBatchSeconds) {
+                flush()
+            }
+            if pending.isEmpty { batchStarted = Date() }
             func outcome(_ r: Outcome.Result) -> Outcome {
                 Outcome(id: item.id, channel: item.channel, alert: item.alert, company: item.company, kind: item.kind,
                         recipients: item.recipients, subject: item.subject, result: r, error: item.lastError, attempts: item.attempts)
@@ -65,18 +80,18 @@ public struct Outbox {
                 } else {
                     try sink.deliver(item)
                 }
-                // Recorded after the send: a kill in between resends once (at-least-once, never lost).
-                record(.delivered(id: item.id), id: item.id)
+                // Journaled after the send, with its batch: a kill before that resends it (at-least-once, never lost).
+                pending.append(.delivered(id: item.id))
                 outcomes.append(outcome(.sent))
             } catch {
                 item.lastError = error.description
                 if now - item.createdAt >= settings.giveUpAfter.seconds {
                     item.dead = true
-                    record(.dead(id: item.id, attempts: item.attempts, error: error.description), id: item.id)
+                    pending.append(.dead(id: item.id, attempts: item.attempts, error: error.description))
                     outcomes.append(outcome(.dead))
                 } else {
                     item.nextAttempt = now + backoff(afterAttempt: item.attempts)
-                    record(.failed(id: item.id, attempts: item.attempts, nextAttempt: item.nextAttempt, error: error.description), id: item.id)
+                    pending.append(.failed(id: item.id, attempts: item.attempts, nextAttempt: item.nextAttempt, error: error.description))
                     outcomes.append(outcome(.failed))
                 }
                 remaining.append(item)

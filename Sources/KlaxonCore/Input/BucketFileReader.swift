@@ -19,7 +19,7 @@ struct BucketFileReader {
         let reader = LayoutReader<BucketField>(columns: input.columns, headerNames: BucketRowFormat.headerNames, positions: BucketRowFormat.positions,
                                                required: BucketRowFormat.required, kind: "a bucket export (format buckets)")
         var clock = LocalTimeConverter(timeZone: input.timezone ?? .gmt)
-        var staging = CDRFileReader.Staging()
+        var staging = CDRStaging(known: settings.knownCompanies)
         let read = reader.read(file, report: &report) { record, layout, report in
             switch format.parse(record, layout: layout, clock: &clock) {
             case .failure(let reason):
@@ -28,11 +28,13 @@ struct BucketFileReader {
                 fold(row, line: record.line, into: &staging, report: &report, path: file.path)
             }
         }
-        return read ? staging : nil
+        // Bucket exports are small (companies × minutes), so a second pass for the digest costs little.
+        guard read, let digest = try? DropFolder.digest(of: file.path) else { return nil }
+        return CDRFileReader.Staging(parts: [staging], digest: digest)
     }
 
-    private func fold(_ row: BucketRow, line: Int, into staging: inout CDRFileReader.Staging, report: inout FileReport, path: String) {
-        if let known = settings.knownCompanies, !known.contains(row.company) {
+    private func fold(_ row: BucketRow, line: Int, into staging: inout CDRStaging, report: inout FileReport, path: String) {
+        guard let company = staging.companies.index(ofID: row.company), staging.companies.known[Int(company)] else {
             report.reject(path: path, line: line, "unknown company \"\(row.company)\" (not in the balance snapshot)")
             return
         }
@@ -46,18 +48,6 @@ struct BucketFileReader {
             return
         }
         report.folded += 1
-        staging.latestCall = max(staging.latestCall, start)
-        staging.buckets[row.company, default: [:]][row.bucket.minute, default: MinuteBucket(minute: row.bucket.minute)].add(row.bucket)
-        if staging.roles[row.company] == nil { staging.roles[row.company] = row.role }
-
-        let failed = Int64(row.bucket.attempts - row.bucket.connected)
-        if row.bucket.connected > 0 {
-            staging.streakEvents[row.company, default: []].append((start + 58, true))
-            if let trailing = row.trailingFailures, trailing > 0 {
-                staging.failureRuns[row.company, default: []].append((start + 59, trailing))
-            }
-        } else if failed > 0 {
-            staging.failureRuns[row.company, default: []].append((start, failed))
-        }
+        staging.add(row.bucket, company: company, role: row.role, trailingFailures: row.trailingFailures)
     }
 }

@@ -2,7 +2,14 @@ import Foundation
 
 /// Reads one CDR file into a staging area; the caller merges it into the
 /// state only when the whole file was read, so no file is ever half-counted.
-struct CDRFileReader {
+///
+/// A large file is read as two byte ranges on two threads while a third
+/// digests it for the ledger. The second range starts after the first line
+/// end past the middle; its result is used only if the first range's reader,
+/// going on past that point, finds a record starting exactly there. A line
+/// end inside a quoted field is not a record start: the file is then read
+/// again in one piece, so the split never changes what is read.
+struct CDRFileReader: Sendable {
     let input: InputSettings
     /// Companies in the balance snapshot; nil when there is none to check against.
     let knownCompanies: Set<String>?
@@ -10,69 +17,43 @@ struct CDRFileReader {
     let oldestMinute: Int32
     /// Calls after this instant are "in the future" (SPEC §13: more than 5 minutes ahead).
     let latestTime: Int64
+    /// Files at least this big are read on two threads; below, a thread costs more than it saves.
+    var splitThreshold = 4 << 20
 
-    struct Staging {
-        var buckets: [String: [Int32: MinuteBucket]] = [:]
-        /// Per company, the calls as (time, connected) for the failure streaks, applied in order at merge.
-        var streakEvents: [String: [(Int64, Bool)]] = [:]
-        /// Company ids seen, with their role, for companies not in any snapshot.
-        var roles: [String: Company.Kind] = [:]
-        var latestCall: Int64 = .min
-        /// Per company, runs of failed attempts as (time, count), from bucket rows.
-        var failureRuns: [String: [(Int64, Int64)]] = [:]
+    /// A whole file, read: its ranges' staging in file order and the digest of its bytes.
+    struct Staging: Sendable {
+        var parts: [CDRStaging]
+        var digest: String
     }
 
-    func read(_ file: DropFile, report: inout FileReport) throws(KlaxonError) -> Staging? {
+    /// What reading one byte range gave.
+    struct RangeResult: Sendable {
+        var staging: CDRStaging
+        var tally = FileTally()
+        /// Why the whole file is rejected (cannot open, read error, no required column).
+        var failure: String?
+        /// The file offset and line (counted from the range's start) where the range stopped.
+        var stoppedAt: Int?
+        var stoppedLine = 1
+        var digest: String?
+    }
+
+    func read(_ file: DropFile, report: inout FileReport) -> Staging? {
         if input.format == .buckets { return BucketFileReader(settings: self).read(file, report: &report) }
-        let reader: CSVReader
-        do { reader = try CSVReader(path: file.path) } catch {
-            report.outcome = .rejected
-            report.reason = "\(error)"
-            return nil
+        var ranges: [RangeResult]
+        if file.size >= splitThreshold, ProcessInfo.processInfo.activeProcessorCount > 1, let split = splitRead(file) {
+            ranges = split
+        } else {
+            ranges = [readRange(path: file.path, offset: 0, stop: nil, columns: nil, digest: true)]
         }
-        var staging = Staging()
-        var layout: ColumnLayout<CDRField>?
-        var firstRecord = true
-        var fatal: String?
-        let format = CDRFormat(input.format)
-        var clock = LocalTimeConverter(timeZone: input.timezone ?? .gmt)
-        do {
-            try reader.read(record: { record in
-                if fatal != nil { return }
-                if firstRecord {
-                    firstRecord = false
-                    let cells = record.strings
-                    if format.looksLikeHeader(cells, overrides: input.columns) {
-                        let l = ColumnLayout<CDRField>.fromHeader(cells, overrides: input.columns, defaultNames: format.headerNames)
-                        let missing = l.missing(format.requiredFields)
-                        if !missing.isEmpty {
-                            fatal = "no \(missing.map { "`\($0.rawValue)`" }.joined(separator: ", ")) column in the header (columns: \(cells.joined(separator: ", ")))"
-                        }
-                        layout = l
-                        return
-                    }
-                    layout = ColumnLayout<CDRField>.positional(format.positions, overrides: input.columns)
-                }
-                guard let layout else { return }
-                report.rows += 1
-                switch format.parse(record, layout: layout, clock: &clock) {
-                case .failure(let reason):
-                    report.reject(path: file.path, line: record.line, reason)
-                case .success(let row):
-                    fold(row, line: record.line, into: &staging, report: &report, path: file.path)
-                }
-            }, malformed: { bad in
-                report.rows += 1
-                report.reject(path: file.path, line: bad.line, bad.reason)
-            })
-        } catch {
-            report.outcome = .rejected
-            report.reason = "read error: \(error)"
-            return nil
+        var lineOffset = 0
+        for range in ranges {
+            range.tally.add(to: &report, path: file.path, lineOffset: lineOffset)
+            lineOffset += range.stoppedLine - 1
         }
-        if let fatal {
+        if let failure = ranges.first(where: { $0.failure != nil })?.failure {
             report.outcome = .rejected
-            report.reason = fatal
+            report.reason = failure
             return nil
         }
         // Nothing at all could be read: binary, or not this kind of export. Marked
@@ -82,35 +63,157 @@ struct CDRFileReader {
             report.reason = "no row could be read (first: \(report.rejections.first ?? "")); is this a \(input.format.rawValue) CDR export?"
             return nil
         }
-        return staging
+        var info = stat()
+        guard stat(file.path, &info) == 0, Int64(info.st_size) == file.size,
+              Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9 == file.modified,
+              let digest = ranges.first?.digest
+        else {
+            report.outcome = .rejected
+            report.reason = "the file changed while it was read (still being written?); it is read again once settled"
+            return nil
+        }
+        return Staging(parts: ranges.map(\.staging), digest: digest)
     }
 
-    private func fold(_ row: CDRRow, line: Int, into staging: inout Staging, report: inout FileReport, path: String) {
-        let customerKnown = knownCompanies?.contains(row.customer) ?? true
-        let providerKnown = row.provider.map { knownCompanies?.contains($0) ?? true } ?? false
+    /// Two ranges read side by side, or nil when the file has to be read in one piece.
+    private func splitRead(_ file: DropFile) -> [RangeResult]? {
+        guard let middle = lineStart(after: Int(file.size / 2), in: file.path), middle < file.size,
+              let columns = probeColumns(file.path, before: middle)
+        else { return nil }
+        let path = file.path
+        let second = BackgroundThread { readRange(path: path, offset: middle, stop: nil, columns: columns, digest: false) }
+        let digest = BackgroundThread { try? DropFolder.digest(of: path) }
+        var first = readRange(path: path, offset: 0, stop: middle, columns: nil, digest: false)
+        let rest = second.wait()
+        first.digest = digest.wait()
+        guard first.stoppedAt == middle, first.digest != nil else { return nil }
+        return [first, rest]
+    }
+
+    /// The offset just after the first LF at or past `offset`, looking at most 1 MiB ahead.
+    private func lineStart(after offset: Int, in path: String) -> Int? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var position = offset
+        while position < offset + (1 << 20) {
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(position)) }
+            guard n > 0 else { return nil }
+            if let i = buffer[0..<n].firstIndex(of: 0x0A) { return position + i + 1 }
+            position += n
+        }
+        return nil
+    }
+
+    /// The columns that the first range will find, for the second; nil when the
+    /// first well-formed record does not start before `limit` or names no usable layout.
+    private func probeColumns(_ path: String, before limit: Int) -> CDRColumns? {
+        struct Found: Error {}
+        guard let reader = try? CSVReader(path: path) else { return nil }
+        reader.stopOffset = limit
+        var cells: [String]?
+        do {
+            try reader.read(record: { record in
+                cells = record.strings
+                throw Found()
+            }, malformed: { _ in })
+        } catch is Found {
+        } catch {
+            return nil
+        }
+        guard let cells else { return nil }
+        let layout = self.layout(firstRow: cells)
+        return layout.fatal == nil ? layout.columns : nil
+    }
+
+    /// The layout a file's first well-formed row sets: a header, or the format's positions.
+    private func layout(firstRow cells: [String]) -> (columns: CDRColumns, isHeader: Bool, fatal: String?) {
+        let format = CDRFormat(input.format)
+        guard format.looksLikeHeader(cells, overrides: input.columns) else {
+            return (CDRColumns(ColumnLayout<CDRField>.positional(format.positions, overrides: input.columns)), false, nil)
+        }
+        let layout = ColumnLayout<CDRField>.fromHeader(cells, overrides: input.columns, defaultNames: format.headerNames)
+        let missing = layout.missing(format.requiredFields)
+        var fatal: String?
+        if !missing.isEmpty {
+            fatal = "no \(missing.map { "`\($0.rawValue)`" }.joined(separator: ", ")) column in the header (columns: \(cells.joined(separator: ", ")))"
+        }
+        return (CDRColumns(layout), true, fatal)
+    }
+
+    /// Reads from `offset` to the end, or to the first record start at or past `stop`.
+    /// Without `columns`, the first well-formed row decides them (header or not).
+    private func readRange(path: String, offset: Int, stop: Int?, columns given: CDRColumns?, digest: Bool) -> RangeResult {
+        var result = RangeResult(staging: CDRStaging(known: knownCompanies))
+        let reader: CSVReader
+        do { reader = try CSVReader(path: path, offset: offset) } catch {
+            result.failure = "\(error)"
+            return result
+        }
+        reader.stopOffset = stop
+        if digest { reader.digest = ContentDigest() }
+        let format = CDRFormat(input.format)
+        var columns = given
+        var firstRecord = given == nil
+        var fatal: String?
+        var time = TimestampParser(timezone: input.timezone)
+        var staging = result.staging
+        var tally = FileTally()
+        do {
+            try reader.read(record: { record in
+                if fatal != nil { return }
+                if firstRecord {
+                    firstRecord = false
+                    let found = layout(firstRow: record.strings)
+                    columns = found.columns
+                    fatal = found.fatal
+                    if found.isHeader { return }
+                }
+                guard let c = columns else { return }
+                tally.rows += 1
+                switch format.parse(record, columns: c, time: &time, companies: &staging.companies) {
+                case .failure(let reason):
+                    tally.reject(line: record.line, reason)
+                case .success(let row):
+                    fold(row, line: record.line, into: &staging, tally: &tally)
+                }
+            }, malformed: { bad in
+                tally.rows += 1
+                tally.reject(line: bad.line, bad.reason)
+            })
+        } catch {
+            result.failure = "read error: \(error)"
+        }
+        if result.failure == nil { result.failure = fatal }
+        result.staging = staging
+        result.tally = tally
+        result.stoppedAt = reader.stoppedAt?.offset
+        result.stoppedLine = reader.stoppedAt?.line ?? 1
+        result.digest = reader.digest?.finalize()
+        return result
+    }
+
+    @inline(__always)
+    private func fold(_ row: CDRRow, line: Int, into staging: inout CDRStaging, tally: inout FileTally) {
+        let customerKnown = staging.companies.known[Int(row.customer)]
+        let providerKnown = row.provider.map { staging.companies.known[Int($0)] } ?? false
         if !customerKnown && !providerKnown {
-            report.reject(path: path, line: line, "unknown company \"\(row.customer)\" (not in the balance snapshot)")
+            tally.reject(line: line, "unknown company \"\(staging.companies.ids[Int(row.customer)])\" (not in the balance snapshot)")
             return
         }
         if row.call.time > latestTime {
-            report.inFuture += 1
+            tally.inFuture += 1
             return
         }
         let minute = Int32(clamping: floorDiv(row.call.time, 60))
         if minute < oldestMinute {
-            report.tooOld += 1
+            tally.tooOld += 1
             return
         }
-        report.folded += 1
-        staging.latestCall = max(staging.latestCall, row.call.time)
-        if customerKnown { add(row.call, minute: minute, company: row.customer, role: .customer, to: &staging) }
-        if let provider = row.provider, providerKnown { add(row.call, minute: minute, company: provider, role: .carrier, to: &staging) }
-    }
-
-    private func add(_ call: CallRecord, minute: Int32, company: String, role: Company.Kind, to staging: inout Staging) {
-        staging.buckets[company, default: [:]][minute, default: MinuteBucket(minute: minute)].add(call)
-        staging.streakEvents[company, default: []].append((call.time, call.isConnected))
-        if staging.roles[company] == nil { staging.roles[company] = role }
+        tally.folded += 1
+        if customerKnown { staging.add(row.call, minute: minute, company: row.customer, role: .customer) }
+        if let provider = row.provider, providerKnown { staging.add(row.call, minute: minute, company: provider, role: .carrier) }
     }
 }
 

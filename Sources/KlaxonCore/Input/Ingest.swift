@@ -7,6 +7,8 @@ public struct Ingest {
     let job: Job
     let now: Int64
     let wallClock: Date
+    /// CDR files at least this big are read on two threads (tests lower it to reach that path).
+    var splitThreshold = 4 << 20
 
     public init(job: Job, now: Int64, wallClock: Date) {
         self.job = job
@@ -27,7 +29,10 @@ public struct Ingest {
     }
 
     /// The settled files not yet accounted for, in name order, with their digests.
-    private func newFiles(_ input: InputSettings, name inputName: String, state: inout KlaxonState, reports: inout [FileReport]) throws(KlaxonError) -> [(DropFile, String)] {
+    /// With `digestNewFiles` false, a file under a new name comes without one (nil):
+    /// its reader digests the bytes it parses, and the duplicate check follows the read.
+    private func newFiles(_ input: InputSettings, name inputName: String, digestNewFiles: Bool = true,
+                          state: inout KlaxonState, reports: inout [FileReport]) throws(KlaxonError) -> [(DropFile, String?)] {
         let listing: DropFolder.Listing
         do {
             listing = try DropFolder.list(input, wallClock: wallClock)
@@ -43,7 +48,7 @@ public struct Ingest {
         for (name, reason) in listing.refused {
             reports.append(FileReport(input: inputName, name: name, outcome: .refused, reason: reason))
         }
-        var result: [(DropFile, String)] = []
+        var result: [(DropFile, String?)] = []
         for file in listing.settled {
             let key = FileLedger.key(input: inputName, name: file.name)
             if let entry = state.meta.ledger.entries[key] {
@@ -57,6 +62,10 @@ public struct Ingest {
                     reports.append(FileReport(input: inputName, name: file.name, outcome: .conflict,
                                               reason: "its content changed since it was taken at \(ValueFormatter.timestamp(entry.takenAt)); skipped, not counted again — drop corrected data under a new name"))
                 }
+                continue
+            }
+            guard digestNewFiles else {
+                result.append((file, nil))
                 continue
             }
             let digest = try DropFolder.digest(of: file.path)
@@ -80,8 +89,9 @@ public struct Ingest {
         let files = try newFiles(input, name: "balances", state: &state, reports: &reports)
         let currentName = state.meta.snapshotFile.map { String($0.dropFirst("balances/".count)) }
         var chosen = false
-        for (file, digest) in files.reversed() {
+        for (file, knownDigest) in files.reversed() {
             let key = FileLedger.key(input: "balances", name: file.name)
+            let digest = knownDigest ?? ""  // balances are always digested first
             if chosen || (currentName.map { file.name < $0 } ?? false) {
                 var report = FileReport(input: "balances", name: file.name, outcome: .superseded, reason: "an export newer by name is the snapshot")
                 report.outcome = .superseded
@@ -111,52 +121,56 @@ public struct Ingest {
     }
 
     private func ingestCDRs(_ input: InputSettings, state: inout KlaxonState, reports: inout [FileReport]) throws(KlaxonError) {
-        let files = try newFiles(input, name: "cdrs", state: &state, reports: &reports)
+        let files = try newFiles(input, name: "cdrs", digestNewFiles: false, state: &state, reports: &reports)
         let snapshot = state.meta.companies.filter { $0.value.inSnapshot }
         let reader = CDRFileReader(
             input: input,
             knownCompanies: snapshot.isEmpty ? nil : Set(snapshot.keys),
             oldestMinute: Int32(clamping: floorDiv(now, 60) - job.longestWindow.seconds / 60),
-            latestTime: now + 300)
-        for (file, digest) in files {
+            latestTime: now + 300,
+            splitThreshold: splitThreshold)
+        for (file, knownDigest) in files {
             let key = FileLedger.key(input: "cdrs", name: file.name)
             var report = FileReport(input: "cdrs", name: file.name, outcome: .taken)
-            guard let staging = try reader.read(file, report: &report) else {
+            guard var staging = reader.read(file, report: &report) else {
                 reports.append(report)
+                var digest = knownDigest ?? ""
+                if knownDigest == nil { digest = try DropFolder.digest(of: file.path) }
                 record(file, digest: digest, outcome: .rejected, key: key, state: &state)
                 continue
             }
-            merge(staging, into: &state)
+            if knownDigest == nil, let other = state.meta.ledger.keyWithDigest(staging.digest, input: "cdrs") {
+                reports.append(FileReport(input: "cdrs", name: file.name, outcome: .duplicate,
+                                          reason: "same content as \(other), already taken; skipped"))
+                record(file, digest: staging.digest, outcome: .superseded, key: key, state: &state)
+                continue
+            }
+            merge(&staging, into: &state)
             reports.append(report)
-            record(file, digest: digest, outcome: .taken, key: key, state: &state)
+            record(file, digest: staging.digest, outcome: .taken, key: key, state: &state)
         }
     }
 
-    /// Merges a fully read file into the state.
-    private func merge(_ staging: CDRFileReader.Staging, into state: inout KlaxonState) {
-        for (company, minutes) in staging.buckets {
-            var buckets = state.buckets[company] ?? CompanyBuckets()
-            for minute in minutes.keys.sorted() {
-                if let bucket = minutes[minute] { buckets.merge(bucket) }
-            }
-            state.buckets[company] = buckets
-        }
-        for (company, events) in staging.streakEvents {
-            var streak = state.meta.failureStreaks[company] ?? FailureStreak()
-            for (time, connected) in events { streak.record(time: time, connected: connected) }
-            state.meta.failureStreaks[company] = streak
-        }
-        for (company, runs) in staging.failureRuns {
-            var streak = state.meta.failureStreaks[company] ?? FailureStreak()
-            for (time, count) in runs { streak.recordFailures(count, at: time) }
-            state.meta.failureStreaks[company] = streak
-        }
-        for (id, role) in staging.roles {
-            if var record = state.meta.companies[id] {
-                record.lastSeen = max(record.lastSeen, now)
-                state.meta.companies[id] = record
-            } else {
-                state.meta.companies[id] = CompanyRecord(company: Company(id: id, type: role), inSnapshot: false, lastSeen: now)
+    /// Merges a fully read file into the state, range by range in file order;
+    /// the staged buckets are released as they go.
+    private func merge(_ staging: inout CDRFileReader.Staging, into state: inout KlaxonState) {
+        for p in staging.parts.indices {
+            let companies = staging.parts[p].companies
+            for i in staging.parts[p].roles.indices {
+                guard let role = staging.parts[p].roles[i] else { continue }
+                let id = companies.ids[i]
+                state.buckets[id, default: CompanyBuckets()].merge(staging.parts[p].buckets.buckets(of: i))
+                staging.parts[p].buckets.release(i)
+                state.meta.failureStreaks[id, default: FailureStreak()].apply(staging.parts[p].failures[i])
+                for run in staging.parts[p].failureRuns[i] {
+                    state.meta.failureStreaks[id, default: FailureStreak()].recordFailures(run.count, at: run.time)
+                }
+                if var record = state.meta.companies[id] {
+                    record.lastSeen = max(record.lastSeen, now)
+                    state.meta.companies[id] = record
+                } else {
+                    state.meta.companies[id] = CompanyRecord(company: Company(id: id, type: role), inSnapshot: false, lastSeen: now)
+                }
             }
         }
     }

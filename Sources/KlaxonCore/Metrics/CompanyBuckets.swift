@@ -21,6 +21,55 @@ public struct CompanyBuckets: Sendable, Equatable {
         }
     }
 
+    /// Folds one call into the bucket of `minute`; an append for calls in time order.
+    public mutating func add(_ call: CallRecord, minute: Int32) {
+        let n = buckets.count
+        if n > 0 && buckets[n - 1].minute == minute {
+            buckets[n - 1].add(call)
+            return
+        }
+        var i = n
+        if n > 0 && buckets[n - 1].minute > minute {
+            i = firstIndex(atOrAfter: minute)
+            if buckets[i].minute == minute {
+                buckets[i].add(call)
+                return
+            }
+        }
+        var bucket = MinuteBucket(minute: minute)
+        bucket.add(call)
+        buckets.insert(bucket, at: i)
+    }
+
+    /// Adds every bucket of `other`; when it only holds later minutes (the next
+    /// file of a sorted export), an append.
+    public mutating func merge(_ other: CompanyBuckets) {
+        guard let first = other.buckets.first else { return }
+        guard let last = buckets.last else {
+            buckets = other.buckets
+            return
+        }
+        if last.minute < first.minute {
+            buckets.append(contentsOf: other.buckets)
+            return
+        }
+        var merged: [MinuteBucket] = []
+        merged.reserveCapacity(buckets.count + other.buckets.count)
+        var i = 0, j = 0
+        while i < buckets.count || j < other.buckets.count {
+            if j == other.buckets.count || (i < buckets.count && buckets[i].minute < other.buckets[j].minute) {
+                merged.append(buckets[i]); i += 1
+            } else if i == buckets.count || other.buckets[j].minute < buckets[i].minute {
+                merged.append(other.buckets[j]); j += 1
+            } else {
+                var sum = buckets[i]
+                sum.add(other.buckets[j])
+                merged.append(sum); i += 1; j += 1
+            }
+        }
+        buckets = merged
+    }
+
     /// The sum over minutes in `[from, to)`.
     public func total(from: Int32, to: Int32) -> MinuteBucket {
         var sum = MinuteBucket(minute: from)

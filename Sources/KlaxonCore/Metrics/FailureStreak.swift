@@ -43,3 +43,40 @@ public struct FailureStreak: Sendable, Codable, Equatable {
         }
     }
 }
+
+/// One file's calls for one company, reduced to what a `FailureStreak` needs:
+/// its latest connected call and the failures after it. Applying it gives the
+/// streak that recording every call in turn would (the failures before a
+/// connect are dropped either way); only past `FailureStreak.maxEntries`
+/// distinct seconds can the merging of the oldest entries differ.
+struct FileFailures: Sendable {
+    var lastConnected: Int64 = .min
+    /// Failure times after `lastConnected`, sorted, one entry per call.
+    var failures: [Int64] = []
+
+    mutating func record(time: Int64, connected: Bool) {
+        guard time > lastConnected else { return }
+        if connected {
+            lastConnected = time
+            if let last = failures.last, last <= time {
+                failures.removeAll(keepingCapacity: true)
+            } else if !failures.isEmpty {
+                failures.removeAll { $0 <= time }
+            }
+        } else if let last = failures.last, last > time {
+            var lo = 0, hi = failures.count
+            while lo < hi { let mid = (lo + hi) / 2; if failures[mid] <= time { lo = mid + 1 } else { hi = mid } }
+            failures.insert(time, at: lo)
+        } else {
+            failures.append(time)
+        }
+    }
+}
+
+extension FailureStreak {
+    /// Records a file's calls, reduced by `FileFailures`.
+    mutating func apply(_ file: FileFailures) {
+        if file.lastConnected != .min { record(time: file.lastConnected, connected: true) }
+        for time in file.failures { record(time: time, connected: false) }
+    }
+}

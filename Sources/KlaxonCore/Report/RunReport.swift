@@ -9,6 +9,8 @@ public struct RunReport: Sendable, Codable, Equatable {
     }
 
     public struct Timings: Sendable, Codable, Equatable {
+        /// Reading the committed state (and the delivery journal).
+        public var loadMilliseconds = 0
         public var ingestMilliseconds = 0
         public var evaluateMilliseconds = 0
         public var commitMilliseconds = 0

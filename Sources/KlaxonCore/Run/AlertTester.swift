@@ -49,7 +49,7 @@ public struct AlertTester {
             throw KlaxonError(.invalidJob, "no alert titled \"\(title)\" in \(job.file); alerts: \(job.alerts.map(\.title).joined(separator: ", "))")
         }
         var state = try StateStore(directory: job.stateDirectory).load()
-        guard let company = state.meta.companies[id]?.company else {
+        guard let company = state.meta.companies[id]?.currentView else {
             throw KlaxonError(.invalidJob, "company \"\(id)\" is not known to job \(job.name) (not in the balance snapshot nor in any CDR)")
         }
         guard alert.scope.includes(company) else {

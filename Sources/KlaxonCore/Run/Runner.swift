@@ -22,11 +22,12 @@ public struct Runner {
             ? nil : try RunLock(stateDirectory: store.directory)
         defer { withExtendedLifetime(lock) {} }
 
+        var mark = Date()
         var state = try store.loadCurrent()
         let journal = DeliveryJournal(path: store.journalFile)
         var report = RunReport(job: job.name, now: ValueFormatter.timestamp(now), dryRun: options.dryRun)
+        report.timings.loadMilliseconds = Self.milliseconds(since: &mark)
 
-        var mark = Date()
         report.files = try Ingest(job: job, now: now, wallClock: options.wallClock).run(&state)
         for f in report.files {
             report.rows.read += f.rows
@@ -47,6 +48,7 @@ public struct Runner {
         let composed = NotificationComposer(job: job, now: now).compose(events: evaluation.events, penaltyActions: evaluation.penaltyActions)
         report.warnings += composed.warnings
         state.meta.outbox += composed.items
+        report.dropped += Self.forgetDead(&state.meta.outbox, now: now)
         if let mail = ReportMail(job: job, now: now).item(state: state) { state.meta.outbox.append(mail) }
         let keepFrom = Int32(clamping: floorDiv(now, 60) - job.longestWindow.seconds / 60)
         for id in state.buckets.keys { state.buckets[id]?.prune(before: keepFrom) }
@@ -88,6 +90,16 @@ public struct Runner {
         report.warnings += archiveWarnings
         try writeExternalReport(report)
         return report
+    }
+
+    /// Dead items stay visible in `klaxon status` and every run report for a week, then go:
+    /// an outbox that only grows would make every run slower.
+    static let keepDead: Int64 = 7 * 86_400
+
+    static func forgetDead(_ outbox: inout [OutboxItem], now: Int64) -> [String] {
+        let old = outbox.filter { $0.dead && $0.createdAt < now - keepDead }
+        outbox.removeAll { $0.dead && $0.createdAt < now - keepDead }
+        return old.map { "outbox \($0.channel.rawValue) to \($0.recipients.joined(separator: ", ")) (\($0.alert ?? $0.kind)), dead since it was decided at \(ValueFormatter.timestamp($0.createdAt)): removed after 7 days" }
     }
 
     private func writeExternalReport(_ report: RunReport) throws(KlaxonError) {

@@ -12,30 +12,46 @@ public enum AtomicFile {
     }
 
     public static func write(_ bytes: [UInt8], to path: String, keepingBackupAt backup: String? = nil) throws(WriteError) {
+        try write(to: path, keepingBackupAt: backup) { (out) throws(WriteError) in try out.write(bytes) }
+    }
+
+    /// The temporary file being written; `write` puts bytes at its end.
+    public struct Output: ByteOutput {
+        let fd: Int32
+        let path: String
+
+        public mutating func write(_ bytes: UnsafeRawBufferPointer) throws(WriteError) {
+            guard let base = bytes.baseAddress else { return }
+            var offset = 0
+            while offset < bytes.count {
+                let n = Foundation.write(fd, base + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw WriteError(path: path, reason: errnoText())
+                }
+                offset += n
+            }
+        }
+    }
+
+    /// Like `write(_:to:keepingBackupAt:)`, with the content streamed by `body`
+    /// into the temporary file, so that it never has to be in memory whole.
+    /// If `body` throws, the temporary file is removed and `path` is untouched.
+    public static func write(to path: String, keepingBackupAt backup: String? = nil,
+                             _ body: (inout Output) throws(WriteError) -> Void) throws(WriteError) {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) { try createFolder(folder) }
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw WriteError(path: temporary, reason: errnoText()) }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { raw in
-                Foundation.write(fd, raw.baseAddress.map { $0 + offset }, bytes.count - offset)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = errnoText()
-                close(fd)
-                unlink(temporary)
-                throw WriteError(path: path, reason: reason)
-            }
-            offset += n
-        }
-        if fsync(fd) != 0 {
-            let reason = errnoText()
+        var output = Output(fd: fd, path: path)
+        do throws(WriteError) {
+            try body(&output)
+            if fsync(fd) != 0 { throw WriteError(path: path, reason: errnoText()) }
+        } catch {
             close(fd)
             unlink(temporary)
-            throw WriteError(path: path, reason: reason)
+            throw error
         }
         close(fd)
         if let backup, access(path, F_OK) == 0 {
@@ -60,10 +76,19 @@ public enum AtomicFile {
 
     /// Appends one line durably (append-only logs).
     public static func appendLine(_ line: String, to path: String) throws(WriteError) {
+        try appendLines([line], to: path)
+    }
+
+    /// Appends lines durably with one write and one fsync.
+    public static func appendLines(_ lines: [String], to path: String) throws(WriteError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw WriteError(path: path, reason: errnoText()) }
         defer { close(fd) }
-        let bytes = Array((line + "\n").utf8)
+        var bytes: [UInt8] = []
+        for line in lines {
+            bytes.append(contentsOf: line.utf8)
+            bytes.append(UInt8(ascii: "\n"))
+        }
         let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, bytes.count) }
         guard n == bytes.count, fsync(fd) == 0 else { throw WriteError(path: path, reason: n < 0 ? errnoText() : "short write") }
     }
@@ -97,4 +122,28 @@ public enum AtomicFile {
     }
 
     static func errnoText() -> String { String(cString: strerror(errno)) }
+}
+
+/// Somewhere bytes are written in order: a file being written atomically, or memory.
+public protocol ByteOutput {
+    mutating func write(_ bytes: UnsafeRawBufferPointer) throws(AtomicFile.WriteError)
+}
+
+extension ByteOutput {
+    mutating func write(_ bytes: [UInt8]) throws(AtomicFile.WriteError) {
+        var failure: AtomicFile.WriteError?
+        bytes.withUnsafeBytes { raw in
+            do throws(AtomicFile.WriteError) { try write(raw) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+}
+
+/// Bytes collected in memory.
+struct MemoryOutput: ByteOutput {
+    var bytes: [UInt8] = []
+
+    mutating func write(_ bytes: UnsafeRawBufferPointer) throws(AtomicFile.WriteError) {
+        self.bytes.append(contentsOf: bytes)
+    }
 }

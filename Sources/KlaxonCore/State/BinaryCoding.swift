@@ -22,6 +22,51 @@ struct BinaryWriter {
         varint(UInt64(utf8.count))
         bytes.append(contentsOf: utf8)
     }
+
+    /// Overwrites 8 bytes at `offset` (a length written before its section was).
+    mutating func patchFixed64(_ value: UInt64, at offset: Int) {
+        for i in 0..<8 { bytes[offset + i] = UInt8((value >> (8 * UInt64(i))) & 0xFF) }
+    }
+
+    /// Lets `body` write at most `maxBytes` through a raw cursor into `scratch`,
+    /// without a capacity check per byte, then appends what it wrote; for the
+    /// bulk of the bucket section.
+    mutating func writeRaw(maxBytes: Int, scratch: inout [UInt8], _ body: (inout RawCursor) -> Void) {
+        if scratch.count < maxBytes { scratch = [UInt8](repeating: 0, count: maxBytes) }
+        scratch.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var cursor = RawCursor(base: base, limit: maxBytes)
+            body(&cursor)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: cursor.offset))
+        }
+    }
+
+    /// A write position in the scratch memory of `writeRaw`.
+    struct RawCursor {
+        let base: UnsafeMutablePointer<UInt8>
+        let limit: Int
+        var offset = 0
+
+        /// At most 10 bytes.
+        @inline(__always)
+        mutating func varint(_ value: UInt64) {
+            var v = value
+            while v >= 0x80 {
+                precondition(offset < limit, "RawCursor overflow")
+                base[offset] = UInt8(truncatingIfNeeded: v) | 0x80
+                offset &+= 1
+                v >>= 7
+            }
+            precondition(offset < limit, "RawCursor overflow")
+            base[offset] = UInt8(truncatingIfNeeded: v)
+            offset &+= 1
+        }
+
+        @inline(__always)
+        mutating func signed(_ value: Int64) {
+            varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+        }
+    }
 }
 
 struct BinaryReader {
@@ -74,5 +119,64 @@ struct BinaryReader {
         let s = String(decoding: bytes[offset..<offset + Int(n)], as: UTF8.self)
         offset += Int(n)
         return s
+    }
+
+    /// Reads through a raw cursor over the same bytes (bounds still checked
+    /// against `end`), then moves on past what it read; for the bucket section.
+    mutating func readRaw<T>(_ body: (inout RawCursor) throws(Truncated) -> T) throws(Truncated) -> T {
+        let start = offset
+        let end = self.end
+        let (result, used) = try bytes.withUnsafeBufferPointer { (buffer) throws(Truncated) -> (T, Int) in
+            guard let base = buffer.baseAddress else { throw Truncated() }
+            var cursor = RawCursor(base: base, offset: start, end: end)
+            let result = try body(&cursor)
+            return (result, cursor.offset - start)
+        }
+        offset += used
+        return result
+    }
+
+    struct RawCursor {
+        let base: UnsafePointer<UInt8>
+        var offset: Int
+        let end: Int
+
+        @inline(__always)
+        mutating func varint() throws(Truncated) -> UInt64 {
+            guard offset < end else { throw Truncated() }
+            let first = base[offset]
+            offset &+= 1
+            if first < 0x80 { return UInt64(first) }
+            var result = UInt64(first & 0x7F)
+            var shift: UInt64 = 7
+            while true {
+                guard offset < end, shift < 64 else { throw Truncated() }
+                let b = base[offset]
+                offset &+= 1
+                result |= UInt64(b & 0x7F) << shift
+                if b < 0x80 { return result }
+                shift &+= 7
+            }
+        }
+
+        @inline(__always)
+        mutating func signed() throws(Truncated) -> Int64 {
+            let v = try varint()
+            return Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1)))
+        }
+
+        @inline(__always)
+        mutating func int32() throws(Truncated) -> Int32 {
+            guard let i = Int32(exactly: try signed()) else { throw Truncated() }
+            return i
+        }
+
+        mutating func string() throws(Truncated) -> String {
+            let n = try varint()
+            guard n <= UInt64(end - offset) else { throw Truncated() }
+            let s = String(decoding: UnsafeBufferPointer(start: base + offset, count: Int(n)), as: UTF8.self)
+            offset += Int(n)
+            return s
+        }
     }
 }

@@ -1,33 +1,123 @@
 import Foundation
 
 /// The on-disk form of `KlaxonState`: a versioned header, the JSON part, the
-/// bucket part and a checksum, so that a torn or edited file is recognised as
-/// corrupt instead of being half-read.
+/// tables part, the bucket part and a checksum, so that a torn or edited file
+/// is recognised as corrupt instead of being half-read.
+///
+/// Format 2 moved the three maps that grow with the companies (companies,
+/// alert instances, failure streaks) from the JSON part into the binary
+/// tables part (`StateFile+Tables.swift`): JSON took most of a load and a save
+/// at 10,000 companies. It also cut the bucket part into parts that two
+/// threads encode and decode side by side. Format 3 ends the file with the
+/// buckets in blocks of about a megabyte, each with its length, then an empty
+/// block: a save streams them to the file (two blocks in memory, not a copy of
+/// the whole state) and the checksum follows the stream. Format 1 and 2 files
+/// are still read (format 1's JSON holds the maps, its bucket part is one list).
 enum StateFile {
     static let magic = Array("KLAXON-STATE\n".utf8)
 
+    /// The whole file in memory (tests; `StateStore` streams it with `write`).
     static func encode(_ state: KlaxonState) throws -> [UInt8] {
+        let head = try encodeHead(state)
+        var out = MemoryOutput()
+        try write(head: head, buckets: state.buckets, into: &out)
+        return out.bytes
+    }
+
+    /// Everything before the bucket blocks: header, JSON part and tables part.
+    static func encodeHead(_ state: KlaxonState) throws -> [UInt8] {
+        var slim = state.meta
+        slim.companies = [:]
+        slim.instances = [:]
+        slim.failureStreaks = [:]
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let meta = try encoder.encode(state.meta)
+        let meta = try encoder.encode(slim)
         var w = BinaryWriter()
+        w.bytes.reserveCapacity(meta.count + 400 * state.meta.companies.count + 4096)
         w.bytes.append(contentsOf: magic)
         w.varint(UInt64(KlaxonState.formatVersion))
         w.fixed64(UInt64(meta.count))
         w.bytes.append(contentsOf: meta)
-        let bucketStart = w.bytes.count
+        let tablesStart = w.bytes.count
         w.fixed64(0)
-        encodeBuckets(state.buckets, into: &w)
-        let bucketLength = UInt64(w.bytes.count - bucketStart - 8)
-        for i in 0..<8 { w.bytes[bucketStart + i] = UInt8((bucketLength >> (8 * UInt64(i))) & 0xFF) }
-        w.fixed64(UInt64(checksum(w.bytes), radix: 16) ?? 0)
+        encodeTables(state.meta, into: &w)
+        w.patchFixed64(UInt64(w.bytes.count - tablesStart - 8), at: tablesStart)
         return w.bytes
     }
+
+    /// Writes `head`, then the buckets in blocks, then the checksum of it all.
+    /// Memory holds two blocks, never the whole file; with enough buckets a
+    /// second thread encodes every other block.
+    static func write<Out: ByteOutput>(head: [UInt8], buckets: [String: CompanyBuckets], into out: inout Out) throws(AtomicFile.WriteError) {
+        var digest = ContentDigest()
+        func emit(_ bytes: [UInt8]) throws(AtomicFile.WriteError) {
+            digest.update(bytes)
+            try out.write(bytes)
+        }
+        try emit(head)
+        let ids = buckets.keys.sorted()
+        var blocks: [Range<Int>] = []
+        var start = 0, inBlock = 0, total = 0
+        for (k, id) in ids.enumerated() {
+            let n = buckets[id]?.buckets.count ?? 0
+            inBlock += n
+            total += n
+            if inBlock >= bucketsPerBlock {
+                blocks.append(start..<k + 1)
+                start = k + 1
+                inBlock = 0
+            }
+        }
+        if start < ids.count { blocks.append(start..<ids.count) }
+        let mine = BlockBuffer(), helpers = BlockBuffer()
+        var k = 0
+        while k < blocks.count {
+            let next = k + 1 < blocks.count && total >= bucketsWorthAThread ? blocks[k + 1] : nil
+            let helper = next.map { range in
+                BackgroundThread { [helpers] in helpers.encode(ids[range], of: buckets) }
+            }
+            mine.encode(ids[blocks[k]], of: buckets)
+            try emit(mine.bytes)
+            if let helper {
+                helper.wait()
+                try emit(helpers.bytes)
+            }
+            k += next == nil ? 1 : 2
+        }
+        var tail = BinaryWriter()
+        tail.fixed64(0)
+        try emit(tail.bytes)
+        tail.bytes.removeAll()
+        tail.fixed64(UInt64(digest.finalize(), radix: 16) ?? 0)
+        try out.write(tail.bytes)
+    }
+
+    /// One block's bytes, reused from block to block by one thread at a time
+    /// (`BackgroundThread.wait` orders the helper's writes before the reads).
+    private final class BlockBuffer: @unchecked Sendable {
+        var bytes: [UInt8] = []
+        var scratch: [UInt8] = []
+
+        /// A block: its length, then a bucket list as in a format 2 part.
+        func encode(_ ids: ArraySlice<String>, of buckets: [String: CompanyBuckets]) {
+            var w = BinaryWriter()
+            swap(&w.bytes, &bytes)
+            w.bytes.removeAll(keepingCapacity: true)
+            w.fixed64(0)
+            StateFile.encodeBucketList(ids, of: buckets, into: &w, scratch: &scratch)
+            w.patchFixed64(UInt64(w.bytes.count - 8), at: 0)
+            swap(&w.bytes, &bytes)
+        }
+    }
+
+    /// Blocks of about this many buckets (about 1 MB encoded).
+    static let bucketsPerBlock = 65_536
 
     enum DecodeError: Error { case corrupt(String), newerVersion(Int) }
 
     static func decode(_ bytes: [UInt8]) throws(DecodeError) -> KlaxonState {
-        guard bytes.count >= magic.count + 8, Array(bytes[0..<magic.count]) == magic else {
+        guard bytes.count >= magic.count + 8, bytes[0..<magic.count].elementsEqual(magic) else {
             throw .corrupt("it does not start with the Klaxon state header")
         }
         var r = BinaryReader(bytes, offset: magic.count, end: bytes.count - 8)
@@ -36,17 +126,31 @@ enum StateFile {
             guard version <= KlaxonState.formatVersion else { throw DecodeError.newerVersion(version) }
             var tail = BinaryReader(bytes, offset: bytes.count - 8)
             let stored = try tail.fixed64()
-            guard UInt64(checksum(Array(bytes[0..<(bytes.count - 8)])), radix: 16) == stored else {
+            guard checksum(bytes, count: bytes.count - 8) == stored else {
                 throw DecodeError.corrupt("its checksum does not match (a torn write or an edit)")
             }
             let metaLength = Int(try r.fixed64())
             guard metaLength >= 0, metaLength <= r.end - r.offset else { throw DecodeError.corrupt("truncated") }
             var state = KlaxonState()
-            state.meta = try JSONDecoder().decode(StateMeta.self, from: Data(bytes[r.offset..<r.offset + metaLength]))
+            state.meta = try bytes.withUnsafeBytes { raw in
+                try JSONDecoder().decode(StateMeta.self, from: Data(raw[r.offset..<r.offset + metaLength]))
+            }
             r.offset += metaLength
-            let bucketLength = Int(try r.fixed64())
-            guard bucketLength == r.end - r.offset else { throw DecodeError.corrupt("bucket section length is wrong") }
-            state.buckets = try decodeBuckets(&r)
+            if version >= 2 {
+                let tablesLength = Int(try r.fixed64())
+                guard tablesLength >= 0, tablesLength <= r.end - r.offset else { throw DecodeError.corrupt("truncated") }
+                var tables = BinaryReader(bytes, offset: r.offset, end: r.offset + tablesLength)
+                try decodeTables(&tables, into: &state.meta)
+                guard tables.offset == tables.end else { throw DecodeError.corrupt("tables section length is wrong") }
+                r.offset += tablesLength
+            }
+            if version >= 3 {
+                state.buckets = try decodeBlocks(&r)
+            } else {
+                let bucketLength = Int(try r.fixed64())
+                guard bucketLength == r.end - r.offset else { throw DecodeError.corrupt("bucket section length is wrong") }
+                state.buckets = version == 2 ? try decodeBucketParts(&r) : try decodeBuckets(&r)
+            }
             return state
         } catch let error as DecodeError {
             throw error
@@ -57,48 +161,149 @@ enum StateFile {
         }
     }
 
-    private static func checksum(_ bytes: [UInt8]) -> String { ContentDigest.of(bytes) }
+    /// The digest of the first `count` bytes, as the 64-bit number the file ends with.
+    private static func checksum(_ bytes: [UInt8], count: Int) -> UInt64 {
+        var digest = ContentDigest()
+        bytes.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        return UInt64(digest.finalize(), radix: 16) ?? 0
+    }
 
-    private static func encodeBuckets(_ buckets: [String: CompanyBuckets], into w: inout BinaryWriter) {
-        let ids = buckets.keys.sorted()
+    /// Each bucket takes at most 10 varints of at most 10 bytes.
+    private static let maxBucketBytes = 100
+
+    /// Below this many buckets a second thread costs more than it saves.
+    static let bucketsWorthAThread = 200_000
+
+    static func encodeBucketList(_ ids: ArraySlice<String>, of buckets: [String: CompanyBuckets],
+                                         into w: inout BinaryWriter, scratch: inout [UInt8]) {
         w.varint(UInt64(ids.count))
         for id in ids {
             let list = buckets[id]?.buckets ?? []
             w.string(id)
             w.varint(UInt64(list.count))
-            var previous: Int32 = 0
-            for b in list {
-                w.signed(Int64(b.minute) - Int64(previous))
-                previous = b.minute
-                w.signed(Int64(b.attempts)); w.signed(Int64(b.connected)); w.signed(Int64(b.nerSuccesses))
-                w.signed(Int64(b.redirects)); w.signed(Int64(b.pddCount)); w.signed(b.talkSeconds)
-                w.signed(b.pddMillisecondsSum); w.signed(b.customerCharge); w.signed(b.providerCharge)
+            w.writeRaw(maxBytes: list.count * maxBucketBytes, scratch: &scratch) { c in
+                var previous: Int32 = 0
+                for b in list {
+                    c.signed(Int64(b.minute) - Int64(previous))
+                    previous = b.minute
+                    c.signed(Int64(b.attempts)); c.signed(Int64(b.connected)); c.signed(Int64(b.nerSuccesses))
+                    c.signed(Int64(b.redirects)); c.signed(Int64(b.pddCount)); c.signed(b.talkSeconds)
+                    c.signed(b.pddMillisecondsSum); c.signed(b.customerCharge); c.signed(b.providerCharge)
+                }
             }
         }
     }
 
+    /// Below this many bytes of blocks a second thread costs more than it saves.
+    static let blockBytesWorthAThread = 2 << 20
+
+    /// Format 3's bucket blocks, up to the empty one that ends them; with
+    /// enough of them, a second thread decodes the second half.
+    private static func decodeBlocks(_ r: inout BinaryReader) throws(BinaryReader.Truncated) -> [String: CompanyBuckets] {
+        var blocks: [Range<Int>] = []
+        while true {
+            let length = try r.fixed64()
+            guard length <= UInt64(r.end - r.offset) else { throw BinaryReader.Truncated() }
+            if length == 0 { break }
+            blocks.append(r.offset..<r.offset + Int(length))
+            r.offset += Int(length)
+        }
+        guard r.offset == r.end else { throw BinaryReader.Truncated() }
+        let bytes = r.bytes
+        @Sendable func decode(_ blocks: ArraySlice<Range<Int>>) throws(BinaryReader.Truncated) -> [String: CompanyBuckets] {
+            var result: [String: CompanyBuckets] = [:]
+            for block in blocks {
+                var reader = BinaryReader(bytes, offset: block.lowerBound, end: block.upperBound)
+                try decodeBuckets(&reader, into: &result)
+                guard reader.offset == reader.end else { throw BinaryReader.Truncated() }
+            }
+            return result
+        }
+        let total = blocks.reduce(0) { $0 + $1.count }
+        var cut = blocks.count
+        if total >= blockBytesWorthAThread {
+            var sum = 0
+            cut = (blocks.firstIndex { sum += $0.count; return sum * 2 >= total } ?? blocks.count - 1) + 1
+        }
+        let second = blocks[cut...]
+        let helper = second.isEmpty ? nil : BackgroundThread {
+            Result { () throws(BinaryReader.Truncated) in try decode(second) }
+        }
+        var result = try decode(blocks[..<cut])
+        if let helper {
+            let more = try helper.wait().get()
+            result.reserveCapacity(result.count + more.count)
+            for (id, list) in more { result[id] = list }
+        }
+        return result
+    }
+
+    private static func decodeBucketParts(_ r: inout BinaryReader) throws(BinaryReader.Truncated) -> [String: CompanyBuckets] {
+        let parts = try r.varint()
+        guard parts >= 1 && parts <= 2 else { throw BinaryReader.Truncated() }
+        let firstLength = Int(try r.fixed64())
+        guard firstLength >= 0, firstLength <= r.end - r.offset else { throw BinaryReader.Truncated() }
+        var first = BinaryReader(r.bytes, offset: r.offset, end: r.offset + firstLength)
+        r.offset += firstLength
+        var secondPart: BackgroundThread<Result<[String: CompanyBuckets], BinaryReader.Truncated>>?
+        if parts == 2 {
+            let secondLength = Int(try r.fixed64())
+            guard secondLength == r.end - r.offset else { throw BinaryReader.Truncated() }
+            let second = BinaryReader(r.bytes, offset: r.offset, end: r.end)
+            r.offset = r.end
+            secondPart = BackgroundThread {
+                var reader = second
+                return Result { () throws(BinaryReader.Truncated) in
+                    let buckets = try decodeBuckets(&reader)
+                    guard reader.offset == reader.end else { throw BinaryReader.Truncated() }
+                    return buckets
+                }
+            }
+        }
+        var result = try decodeBuckets(&first)
+        guard first.offset == first.end else { throw BinaryReader.Truncated() }
+        if let secondPart {
+            let more = try secondPart.wait().get()
+            result.reserveCapacity(result.count + more.count)
+            for (id, list) in more { result[id] = list }
+        }
+        guard r.offset == r.end else { throw BinaryReader.Truncated() }
+        return result
+    }
+
     private static func decodeBuckets(_ r: inout BinaryReader) throws(BinaryReader.Truncated) -> [String: CompanyBuckets] {
-        let count = try r.varint()
         var result: [String: CompanyBuckets] = [:]
-        result.reserveCapacity(Int(min(count, 1_000_000)))
+        try decodeBuckets(&r, into: &result)
+        return result
+    }
+
+    /// A bucket list: a count of companies, then each one's id and buckets.
+    private static func decodeBuckets(_ r: inout BinaryReader, into result: inout [String: CompanyBuckets]) throws(BinaryReader.Truncated) {
+        let count = try r.varint()
+        result.reserveCapacity(result.count + Int(min(count, 1_000_000)))
         for _ in 0..<count {
             let id = try r.string()
             let n = try r.varint()
-            guard n <= UInt64(r.end - r.offset) else { throw BinaryReader.Truncated() }
-            var list: [MinuteBucket] = []
-            list.reserveCapacity(Int(n))
-            var minute: Int64 = 0
-            for _ in 0..<n {
-                minute += try r.signed()
-                guard let m = Int32(exactly: minute) else { throw BinaryReader.Truncated() }
-                var b = MinuteBucket(minute: m)
-                b.attempts = try r.int32(); b.connected = try r.int32(); b.nerSuccesses = try r.int32()
-                b.redirects = try r.int32(); b.pddCount = try r.int32(); b.talkSeconds = try r.signed()
-                b.pddMillisecondsSum = try r.signed(); b.customerCharge = try r.signed(); b.providerCharge = try r.signed()
-                list.append(b)
+            // Each bucket takes at least 10 bytes: a count beyond that is a corrupt file, not an allocation.
+            guard n <= UInt64(r.end - r.offset) / 10 else { throw BinaryReader.Truncated() }
+            let list = try r.readRaw { (c) throws(BinaryReader.Truncated) -> [MinuteBucket] in
+                var list: [MinuteBucket] = []
+                // Room for the next hourly run's buckets, so that merging them is an append, not a copy.
+                list.reserveCapacity(Int(n) + Int(n) / 16 + 4)
+                var minute: Int64 = 0
+                for _ in 0..<n {
+                    let (next, overflow) = minute.addingReportingOverflow(try c.signed())
+                    guard !overflow, let m = Int32(exactly: next) else { throw BinaryReader.Truncated() }
+                    minute = next
+                    var b = MinuteBucket(minute: m)
+                    b.attempts = try c.int32(); b.connected = try c.int32(); b.nerSuccesses = try c.int32()
+                    b.redirects = try c.int32(); b.pddCount = try c.int32(); b.talkSeconds = try c.signed()
+                    b.pddMillisecondsSum = try c.signed(); b.customerCharge = try c.signed(); b.providerCharge = try c.signed()
+                    list.append(b)
+                }
+                return list
             }
             result[id] = CompanyBuckets(buckets: list)
         }
-        return result
     }
 }

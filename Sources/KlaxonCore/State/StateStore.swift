@@ -21,11 +21,11 @@ public struct StateStore: Sendable {
             }
             return KlaxonState()
         }
-        guard let data = FileManager.default.contents(atPath: stateFile) else {
+        guard let bytes = Self.readWhole(stateFile) else {
             throw KlaxonError(.state, "cannot read \(stateFile): \(AtomicFile.errnoText())")
         }
         do throws(StateFile.DecodeError) {
-            return try StateFile.decode(Array(data))
+            return try StateFile.decode(bytes)
         } catch {
             switch error {
             case .newerVersion(let version):
@@ -34,6 +34,24 @@ public struct StateStore: Sendable {
                 throw KlaxonError(.state, "\(stateFile) is corrupt: \(reason). Nothing was changed. The previous version is \(backupFile): check it with `klaxon status`, then restore it with `cp \(backupFile) \(stateFile)`")
             }
         }
+    }
+
+    /// A file's bytes, read straight into one array (the state runs to tens of megabytes).
+    private static func readWhole(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress.map { $0 + offset }, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return n == 0 ? Array(bytes[0..<offset]) : nil }
+            offset += n
+        }
+        return bytes
     }
 
     /// The committed state with the delivery outcomes recorded since its commit applied:
@@ -50,8 +68,10 @@ public struct StateStore: Sendable {
             try AtomicFile.createFolder(directory)
             // A run killed mid-commit leaves its temporary file behind; the lock makes this run the only writer.
             AtomicFile.removeStaleTemporaries(in: directory)
-            let bytes = try StateFile.encode(state)
-            try AtomicFile.write(bytes, to: stateFile, keepingBackupAt: backupFile)
+            let head = try StateFile.encodeHead(state)
+            try AtomicFile.write(to: stateFile, keepingBackupAt: backupFile) { (out) throws(AtomicFile.WriteError) in
+                try StateFile.write(head: head, buckets: state.buckets, into: &out)
+            }
         } catch let error as AtomicFile.WriteError {
             throw KlaxonError(.state, "the state could not be committed: \(error.description); the previous state is intact")
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import KlaxonCore
+@_exported import KlaxonTestSupport
 
 /// A temporary folder for one test, removed when the test ends.
 final class Scratch {
@@ -41,20 +42,6 @@ final class Scratch {
         case .failure(let error): throw error
         }
     }
-}
-
-/// The repository's root, for tests that read fixtures/ and jobs/.
-enum Repository {
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
-        }
-        return FileManager.default.currentDirectoryPath
-    }()
-
-    static func path(_ relative: String) -> String { (root as NSString).appendingPathComponent(relative) }
 }
 
 func at(_ iso: String) -> Date {

@@ -37,7 +37,7 @@ final class ScratchJob {
         #expect(try committed().meta.outbox.map(\.channel) == [.email])
     }
 
-    func klaxon(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    func klaxon(_ arguments: [String]) throws -> KlaxonBinary.Output {
         try KlaxonBinary.run(arguments)
     }
 

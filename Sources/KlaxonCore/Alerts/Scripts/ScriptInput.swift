@@ -70,7 +70,7 @@ struct ScriptInput: Encodable {
         self.alert = Alert(title: alert.title, level: alert.level.rawValue, samplePeriod: alert.samplePeriod?.description,
                            minCalls: alert.minCalls, arguments: alert.scriptArguments)
         companies = state.meta.companies.values.filter { alert.scope.includes($0.company) }.sorted { $0.company.id < $1.company.id }.map { record in
-            let company = record.company
+            let company = record.currentView
             let instance = state.meta.instances[AlertInstance.key(alert: alert.title, company: company.id)]
             return CompanyEntry(
                 id: company.id, name: company.name, type: company.type.rawValue, status: company.status.rawValue,

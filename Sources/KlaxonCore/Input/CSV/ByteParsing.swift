@@ -116,6 +116,13 @@ public enum ByteParsing {
         return LocalTimeConverter.resolve(stamp.wallSeconds, in: timeZone)
     }
 
+    /// The stamp's wall-clock seconds (as if UTC) and the offset it names, if any;
+    /// nil where `epochSeconds` would return nil.
+    static func wallClock(_ bytes: UnsafeBufferPointer<UInt8>) -> (seconds: Int64, offset: Int?)? {
+        guard let stamp = Timestamp(bytes) else { return nil }
+        return (stamp.wallSeconds, stamp.offset)
+    }
+
     /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
     static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year

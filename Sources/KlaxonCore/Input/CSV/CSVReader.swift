@@ -51,6 +51,18 @@ public final class CSVReader {
     public let maxRecordBytes: Int
     /// Bytes taken from the source so far (BOM and skipped bytes included).
     public private(set) var bytesRead = 0
+    /// File offset at which reading starts; a BOM is recognised only at offset 0.
+    public let startOffset: Int
+    /// When set, reading stops at the first record start at or after this file
+    /// offset (see `stoppedAt`); used to read a file as two byte ranges.
+    public var stopOffset: Int?
+    /// Where reading stopped because of `stopOffset`: the record start's file
+    /// offset and its 1-based line counted from `startOffset`. Nil when the input
+    /// ended first.
+    public private(set) var stoppedAt: (offset: Int, line: Int)?
+    /// When set before `read`, every byte taken from the source is digested, so
+    /// the digest is of exactly the bytes that were parsed.
+    public var digest: ContentDigest?
 
     private enum Source {
         case file(Int32)
@@ -71,7 +83,8 @@ public final class CSVReader {
     ///   - maxRecordBytes: records longer than this (terminator included) are
     ///     reported as malformed and skipped up to the next LF without being buffered.
     /// - Throws: `OpenError` if the file cannot be opened or is a directory.
-    public convenience init(path: String, chunkSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20) throws {
+    ///   - offset: where to start in the file; the first record is taken to start there.
+    public convenience init(path: String, offset: Int = 0, chunkSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw OpenError(path: path, code: errno) }
         var info = stat()
@@ -79,23 +92,29 @@ public final class CSVReader {
             close(fd)
             throw OpenError(path: path, code: EISDIR)
         }
-        self.init(source: .file(fd), name: path, bufferLimit: Int.max,
+        if offset > 0, lseek(fd, off_t(offset), SEEK_SET) < 0 {
+            let code = errno
+            close(fd)
+            throw OpenError(path: path, code: code)
+        }
+        self.init(source: .file(fd), name: path, bufferLimit: Int.max, startOffset: offset,
                   chunkSize: chunkSize, maxRecordBytes: maxRecordBytes)
     }
 
     /// Reads from memory, through the same chunked path as files (so tests with a
     /// tiny `chunkSize` exercise records split across reads).
     public convenience init(bytes: [UInt8], chunkSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20) {
-        self.init(source: .memory(bytes), name: "<memory>", bufferLimit: bytes.count + 1,
+        self.init(source: .memory(bytes), name: "<memory>", bufferLimit: bytes.count + 1, startOffset: 0,
                   chunkSize: chunkSize, maxRecordBytes: maxRecordBytes)
     }
 
-    private init(source: Source, name: String, bufferLimit: Int, chunkSize: Int, maxRecordBytes: Int) {
+    private init(source: Source, name: String, bufferLimit: Int, startOffset: Int, chunkSize: Int, maxRecordBytes: Int) {
         precondition(chunkSize > 0 && maxRecordBytes > 0, "chunkSize and maxRecordBytes must be positive")
         precondition(chunkSize < Int(Int32.max) / 2 && maxRecordBytes < Int(Int32.max) / 2,
                      "field offsets are stored as Int32")
         self.source = source
         self.sourceName = name
+        self.startOffset = startOffset
         self.chunkSize = chunkSize
         self.maxRecordBytes = maxRecordBytes
         // A partial record never exceeds maxRecordBytes when a read starts, so this
@@ -141,7 +160,10 @@ public final class CSVReader {
             if n == 0 { exhausted = true } else { dataEnd += n }
         }
         var p = 0
-        if dataEnd >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { p = 3 }
+        if startOffset == 0 && dataEnd >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { p = 3 }
+        // File offset of base[0].
+        var origin = startOffset
+        let stopOffset = self.stopOffset ?? Int.max
 
         var recordStart = p
         var line = 1
@@ -152,6 +174,11 @@ public final class CSVReader {
         var problem = Problem.none
 
         records: while true {
+            // recordStart only moves to record starts, so this sees each one.
+            if origin &+ recordStart >= stopOffset {
+                stoppedAt = (origin &+ recordStart, recordLine)
+                return
+            }
             let hardLimit = recordStart + maxRecordBytes
             let limit = min(dataEnd, hardLimit)
             let atEOF = exhausted && limit == dataEnd
@@ -202,6 +229,18 @@ public final class CSVReader {
 
                 case .unquoted:
                     while p < limit {
+                        // Eight bytes at a time while none is ',' or below (LF, CR, NUL, space):
+                        // the lowest byte flagged by this borrow trick is the first such byte.
+                        while p &+ 8 <= limit {
+                            let word = UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self))
+                            let low = (word &- 0x2D2D_2D2D_2D2D_2D2D) & ~word & 0x8080_8080_8080_8080
+                            if low != 0 {
+                                p &+= low.trailingZeroBitCount &>> 3
+                                break
+                            }
+                            p &+= 8
+                        }
+                        guard p < limit else { break }
                         let b = base[p]
                         if b > Byte.comma { p &+= 1; continue }
                         if b == Byte.comma {
@@ -367,6 +406,7 @@ public final class CSVReader {
                         p = dataEnd
                         break
                     } else {
+                        origin &+= dataEnd
                         p = 0
                         dataEnd = 0
                         let n = try fill(at: 0)
@@ -391,6 +431,7 @@ public final class CSVReader {
                 let keep = dataEnd &- recordStart
                 if keep > 0 { memmove(base, base + recordStart, keep) }
                 fields.shift(by: recordStart)
+                origin &+= recordStart
                 p &-= recordStart
                 fieldStart &-= recordStart
                 dataEnd = keep
@@ -412,6 +453,7 @@ public final class CSVReader {
                 let n = CSVReader.systemRead(fd, target, want)
                 if n >= 0 {
                     bytesRead += n
+                    if digest != nil { digest?.update(UnsafeRawBufferPointer(start: target, count: n)) }
                     return n
                 }
                 let code = errno
@@ -427,6 +469,7 @@ public final class CSVReader {
             }
             memoryOffset += n
             bytesRead += n
+            if digest != nil { digest?.update(UnsafeRawBufferPointer(start: target, count: n)) }
             return n
         }
     }

@@ -44,6 +44,16 @@ enum AsteriskFormat {
     /// The peer of a channel name: `SIP/P10-0000002a` and `PJSIP/P10-00000001` → `P10`,
     /// `IAX2/P10-1234` → `P10`, `DAHDI/1-1` → `1`. A value without a `/` is kept
     /// as written, so a `columns` override can point at a plain carrier column.
+    /// The same, as a view into the field's bytes, so the hot path makes no String.
+    static func peer(ofChannel field: CSVField) -> CSVField {
+        let bytes = field.bytes
+        guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")) else { return field }
+        var end = bytes.endIndex
+        if let semicolon = bytes[(slash + 1)...].firstIndex(of: UInt8(ascii: ";")) { end = semicolon }
+        if let dash = bytes[(slash + 1)..<end].lastIndex(of: UInt8(ascii: "-")) { end = dash }
+        return CSVField(bytes: UnsafeBufferPointer(rebasing: bytes[(slash + 1)..<end]))
+    }
+
     static func peer(ofChannel channel: String) -> String {
         guard let slash = channel.firstIndex(of: "/") else { return channel }
         var rest = channel[channel.index(after: slash)...]

@@ -1,10 +1,33 @@
 import Foundation
 
-/// One CDR row after conversion, before folding.
+/// One CDR row after conversion, before folding. Companies are indices into
+/// the file's `CompanyTable`, so a row allocates nothing.
 struct CDRRow {
-    var customer: String
-    var provider: String?
+    var customer: Int32
+    var provider: Int32?
     var call: CallRecord
+}
+
+/// The column of each field in one file (-1: absent), resolved once from the
+/// `ColumnLayout` so that a row costs no dictionary look-ups.
+struct CDRColumns: Sendable {
+    var width: Int?
+    var requiredWidth: Int
+    var dt, customer, provider, duration, sipCode, pdd, customerCharge, providerCharge, answerStamp: Int
+
+    init(_ layout: ColumnLayout<CDRField>) {
+        width = layout.width
+        requiredWidth = layout.requiredWidth
+        dt = layout[.dt] ?? -1
+        customer = layout[.customerID] ?? -1
+        provider = layout[.providerID] ?? -1
+        duration = layout[.duration] ?? -1
+        sipCode = layout[.sipCode] ?? -1
+        pdd = layout[.pdd] ?? -1
+        customerCharge = layout[.customerCharge] ?? -1
+        providerCharge = layout[.providerCharge] ?? -1
+        answerStamp = layout[.answerStamp] ?? -1
+    }
 }
 
 enum RowParse<Row> {
@@ -61,66 +84,71 @@ struct CDRFormat {
         }
     }
 
-    /// `clock` reads zone-less stamps (one per file, for its cache).
-    func parse(_ record: borrowing CSVRecord, layout: ColumnLayout<CDRField>, clock: inout LocalTimeConverter) -> RowParse<CDRRow> {
-        if let width = layout.width, record.count != width {
+    /// Converts one row. `time` and `companies` belong to the file being read.
+    func parse(_ record: borrowing CSVRecord, columns c: CDRColumns, time: inout TimestampParser,
+               companies: inout CompanyTable) -> RowParse<CDRRow> {
+        if let width = c.width, record.count != width {
             return .failure("wrong field count: \(record.count) fields, the header has \(width)")
         }
-        if record.count < layout.requiredWidth {
-            return .failure("wrong field count: \(record.count) fields, at least \(layout.requiredWidth) needed")
+        if record.count < c.requiredWidth {
+            return .failure("wrong field count: \(record.count) fields, at least \(c.requiredWidth) needed")
         }
-        guard let dtIndex = layout[.dt], let customerIndex = layout[.customerID] else {
+        guard c.dt >= 0, c.customer >= 0 else {
             return .failure("no dt or customer_id column")
         }
-        let dtField = record[dtIndex]
-        guard let time = FieldParsing.timestamp(dtField, clock: &clock) else {
+        let dtField = record[c.dt]
+        guard let time = time.epochSeconds(dtField) else {
             return .failure("unparsable time \"\(dtField.string)\" in \(label(.dt)); expected YYYY-MM-DD HH:MM:SS or ISO 8601")
         }
-        guard let customer = FieldParsing.identifier(record[customerIndex]) else {
-            return .failure(FieldParsing.notUTF8(record[customerIndex], name: label(.customerID)))
+        guard let customer = companies.index(of: record[c.customer]) else {
+            return .failure(FieldParsing.identifierProblem(record[c.customer], name: label(.customerID)))
         }
-        guard !customer.isEmpty else { return .failure("empty \(label(.customerID))") }
-        var provider: String?
-        if let i = layout[.providerID] {
-            guard var p = FieldParsing.identifier(record[i]) else { return .failure(FieldParsing.notUTF8(record[i], name: label(.providerID))) }
-            if providerIsChannel { p = AsteriskFormat.peer(ofChannel: p) }
-            provider = p.isEmpty ? nil : p
+        var provider: Int32?
+        if c.provider >= 0 {
+            let field = record[c.provider]
+            provider = companies.index(of: providerIsChannel ? AsteriskFormat.peer(ofChannel: field) : field)
+            if provider == nil, FieldParsing.isNotUTF8(field) { return .failure(FieldParsing.notUTF8(field, name: label(.providerID))) }
         }
 
         var duration: Int64 = 0
-        if let i = layout[.duration], !record[i].isEmpty {
-            guard let d = FieldParsing.seconds(record[i]), d >= 0 else {
-                return .failure("unparsable duration \"\(record[i].string)\"")
+        if c.duration >= 0, !record[c.duration].isEmpty {
+            guard let d = FieldParsing.seconds(record[c.duration]), d >= 0 else {
+                return .failure("unparsable duration \"\(record[c.duration].string)\"")
             }
             duration = d
         }
         var sipCode: Int?
-        if let i = layout[.sipCode] {
+        if c.sipCode >= 0 {
             var answered = duration > 0
-            if outcome == .hangupCause, let a = layout[.answerStamp] { answered = !record[a].isEmpty }
-            guard let c = outcome.sipCode(record[i], answered: answered) else {
-                return .failure("unparsable \(label(.sipCode)) \"\(record[i].string)\"; expected \(outcome.expected)")
+            if outcome == .hangupCause, c.answerStamp >= 0 { answered = !record[c.answerStamp].isEmpty }
+            guard let code = outcome.sipCode(record[c.sipCode], answered: answered) else {
+                return .failure("unparsable \(label(.sipCode)) \"\(record[c.sipCode].string)\"; expected \(outcome.expected)")
             }
-            sipCode = c
+            sipCode = code
         }
         var pdd: Int64?
-        if let i = layout[.pdd], !record[i].isEmpty {
-            guard let p = FieldParsing.integer(record[i]), p >= 0 else {
-                return .failure("unparsable pdd \"\(record[i].string)\" (milliseconds)")
+        if c.pdd >= 0, !record[c.pdd].isEmpty {
+            guard let p = FieldParsing.integer(record[c.pdd]), p >= 0 else {
+                return .failure("unparsable pdd \"\(record[c.pdd].string)\" (milliseconds)")
             }
             pdd = p
         }
-        var charges: [Int64] = [0, 0]
-        for (n, field) in [CDRField.customerCharge, .providerCharge].enumerated() {
-            if let i = layout[field], !record[i].isEmpty {
-                guard let micros = FieldParsing.micros(record[i]) else {
-                    return .failure("unparsable \(field.rawValue) \"\(record[i].string)\"")
-                }
-                charges[n] = micros
+        var customerCharge: Int64 = 0
+        if c.customerCharge >= 0, !record[c.customerCharge].isEmpty {
+            guard let micros = FieldParsing.micros(record[c.customerCharge]) else {
+                return .failure("unparsable \(CDRField.customerCharge.rawValue) \"\(record[c.customerCharge].string)\"")
             }
+            customerCharge = micros
+        }
+        var providerCharge: Int64 = 0
+        if c.providerCharge >= 0, !record[c.providerCharge].isEmpty {
+            guard let micros = FieldParsing.micros(record[c.providerCharge]) else {
+                return .failure("unparsable \(CDRField.providerCharge.rawValue) \"\(record[c.providerCharge].string)\"")
+            }
+            providerCharge = micros
         }
         let call = CallRecord(time: time, durationSeconds: duration, sipCode: sipCode, pddMilliseconds: pdd,
-                              customerCharge: charges[0], providerCharge: charges[1])
+                              customerCharge: customerCharge, providerCharge: providerCharge)
         return .success(CDRRow(customer: customer, provider: provider, call: call))
     }
 }
