@@ -47,7 +47,7 @@ public enum DropFolder {
         }
         let realFolder = canonicalPath(folder) ?? folder
         for name in names where !isTemporaryName(name) && (isFolder.boolValue == false || Glob.matches(name, pattern: input.pattern)) {
-            let path = (folder as NSString).appendingPathComponent(name)
+            var path = (folder as NSString).appendingPathComponent(name)
             var info = stat()
             guard lstat(path, &info) == 0 else { continue }
             if (info.st_mode & S_IFMT) == S_IFLNK {
@@ -58,10 +58,12 @@ public enum DropFolder {
                     listing.refused.append((name, "a symbolic link that cannot be resolved (\(AtomicFile.errnoText())); not read"))
                     continue
                 }
-                guard target.hasPrefix(realFolder + "/"), stat(path, &info) == 0 else {
+                guard target.hasPrefix(realFolder + "/"), stat(target, &info) == 0 else {
                     listing.refused.append((name, "a symbolic link pointing outside the drop folder, to \(target); not followed (copy the file in, or link within the folder)"))
                     continue
                 }
+                // Read what was checked: a link swapped after this listing cannot lead the reader out.
+                path = target
             }
             guard (info.st_mode & S_IFMT) == S_IFREG else {
                 if (info.st_mode & S_IFMT) == S_IFDIR {
