@@ -135,15 +135,16 @@ final class KillLoop {
         // A run's length, learnt from the runs that finished: kills fall anywhere in it.
         var typicalMicroseconds: Double = 300_000
         while figures.kills < target {
-            #expect(n < target * 5, "too few runs were killed; the loop gives up")
-            guard n < target * 5 else { return }
+            #expect(n < target * 3, "too few runs were killed; the loop gives up")
+            guard n < target * 3 else { return }
             drop(forRun: n)
             let before = arrivals
             let began = Date()
             let process = try KlaxonBinary.start(["run", jobFile, "--now", ValueFormatter.timestamp(now(n)), "--quiet"],
                                                  output: scratch.url("run.log"))
-            // The first runs are never killed, to learn how long a run takes.
-            let delay = n < 3 ? nil : UInt32(Double(random.next() % 1_000) / 1_000 * typicalMicroseconds * 1.1)
+            // The first runs and every fourth are not killed: they tell how long a run takes
+            // now (runs grow with the state), so that kills keep falling over the whole run.
+            let delay = n < 3 || n % 4 == 3 ? nil : UInt32(Double(random.next() % 1_000) / 1_000 * typicalMicroseconds)
             if let delay {
                 usleep(delay)
                 if process.isRunning { kill(process.processIdentifier, SIGKILL) }
@@ -158,7 +159,7 @@ final class KillLoop {
             } else {
                 let log = scratch.read("run.log") ?? ""
                 #expect(process.terminationStatus == 0, "run \(n) exited \(process.terminationStatus): \(log)")
-                typicalMicroseconds = 0.8 * typicalMicroseconds + 0.2 * Date().timeIntervalSince(began) * 1_000_000
+                typicalMicroseconds = 0.5 * typicalMicroseconds + 0.5 * Date().timeIntervalSince(began) * 1_000_000
             }
             try observe(run: n, killed: killed, arrivalsBefore: before)
             n += 1
