@@ -57,8 +57,11 @@ if [ ! -x "$binary" ] || [ "$(cat "$work/stamp" 2>/dev/null)" != "$stamp" ]; the
     cp "$f" "$copy"
     snapshot+=("$copy")
   done
+  # lld links the sanitizer runtimes without gold's flood of warnings; gold does too.
+  linker=()
+  [ -x "$(dirname "$(readlink -f "$swiftc")")/ld.lld" ] && linker=(-use-ld=lld)
   nice -n 19 "$swiftc" -sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 \
-    -use-ld=lld -module-name KlaxonFuzz -I "$root/Sources/CCurl" -lcurl \
+    "${linker[@]}" -module-name KlaxonFuzz -I "$root/Sources/CCurl" -lcurl \
     "${snapshot[@]}" -o "$binary.tmp"
   mv "$binary.tmp" "$binary"
   echo "$stamp" > "$work/stamp"

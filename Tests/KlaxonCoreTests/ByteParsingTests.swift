@@ -222,7 +222,7 @@ struct ByteParsingTests {
         var converter = LocalTimeConverter(timeZone: zone)
         let offset = { (t: Int64) in Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t)))) }
         var instants = Array(stride(from: Int64(1_704_067_200), to: 1_735_689_600, by: 600))
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         instants.shuffle(using: &rng)
         var failures: [Int64] = []
         for t in instants + instants.sorted() {
@@ -249,18 +249,5 @@ struct ByteParsingTests {
                    "\(r[3].epochSeconds() ?? -1)", "\(r[3].epochSeconds(assumingOffset: 3600) ?? -1)"]
         }, malformed: { _ in })
         #expect(got == ["42", "-1", "2.5", "2500000", "1705307400", "1705303800"])
-    }
-
-    /// Deterministic generator so a failing shuffle can be replayed.
-    private struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }
