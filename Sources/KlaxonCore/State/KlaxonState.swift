@@ -1,7 +1,7 @@
 /// Everything a job remembers between runs (SPEC §10). The small, structured
 /// part is stored as JSON; the minute buckets, which dominate its size, in binary.
 public struct KlaxonState: Sendable, Equatable {
-    public static let formatVersion = 3
+    public static let formatVersion = 4
 
     public var meta = StateMeta()
     /// Company id → its minute buckets.
