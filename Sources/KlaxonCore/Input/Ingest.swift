@@ -162,10 +162,8 @@ public struct Ingest {
                 for run in staging.parts[p].failureRuns[i] {
                     state.meta.failureStreaks[id, default: FailureStreak()].recordFailures(run.count, at: run.time)
                 }
-                if var record = state.meta.companies[id] {
-                    record.lastSeen = max(record.lastSeen, now)
-                    state.meta.companies[id] = record
-                } else {
+                // In place: copying the record out and back costs a retain per field.
+                if state.meta.companies[id]?.markSeen(at: now) == nil {
                     state.meta.companies[id] = CompanyRecord(company: Company(id: id, type: role), inSnapshot: false, lastSeen: now)
                 }
             }

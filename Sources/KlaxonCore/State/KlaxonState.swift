@@ -34,6 +34,8 @@ public struct CompanyRecord: Sendable, Codable, Equatable {
     /// When it was last in a snapshot or a CDR; instances are dropped 30 days after.
     public var lastSeen: Int64
 
+    mutating func markSeen(at time: Int64) { lastSeen = max(lastSeen, time) }
+
     /// The company as alerts see it now: a balance from a superseded snapshot is
     /// no balance at all, so balance alerts on a company missing from the current
     /// snapshot have no value and keep their state (SPEC §6).
