@@ -151,12 +151,13 @@ public struct Ingest {
     /// Merges a fully read file into the state, range by range in file order;
     /// the staged buckets are released as they go.
     private func merge(_ staging: inout CDRFileReader.Staging, into state: inout KlaxonState) {
+        var scratch: [UInt8] = []
         for p in staging.parts.indices {
             let companies = staging.parts[p].companies
             for i in staging.parts[p].roles.indices {
                 guard let role = staging.parts[p].roles[i] else { continue }
                 let id = companies.ids[i]
-                state.buckets[id, default: CompanyBuckets()].merge(staging.parts[p].buckets.buckets(of: i))
+                state.buckets[id, default: CompanyBuckets()].append(staged: staging.parts[p].buckets.buckets(of: i), scratch: &scratch)
                 staging.parts[p].buckets.release(i)
                 state.meta.failureStreaks[id, default: FailureStreak()].apply(staging.parts[p].failures[i])
                 for run in staging.parts[p].failureRuns[i] {

@@ -15,6 +15,52 @@ struct EncodedBuckets: Sendable {
     var last: Int32
     var count: Int
     var rest: ArraySlice<UInt8>
+    /// Whether `rest` is bytes of its own (`init(encoding:)`), not a slice of a
+    /// loaded file that later minutes are better kept apart from.
+    private(set) var ownsBytes = false
+
+    init(first: Int32, last: Int32, count: Int, rest: ArraySlice<UInt8>) {
+        self.first = first
+        self.last = last
+        self.count = count
+        self.rest = rest
+    }
+
+    /// `list` (sorted by minute, not empty) encoded into bytes of its own;
+    /// `scratch` is reused from call to call.
+    init?(encoding list: [MinuteBucket], scratch: inout [UInt8]) {
+        guard let head = list.first else { return nil }
+        first = head.minute
+        last = head.minute
+        count = 0
+        rest = []
+        ownsBytes = true
+        append(list, scratch: &scratch)
+    }
+
+    /// Encodes `list` (sorted, all after `last`) after the buckets already here.
+    mutating func append(_ list: [MinuteBucket], scratch: inout [UInt8]) {
+        let maxBytes = list.count * 10 * 10
+        if scratch.count < maxBytes { scratch = [UInt8](repeating: 0, count: maxBytes) }
+        let skipMinute = count == 0
+        var previous = last
+        scratch.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var c = BinaryWriter.RawCursor(base: base, limit: maxBytes)
+            for (k, b) in list.enumerated() {
+                if k > 0 || !skipMinute { c.signed(Int64(b.minute) - Int64(previous)) }
+                previous = b.minute
+                c.signed(Int64(b.attempts)); c.signed(Int64(b.connected)); c.signed(Int64(b.nerSuccesses))
+                c.signed(Int64(b.redirects)); c.signed(Int64(b.pddCount)); c.signed(b.talkSeconds)
+                c.signed(b.pddMillisecondsSum); c.signed(b.customerCharge); c.signed(b.providerCharge)
+            }
+            // Exactly the room needed: most companies get one append per file range.
+            rest.reserveCapacity(rest.count + c.offset)
+            rest.append(contentsOf: UnsafeBufferPointer(start: base, count: c.offset))
+        }
+        last = previous
+        count += list.count
+    }
 
     /// Fields after the minute.
     private static let fieldsAfterMinute = 9
