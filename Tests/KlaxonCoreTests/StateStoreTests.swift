@@ -154,13 +154,7 @@ import Testing
         let sectionStart = w.bytes.count
         w.fixed64(0)
         w.varint(2)
-        var scratch: [UInt8] = []
-        for id in ["C1", "C2"] {
-            var part = BinaryWriter()
-            StateFile.encodeBucketList([id], of: state.buckets, into: &part, scratch: &scratch)
-            w.fixed64(UInt64(part.bytes.count))
-            w.bytes += part.bytes
-        }
+        w.bytes += lengthPrefixedBucketLists(["C1", "C2"], of: state)
         w.patchFixed64(UInt64(w.bytes.count - sectionStart - 8), at: sectionStart)
         w.fixed64(UInt64(ContentDigest.of(w.bytes), radix: 16) ?? 0)
         #expect(try StateFile.decode(w.bytes) == state)
@@ -201,13 +195,7 @@ import Testing
         var w = BinaryWriter()
         w.bytes = try StateFile.encodeHead(state)
         w.bytes[StateFile.magic.count] = 3
-        var scratch: [UInt8] = []
-        for id in ["C1", "C2"] {
-            var block = BinaryWriter()
-            StateFile.encodeBucketList([id], of: state.buckets, into: &block, scratch: &scratch)
-            w.fixed64(UInt64(block.bytes.count))
-            w.bytes += block.bytes
-        }
+        w.bytes += lengthPrefixedBucketLists(["C1", "C2"], of: state)
         w.fixed64(0)
         w.fixed64(UInt64(ContentDigest.of(w.bytes), radix: 16) ?? 0)
         #expect(try StateFile.decode(w.bytes) == state)
@@ -255,5 +243,19 @@ import Testing
         original.buckets["C1"]?.merge(earlier)
         #expect(reloaded == original)
         #expect(try StateFile.decode(try StateFile.encode(reloaded)) == original)
+    }
+
+    /// One format 2 or 3 bucket list per company, each after its length (a
+    /// format 2 part, a format 3 block).
+    private func lengthPrefixedBucketLists(_ ids: [String], of state: KlaxonState) -> [UInt8] {
+        var w = BinaryWriter()
+        var scratch: [UInt8] = []
+        for id in ids {
+            var list = BinaryWriter()
+            StateFile.encodeBucketList([id], of: state.buckets, into: &list, scratch: &scratch)
+            w.fixed64(UInt64(list.bytes.count))
+            w.bytes += list.bytes
+        }
+        return w.bytes
     }
 }

@@ -48,11 +48,8 @@ struct EncodedBuckets: Sendable {
             guard let base = buffer.baseAddress else { return }
             var c = BinaryWriter.RawCursor(base: base, limit: maxBytes)
             for (k, b) in list.enumerated() {
-                if k > 0 || !skipMinute { c.signed(Int64(b.minute) - Int64(previous)) }
+                if k == 0 && skipMinute { c.bucketFields(b) } else { c.bucket(b, after: previous) }
                 previous = b.minute
-                c.signed(Int64(b.attempts)); c.signed(Int64(b.connected)); c.signed(Int64(b.nerSuccesses))
-                c.signed(Int64(b.redirects)); c.signed(Int64(b.pddCount)); c.signed(b.talkSeconds)
-                c.signed(b.pddMillisecondsSum); c.signed(b.customerCharge); c.signed(b.providerCharge)
             }
             // Exactly the room needed: most companies get one append per file range.
             rest.reserveCapacity(rest.count + c.offset)

@@ -202,11 +202,8 @@ enum StateFile {
             }
             w.writeRaw(maxBytes: list.count * maxBucketBytes, scratch: &scratch) { c in
                 for b in list {
-                    c.signed(Int64(b.minute) - Int64(previous))
+                    c.bucket(b, after: previous)
                     previous = b.minute
-                    c.signed(Int64(b.attempts)); c.signed(Int64(b.connected)); c.signed(Int64(b.nerSuccesses))
-                    c.signed(Int64(b.redirects)); c.signed(Int64(b.pddCount)); c.signed(b.talkSeconds)
-                    c.signed(b.pddMillisecondsSum); c.signed(b.customerCharge); c.signed(b.providerCharge)
                 }
             }
             w.patchFixed64(UInt64(w.bytes.count - start), at: lengthAt)
@@ -260,11 +257,8 @@ enum StateFile {
             w.writeRaw(maxBytes: list.count * maxBucketBytes, scratch: &scratch) { c in
                 var previous: Int32 = 0
                 for b in list {
-                    c.signed(Int64(b.minute) - Int64(previous))
+                    c.bucket(b, after: previous)
                     previous = b.minute
-                    c.signed(Int64(b.attempts)); c.signed(Int64(b.connected)); c.signed(Int64(b.nerSuccesses))
-                    c.signed(Int64(b.redirects)); c.signed(Int64(b.pddCount)); c.signed(b.talkSeconds)
-                    c.signed(b.pddMillisecondsSum); c.signed(b.customerCharge); c.signed(b.providerCharge)
                 }
             }
         }
