@@ -97,3 +97,31 @@ import Testing
         #expect(streak.count == 0)
     }
 }
+
+/// Staged buckets hold talk seconds and PDD sums in 32 bits; what does not fit
+/// goes into another staged bucket of the same minute, summed back when handed over.
+@Suite struct StagedBucketTests {
+    @Test func aStagedBucketTakes48Bytes() {
+        #expect(MemoryLayout<StagedBucket>.stride == 48)
+    }
+
+    @Test func sumsBeyond32BitsAreStagedApartAndSummedExactly() {
+        var runs = BucketRuns()
+        runs.reserve(companies: 1)
+        let long = CallRecord(time: 600, durationSeconds: 3_000_000_000, sipCode: 200, pddMilliseconds: 2_000_000_000,
+                              customerCharge: 5, providerCharge: 3)
+        for _ in 0..<3 { runs.add(long, minute: 10, company: 0) }
+        var wide = MinuteBucket(minute: 11)
+        wide.attempts = 4; wide.talkSeconds = -9_000_000_000; wide.pddMillisecondsSum = 7
+        runs.add(wide, company: 0)
+        runs.add(CallRecord(time: 540, durationSeconds: 1, sipCode: 486, pddMilliseconds: nil, customerCharge: 0, providerCharge: 0),
+                 minute: 9, company: 0)
+        let buckets = runs.buckets(of: 0).buckets
+        #expect(buckets.map(\.minute) == [9, 10, 11])
+        #expect(buckets[1].attempts == 3 && buckets[1].connected == 3 && buckets[1].nerSuccesses == 3)
+        #expect(buckets[1].talkSeconds == 9_000_000_000 && buckets[1].pddMillisecondsSum == 6_000_000_000)
+        #expect(buckets[1].pddCount == 3 && buckets[1].customerCharge == 15 && buckets[1].providerCharge == 9)
+        #expect(buckets[2].attempts == 4 && buckets[2].talkSeconds == -9_000_000_000 && buckets[2].pddMillisecondsSum == 7)
+        #expect(buckets[0].attempts == 1 && buckets[0].nerSuccesses == 1 && buckets[0].talkSeconds == 0)
+    }
+}

@@ -154,13 +154,7 @@ import Testing
         let sectionStart = w.bytes.count
         w.fixed64(0)
         w.varint(2)
-        var scratch: [UInt8] = []
-        for id in ["C1", "C2"] {
-            var part = BinaryWriter()
-            StateFile.encodeBucketList([id], of: state.buckets, into: &part, scratch: &scratch)
-            w.fixed64(UInt64(part.bytes.count))
-            w.bytes += part.bytes
-        }
+        w.bytes += lengthPrefixedBucketLists(["C1", "C2"], of: state)
         w.patchFixed64(UInt64(w.bytes.count - sectionStart - 8), at: sectionStart)
         w.fixed64(UInt64(ContentDigest.of(w.bytes), radix: 16) ?? 0)
         #expect(try StateFile.decode(w.bytes) == state)
@@ -188,5 +182,80 @@ import Testing
         torn.removeLast(9)
         torn += Array(bytes.suffix(8))
         #expect(throws: StateFile.DecodeError.self) { try StateFile.decode(torn) }
+    }
+
+    /// Format 3: the buckets in blocks of format 2's bucket lists, without an index.
+    @Test func aFormat3StateWithItsBlocksIsStillRead() throws {
+        var state = KlaxonState()
+        state.meta.companies["C1"] = CompanyRecord(company: Company(id: "C1", credit: 3), inSnapshot: true, lastSeen: 1)
+        var b = MinuteBucket(minute: 29_000_000)
+        b.attempts = 4; b.connected = 1; b.talkSeconds = 90; b.customerCharge = -7
+        state.buckets["C1"] = CompanyBuckets(buckets: [b, MinuteBucket(minute: 29_000_009)])
+        state.buckets["C2"] = CompanyBuckets(buckets: [MinuteBucket(minute: 29_000_001)])
+        var w = BinaryWriter()
+        w.bytes = try StateFile.encodeHead(state)
+        w.bytes[StateFile.magic.count] = 3
+        w.bytes += lengthPrefixedBucketLists(["C1", "C2"], of: state)
+        w.fixed64(0)
+        w.fixed64(UInt64(ContentDigest.of(w.bytes), radix: 16) ?? 0)
+        #expect(try StateFile.decode(w.bytes) == state)
+    }
+
+    /// A loaded company keeps its encoded bytes: later minutes are appended,
+    /// windows are summed from the bytes, pruning re-slices them, an earlier
+    /// minute decodes them, and a save writes the same buckets as a decoded state.
+    @Test func loadedBucketsStayEncodedUntilAnEarlierMinuteArrives() throws {
+        var list: [MinuteBucket] = []
+        for m in 0..<50 {
+            var b = MinuteBucket(minute: Int32(29_000_000 + 2 * m))
+            b.attempts = Int32(m + 1); b.connected = Int32(m % 3); b.talkSeconds = Int64(m) << 34; b.providerCharge = -Int64(m)
+            list.append(b)
+        }
+        var original = KlaxonState()
+        original.buckets["C1"] = CompanyBuckets(buckets: list)
+        original.buckets["C2"] = CompanyBuckets(buckets: Array(list.prefix(1)))
+        var loaded = try StateFile.decode(try StateFile.encode(original))
+        #expect(loaded == original)
+        #expect(loaded.buckets["C1"]?.lastMinute == 29_000_098)
+        for (from, to) in [(Int32(0), Int32.max), (29_000_010, 29_000_031), (29_000_099, .max), (0, 29_000_000)] {
+            #expect(loaded.buckets["C1"]?.total(from: from, to: to) == original.buckets["C1"]?.total(from: from, to: to))
+        }
+
+        var later = MinuteBucket(minute: 29_000_200)
+        later.attempts = 9
+        loaded.buckets["C1"]?.merge(CompanyBuckets(buckets: [later]))
+        original.buckets["C1"]?.merge(CompanyBuckets(buckets: [later]))
+        loaded.buckets["C1"]?.prune(before: 29_000_031)
+        original.buckets["C1"]?.prune(before: 29_000_031)
+        loaded.buckets["C2"]?.prune(before: 29_000_001)
+        original.buckets["C2"]?.prune(before: 29_000_001)
+        #expect(loaded == original)
+        #expect(loaded.buckets["C1"]?.buckets.first?.minute == 29_000_032)
+        #expect(loaded.buckets["C2"]?.isEmpty == true)
+
+        var reloaded = try StateFile.decode(try StateFile.encode(loaded))
+        #expect(reloaded == original)
+        #expect(reloaded.buckets["C1"]?.total(from: 29_000_040, to: 29_000_201) == original.buckets["C1"]?.total(from: 29_000_040, to: 29_000_201))
+
+        var earlier = MinuteBucket(minute: 29_000_034)
+        earlier.attempts = 5
+        reloaded.buckets["C1"]?.merge(earlier)
+        original.buckets["C1"]?.merge(earlier)
+        #expect(reloaded == original)
+        #expect(try StateFile.decode(try StateFile.encode(reloaded)) == original)
+    }
+
+    /// One format 2 or 3 bucket list per company, each after its length (a
+    /// format 2 part, a format 3 block).
+    private func lengthPrefixedBucketLists(_ ids: [String], of state: KlaxonState) -> [UInt8] {
+        var w = BinaryWriter()
+        var scratch: [UInt8] = []
+        for id in ids {
+            var list = BinaryWriter()
+            StateFile.encodeBucketList([id], of: state.buckets, into: &list, scratch: &scratch)
+            w.fixed64(UInt64(list.bytes.count))
+            w.bytes += list.bytes
+        }
+        return w.bytes
     }
 }

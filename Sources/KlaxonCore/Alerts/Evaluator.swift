@@ -102,7 +102,7 @@ public struct Evaluator {
                 state.meta.companies[id]?.lastSeen = now
                 continue
             }
-            let lastCall = state.buckets[id]?.buckets.last.map { Int64($0.minute) * 60 } ?? .min
+            let lastCall = state.buckets[id]?.lastMinute.map { Int64($0) * 60 } ?? .min
             guard max(record.lastSeen, lastCall) < now - Self.forgetAfter else { continue }
             state.meta.companies[id] = nil
             state.buckets[id] = nil

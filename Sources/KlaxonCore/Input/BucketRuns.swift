@@ -12,14 +12,14 @@
 /// area is built by one thread and handed over whole, never copied and used twice.
 struct BucketRuns: @unchecked Sendable {
     private struct Run {
-        var base: UnsafeMutablePointer<MinuteBucket>?
+        var base: UnsafeMutablePointer<StagedBucket>?
         var count: Int32 = 0
         var capacity: Int32 = 0
     }
 
     /// Frees the memory when the last copy goes.
     private final class Owner {
-        var current: UnsafeMutablePointer<MinuteBucket>?
+        var current: UnsafeMutablePointer<StagedBucket>?
         var runs: UnsafeMutablePointer<Run>?
         var companies = 0
 
@@ -34,7 +34,7 @@ struct BucketRuns: @unchecked Sendable {
 
     private static let closed = Int32.min
     private let owner = Owner()
-    private var current: UnsafeMutablePointer<MinuteBucket>
+    private var current: UnsafeMutablePointer<StagedBucket>
     private var runs: UnsafeMutablePointer<Run>
     private var capacity: Int
     /// Companies with room here.
@@ -53,7 +53,7 @@ struct BucketRuns: @unchecked Sendable {
         guard count > companies else { return }
         if count > capacity {
             let bigger = max(count, 2 * capacity, 1024)
-            let newCurrent = UnsafeMutablePointer<MinuteBucket>.allocate(capacity: bigger)
+            let newCurrent = UnsafeMutablePointer<StagedBucket>.allocate(capacity: bigger)
             newCurrent.moveInitialize(from: current, count: companies)
             let newRuns = UnsafeMutablePointer<Run>.allocate(capacity: bigger)
             newRuns.moveInitialize(from: runs, count: companies)
@@ -66,7 +66,7 @@ struct BucketRuns: @unchecked Sendable {
             owner.runs = runs
         }
         for i in companies..<count {
-            (current + i).initialize(to: MinuteBucket(minute: Self.closed))
+            (current + i).initialize(to: StagedBucket(minute: Self.closed))
             (runs + i).initialize(to: Run())
         }
         companies = count
@@ -76,31 +76,35 @@ struct BucketRuns: @unchecked Sendable {
     /// Folds one call into `company`'s bucket of `minute`.
     @inline(__always)
     mutating func add(_ call: CallRecord, minute: Int32, company i: Int) {
-        if current[i].minute == minute {
-            current[i].add(call)
-            return
-        }
-        if current[i].minute != Self.closed { close(i) }
         var bucket = MinuteBucket(minute: minute)
         bucket.add(call)
-        current[i] = bucket
+        add(bucket, company: i)
     }
 
     /// Folds a pre-aggregated minute (format `buckets`) into `company`'s bucket of its minute.
+    @inline(__always)
     mutating func add(_ bucket: MinuteBucket, company i: Int) {
-        if current[i].minute == bucket.minute {
-            current[i].add(bucket)
+        if current[i].minute == bucket.minute && current[i].add(bucket) { return }
+        if current[i].minute != Self.closed { close(i) }
+        var fresh = StagedBucket(minute: bucket.minute)
+        if fresh.add(bucket) {
+            current[i] = fresh
             return
         }
-        if current[i].minute != Self.closed { close(i) }
-        current[i] = bucket
+        // Sums beyond 32 bits: staged as several buckets of the minute, summed when handed over.
+        for (k, part) in StagedBucket.split(bucket).enumerated() {
+            if k > 0 { close(i) }
+            current[i] = part
+        }
     }
 
     private mutating func close(_ i: Int) {
         var run = runs[i]
         if run.count == run.capacity {
-            let bigger = max(8, Int(run.capacity) * 2)
-            let base = UnsafeMutablePointer<MinuteBucket>.allocate(capacity: bigger)
+            // By half, not double: at the end of a read these runs are most of the
+            // process's memory, and a company's last growth is mostly unused.
+            let bigger = max(8, Int(run.capacity) + Int(run.capacity) / 2)
+            let base = UnsafeMutablePointer<StagedBucket>.allocate(capacity: bigger)
             if let old = run.base {
                 base.moveInitialize(from: old, count: Int(run.count))
                 old.deallocate()
@@ -120,8 +124,8 @@ struct BucketRuns: @unchecked Sendable {
         var list: [MinuteBucket] = []
         // Exactly what is needed: appending the open bucket to a full array would double it.
         list.reserveCapacity(Int(run.count) + 1)
-        list.append(contentsOf: UnsafeBufferPointer(start: run.base, count: Int(run.count)))
-        if current[i].minute != Self.closed { list.append(current[i]) }
+        for staged in UnsafeBufferPointer(start: run.base, count: Int(run.count)) { list.append(staged.wide) }
+        if current[i].minute != Self.closed { list.append(current[i].wide) }
         var sorted = true
         for k in list.indices.dropFirst() where list[k - 1].minute >= list[k].minute {
             sorted = false
@@ -138,6 +142,6 @@ struct BucketRuns: @unchecked Sendable {
         guard i < companies else { return }
         runs[i].base?.deallocate()
         runs[i] = Run()
-        current[i] = MinuteBucket(minute: Self.closed)
+        current[i] = StagedBucket(minute: Self.closed)
     }
 }

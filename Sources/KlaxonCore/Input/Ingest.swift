@@ -154,21 +154,20 @@ public struct Ingest {
     /// Merges a fully read file into the state, range by range in file order;
     /// the staged buckets are released as they go.
     private func merge(_ staging: inout CDRFileReader.Staging, into state: inout KlaxonState) {
+        var scratch: [UInt8] = []
         for p in staging.parts.indices {
             let companies = staging.parts[p].companies
             for i in staging.parts[p].roles.indices {
                 guard let role = staging.parts[p].roles[i] else { continue }
                 let id = companies.ids[i]
-                state.buckets[id, default: CompanyBuckets()].merge(staging.parts[p].buckets.buckets(of: i))
+                state.buckets[id, default: CompanyBuckets()].append(staged: staging.parts[p].buckets.buckets(of: i), scratch: &scratch)
                 staging.parts[p].buckets.release(i)
                 state.meta.failureStreaks[id, default: FailureStreak()].apply(staging.parts[p].failures[i])
                 for run in staging.parts[p].failureRuns[i] {
                     state.meta.failureStreaks[id, default: FailureStreak()].recordFailures(run.count, at: run.time)
                 }
-                if var record = state.meta.companies[id] {
-                    record.lastSeen = max(record.lastSeen, now)
-                    state.meta.companies[id] = record
-                } else {
+                // In place: copying the record out and back costs a retain per field.
+                if state.meta.companies[id]?.markSeen(at: now) == nil {
                     state.meta.companies[id] = CompanyRecord(company: Company(id: id, type: role), inSnapshot: false, lastSeen: now)
                 }
             }

@@ -69,6 +69,24 @@ struct BinaryWriter {
     }
 }
 
+extension BinaryWriter.RawCursor {
+    /// A minute bucket as the state file stores it: its minute as the
+    /// difference from `previous`, then its nine counts and sums.
+    @inline(__always)
+    mutating func bucket(_ b: MinuteBucket, after previous: Int32) {
+        signed(Int64(b.minute) - Int64(previous))
+        bucketFields(b)
+    }
+
+    /// A bucket's nine counts and sums, without its minute.
+    @inline(__always)
+    mutating func bucketFields(_ b: MinuteBucket) {
+        signed(Int64(b.attempts)); signed(Int64(b.connected)); signed(Int64(b.nerSuccesses))
+        signed(Int64(b.redirects)); signed(Int64(b.pddCount)); signed(b.talkSeconds)
+        signed(b.pddMillisecondsSum); signed(b.customerCharge); signed(b.providerCharge)
+    }
+}
+
 struct BinaryReader {
     struct Truncated: Error {}
     let bytes: [UInt8]

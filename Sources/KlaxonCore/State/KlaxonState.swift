@@ -1,7 +1,7 @@
 /// Everything a job remembers between runs (SPEC §10). The small, structured
 /// part is stored as JSON; the minute buckets, which dominate its size, in binary.
 public struct KlaxonState: Sendable, Equatable {
-    public static let formatVersion = 3
+    public static let formatVersion = 4
 
     public var meta = StateMeta()
     /// Company id → its minute buckets.
@@ -33,6 +33,8 @@ public struct CompanyRecord: Sendable, Codable, Equatable {
     public var inSnapshot: Bool
     /// When it was last in a snapshot or a CDR; instances are dropped 30 days after.
     public var lastSeen: Int64
+
+    mutating func markSeen(at time: Int64) { lastSeen = max(lastSeen, time) }
 
     /// The company as alerts see it now: a balance from a superseded snapshot is
     /// no balance at all, so balance alerts on a company missing from the current

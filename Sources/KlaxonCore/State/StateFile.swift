@@ -13,6 +13,10 @@ import Foundation
 /// block: a save streams them to the file (two blocks in memory, not a copy of
 /// the whole state) and the checksum follows the stream. Format 1 and 2 files
 /// are still read (format 1's JSON holds the maps, its bucket part is one list).
+/// Format 4 gives each company in a block its bucket count, last minute and
+/// byte length before its buckets: a load reads that index and keeps the
+/// bytes (`EncodedBuckets`) instead of decoding three million buckets, and a
+/// save copies the bytes of the companies the run did not touch.
 enum StateFile {
     static let magic = Array("KLAXON-STATE\n".utf8)
 
@@ -60,7 +64,7 @@ enum StateFile {
         var blocks: [Range<Int>] = []
         var start = 0, inBlock = 0, total = 0
         for (k, id) in ids.enumerated() {
-            let n = buckets[id]?.buckets.count ?? 0
+            let n = buckets[id]?.count ?? 0
             inBlock += n
             total += n
             if inBlock >= bucketsPerBlock {
@@ -105,7 +109,7 @@ enum StateFile {
             swap(&w.bytes, &bytes)
             w.bytes.removeAll(keepingCapacity: true)
             w.fixed64(0)
-            StateFile.encodeBucketList(ids, of: buckets, into: &w, scratch: &scratch)
+            StateFile.encodeCompanies(ids, of: buckets, into: &w, scratch: &scratch)
             w.patchFixed64(UInt64(w.bytes.count - 8), at: 0)
             swap(&w.bytes, &bytes)
         }
@@ -144,7 +148,9 @@ enum StateFile {
                 guard tables.offset == tables.end else { throw DecodeError.corrupt("tables section length is wrong") }
                 r.offset += tablesLength
             }
-            if version >= 3 {
+            if version >= 4 {
+                state.buckets = try decodeIndexedBlocks(&r)
+            } else if version == 3 {
                 state.buckets = try decodeBlocks(&r)
             } else {
                 let bucketLength = Int(try r.fixed64())
@@ -174,6 +180,73 @@ enum StateFile {
     /// Below this many buckets a second thread costs more than it saves.
     static let bucketsWorthAThread = 200_000
 
+    /// Format 4's block content: a count of companies, then each one's id,
+    /// bucket count, last minute, byte length and buckets (as in format 3:
+    /// `EncodedBuckets`). Buckets still encoded from the load are copied.
+    static func encodeCompanies(_ ids: ArraySlice<String>, of buckets: [String: CompanyBuckets],
+                                into w: inout BinaryWriter, scratch: inout [UInt8]) {
+        w.varint(UInt64(ids.count))
+        for id in ids {
+            let (encoded, list) = buckets[id]?.parts ?? (nil, [])
+            w.string(id)
+            w.varint(UInt64((encoded?.count ?? 0) + list.count))
+            w.signed(Int64(list.last?.minute ?? encoded?.last ?? 0))
+            let lengthAt = w.bytes.count
+            w.fixed64(0)
+            let start = w.bytes.count
+            var previous: Int32 = 0
+            if let encoded {
+                w.signed(Int64(encoded.first))
+                w.bytes.append(contentsOf: encoded.rest)
+                previous = encoded.last
+            }
+            w.writeRaw(maxBytes: list.count * maxBucketBytes, scratch: &scratch) { c in
+                for b in list {
+                    c.bucket(b, after: previous)
+                    previous = b.minute
+                }
+            }
+            w.patchFixed64(UInt64(w.bytes.count - start), at: lengthAt)
+        }
+    }
+
+    /// Format 4's blocks: only the index is read; each company keeps a slice of
+    /// the file's bytes, decoded if and when the run needs its buckets.
+    private static func decodeIndexedBlocks(_ r: inout BinaryReader) throws(BinaryReader.Truncated) -> [String: CompanyBuckets] {
+        var result: [String: CompanyBuckets] = [:]
+        while true {
+            let length = try r.fixed64()
+            guard length <= UInt64(r.end - r.offset) else { throw BinaryReader.Truncated() }
+            if length == 0 { break }
+            var block = BinaryReader(r.bytes, offset: r.offset, end: r.offset + Int(length))
+            r.offset += Int(length)
+            let count = try block.varint()
+            result.reserveCapacity(result.count + Int(min(count, 1_000_000)))
+            for _ in 0..<count {
+                let id = try block.string()
+                let n = try block.varint()
+                let last = try block.int32()
+                let bytes = Int(try block.fixed64() & 0x7FFF_FFFF_FFFF_FFFF)
+                // Each bucket takes at least 10 bytes.
+                guard bytes <= block.end - block.offset, n <= UInt64(bytes) / 10 else { throw BinaryReader.Truncated() }
+                let end = block.offset + bytes
+                if n == 0 {
+                    result[id] = CompanyBuckets()
+                } else {
+                    let first = try block.int32()
+                    guard first <= last, block.offset <= end else { throw BinaryReader.Truncated() }
+                    result[id] = CompanyBuckets(encoded: EncodedBuckets(first: first, last: last, count: Int(n),
+                                                                        rest: r.bytes[block.offset..<end]))
+                }
+                block.offset = end
+            }
+            guard block.offset == block.end else { throw BinaryReader.Truncated() }
+        }
+        guard r.offset == r.end else { throw BinaryReader.Truncated() }
+        return result
+    }
+
+    /// Formats 2 and 3's bucket list (written by tests that check older files are read).
     static func encodeBucketList(_ ids: ArraySlice<String>, of buckets: [String: CompanyBuckets],
                                          into w: inout BinaryWriter, scratch: inout [UInt8]) {
         w.varint(UInt64(ids.count))
@@ -184,11 +257,8 @@ enum StateFile {
             w.writeRaw(maxBytes: list.count * maxBucketBytes, scratch: &scratch) { c in
                 var previous: Int32 = 0
                 for b in list {
-                    c.signed(Int64(b.minute) - Int64(previous))
+                    c.bucket(b, after: previous)
                     previous = b.minute
-                    c.signed(Int64(b.attempts)); c.signed(Int64(b.connected)); c.signed(Int64(b.nerSuccesses))
-                    c.signed(Int64(b.redirects)); c.signed(Int64(b.pddCount)); c.signed(b.talkSeconds)
-                    c.signed(b.pddMillisecondsSum); c.signed(b.customerCharge); c.signed(b.providerCharge)
                 }
             }
         }

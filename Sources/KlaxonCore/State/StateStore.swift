@@ -43,15 +43,20 @@ public struct StateStore: Sendable {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress.map { $0 + offset }, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return n == 0 ? Array(bytes[0..<offset]) : nil }
-            offset += n
+        // Not zero-filled first: `read` is the first touch of every page.
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: Int(info.st_size)) { buffer, initialized in
+            var offset = 0
+            while offset < buffer.count {
+                let n = read(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { failed = true }
+                guard n > 0 else { break }
+                offset += n
+            }
+            initialized = offset
         }
-        return bytes
+        return failed ? nil : bytes
     }
 
     /// The committed state with the delivery outcomes recorded since its commit applied:

@@ -43,20 +43,37 @@ struct ScriptProcess {
             Result(ending: ending, stdout: out, stderrTail: err, seconds: Date().timeIntervalSince(started))
         }
         guard let stdin = Self.inputFile(input) else { return result(.couldNotStart("cannot write its input to a temporary file")) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
-        let out = Pipe(), err = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = out
-        process.standardError = err
+        var process = Process()
+        var out = Pipe(), err = Pipe()
         let exited = DispatchGroup()
-        exited.enter()
-        process.terminationHandler = { _ in exited.leave() }
-        do { try process.run() } catch {
-            return result(.couldNotStart(error.localizedDescription))
+        // A script that was just written or replaced can be briefly "text file busy"
+        // (ETXTBSY) while another process that forked meanwhile still holds it open
+        // for writing; a few short retries ride that out before giving up.
+        var attempt = 0
+        while true {
+            process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            process.environment = environment
+            process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
+            out = Pipe()
+            err = Pipe()
+            process.standardInput = stdin
+            process.standardOutput = out
+            process.standardError = err
+            exited.enter()
+            process.terminationHandler = { _ in exited.leave() }
+            do {
+                try process.run()
+                break
+            } catch {
+                exited.leave()
+                attempt += 1
+                guard attempt < 5, access(executable, X_OK) == 0 else {
+                    return result(.couldNotStart(error.localizedDescription))
+                }
+                usleep(UInt32(50_000 * attempt))
+            }
         }
         try? stdin.close()
         let pid = process.processIdentifier
