@@ -154,8 +154,7 @@ final class KillLoop {
             figures.runs += 1
             if killed {
                 figures.kills += 1
-                // What the kernel flushed from the dead process's sockets reaches the servers a moment later.
-                usleep(50_000)
+                try waitForServersToSettle()
             } else {
                 let log = scratch.read("run.log") ?? ""
                 #expect(process.terminationStatus == 0, "run \(n) exited \(process.terminationStatus): \(log)")
@@ -163,6 +162,20 @@ final class KillLoop {
             }
             try observe(run: n, killed: killed, arrivalsBefore: before)
             n += 1
+        }
+    }
+
+    /// What the kernel flushed from a killed process's sockets reaches the servers a moment
+    /// later: wait until two looks 30 ms apart find nothing new (at most 2 s), so that an
+    /// arrival is put down to the run that sent it.
+    func waitForServersToSettle() throws {
+        let deadline = Date().addingTimeInterval(2)
+        var quiet = 0
+        while quiet < 2, Date() < deadline {
+            usleep(30_000)
+            let before = arrivals
+            try collectArrivals()
+            quiet = arrivals == before ? quiet + 1 : 0
         }
     }
 
