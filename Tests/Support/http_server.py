@@ -32,6 +32,8 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from recording import watch_stdin, write_record
+
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -39,15 +41,6 @@ def parse_args():
     parser.add_argument("--lifetime", type=float, default=120.0, help="seconds before exiting on its own")
     parser.add_argument("--exit-on-stdin-eof", action="store_true", help="exit when stdin closes")
     return parser.parse_args()
-
-
-def write_record(out_dir, record):
-    """Write atomically: the test must never read half a file."""
-    name = f"{time.time_ns():020d}-{uuid.uuid4().hex}.json"
-    tmp = os.path.join(out_dir, "." + name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(record, handle)
-    os.replace(tmp, os.path.join(out_dir, name))
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -124,13 +117,7 @@ def main():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"PORT {server.server_address[1]}", flush=True)
     if args.exit_on_stdin_eof:
-        def watch():
-            try:
-                while sys.stdin.buffer.read(1024):
-                    pass
-            finally:
-                os._exit(0)
-        threading.Thread(target=watch, daemon=True).start()
+        watch_stdin()
     time.sleep(args.lifetime)
     os._exit(0)
 

@@ -36,6 +36,8 @@ import threading
 import time
 import uuid
 
+from recording import watch_stdin, write_record
+
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -54,26 +56,6 @@ def parse_args():
     parser.add_argument("--lifetime", type=float, default=120.0, help="seconds before exiting on its own")
     parser.add_argument("--exit-on-stdin-eof", action="store_true", help="exit when stdin closes")
     return parser.parse_args()
-
-
-def write_record(out_dir, record):
-    """Write atomically: the test must never read half a file."""
-    name = f"{time.time_ns():020d}-{uuid.uuid4().hex}.json"
-    tmp = os.path.join(out_dir, "." + name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(record, handle)
-    os.replace(tmp, os.path.join(out_dir, name))
-
-
-def watch_stdin():
-    """Exit when the parent closes our stdin (it exited or stopped us)."""
-    def run():
-        try:
-            while sys.stdin.buffer.read(1024):
-                pass
-        finally:
-            os._exit(0)
-    threading.Thread(target=run, daemon=True).start()
 
 
 def run_silent(args):
