@@ -143,7 +143,9 @@ enum JobFuzz {
     /// its real templates, alert files and scripts by relative path.
     static let folder: String = {
         let root = ProcessInfo.processInfo.environment["KLAXON_FUZZ_ROOT"] ?? FileManager.default.currentDirectoryPath
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("klaxon-fuzz-job-\(getpid())").path
+        // fuzz.sh gives a folder inside its work folder, so that nothing is left in /tmp.
+        let scratch = ProcessInfo.processInfo.environment["KLAXON_FUZZ_SCRATCH"]
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("klaxon-fuzz-job-\(getpid())").path
         try? FileManager.default.removeItem(atPath: scratch)
         do {
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)

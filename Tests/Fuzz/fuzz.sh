@@ -94,7 +94,7 @@ for target in "${targets[@]}"; do
   jobs_flag=()
   if [ "${KLAXON_FUZZ_JOBS:-1}" -gt 1 ]; then jobs_flag=(-jobs="$KLAXON_FUZZ_JOBS" -workers="$KLAXON_FUZZ_JOBS"); fi
   set +e
-  KLAXON_FUZZ_TARGET="$target" KLAXON_FUZZ_ROOT="$root" SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1" \
+  KLAXON_FUZZ_TARGET="$target" KLAXON_FUZZ_ROOT="$root" KLAXON_FUZZ_SCRATCH="$work/scratch-$target" SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1" \
     nice -n 19 "$binary" "$corpus" -dict="$root/Tests/Fuzz/$target.dict" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
       -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$artifacts/" "${jobs_flag[@]}" > "$log" 2>&1
   rc=$?
