@@ -44,7 +44,7 @@ enum AsteriskFormat {
     /// The peer of a channel name: `SIP/P10-0000002a` and `PJSIP/P10-00000001` → `P10`,
     /// `IAX2/P10-1234` → `P10`, `DAHDI/1-1` → `1`. A value without a `/` is kept
     /// as written, so a `columns` override can point at a plain carrier column.
-    /// The same, as a view into the field's bytes, so the hot path makes no String.
+    /// A view into the field's bytes, so the hot path makes no String.
     static func peer(ofChannel field: CSVField) -> CSVField {
         let bytes = field.bytes
         guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")) else { return field }
@@ -54,12 +54,9 @@ enum AsteriskFormat {
         return CSVField(bytes: UnsafeBufferPointer(rebasing: bytes[(slash + 1)..<end]))
     }
 
+    /// The same for text; one implementation, so tests of it test what ingest runs.
     static func peer(ofChannel channel: String) -> String {
-        guard let slash = channel.firstIndex(of: "/") else { return channel }
-        var rest = channel[channel.index(after: slash)...]
-        // Local channels (`Local/100@ctx-0001;1`) and the like: drop the ;n suffix first.
-        if let semicolon = rest.firstIndex(of: ";") { rest = rest[..<semicolon] }
-        if let dash = rest.lastIndex(of: "-") { rest = rest[..<dash] }
-        return String(rest)
+        var utf8 = Array(channel.utf8)
+        return utf8.withUnsafeMutableBufferPointer { peer(ofChannel: CSVField(bytes: UnsafeBufferPointer($0))).string }
     }
 }
