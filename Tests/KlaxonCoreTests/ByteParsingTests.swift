@@ -250,4 +250,24 @@ struct ByteParsingTests {
         }, malformed: { _ in })
         #expect(got == ["42", "-1", "2.5", "2500000", "1705307400", "1705303800"])
     }
+
+    /// The one-pass path for plain charges must give what the general parser
+    /// gives, and leave every other form to it.
+    @Test func plainChargesTakeTheFastPathWithTheSameValues() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let whole = String(String(UInt64.random(in: 0...999_999_999_999, using: &generator)).prefix(Int.random(in: 1...12, using: &generator)))
+            let decimals = Int.random(in: -1...6, using: &generator)
+            let fraction = decimals < 0 ? "" : "." + String((0..<decimals).map { _ in "0123456789".randomElement(using: &generator)! })
+            let text = whole + fraction
+            let padded = decimals < 0 ? "" : String(fraction.dropFirst()).padding(toLength: 6, withPad: "0", startingAt: 0)
+            let expected = Int64(whole)! * 1_000_000 + (padded.isEmpty ? 0 : Int64(padded)!)
+            #expect(parse(text, ByteParsing.plainMicros) == expected, "\(text)")
+            #expect(micros(text) == expected, "\(text)")
+        }
+        for text in ["-1.5", "+2", " 3.1", "3.1 ", "1.1234567", "1e3", ".5", "", "1.2.3", "1,5", "1234567890123.5", "0.0000005"] {
+            #expect(parse(text, ByteParsing.plainMicros) == nil, "\(text)")
+        }
+        #expect(micros("1.1234567") == 1_123_457 && micros("0.0000005") == 1 && micros("1234567890123.5") == 1_234_567_890_123_500_000)
+    }
 }

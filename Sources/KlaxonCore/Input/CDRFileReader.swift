@@ -186,6 +186,8 @@ struct CDRFileReader: Sendable {
             result.failure = "read error: \(error)"
         }
         if result.failure == nil { result.failure = fatal }
+        // On this thread: the merge that follows is single-threaded.
+        if result.failure == nil { staging.buckets.group() }
         result.staging = staging
         result.tally = tally
         result.stoppedAt = reader.stoppedAt?.offset

@@ -6,7 +6,7 @@ struct CDRStaging: Sendable {
     /// Company index → its minute buckets from this range.
     var buckets = BucketRuns()
     /// Company index → its calls reduced for the failure streak.
-    var failures: [FileFailures] = []
+    var failures = FailureStaging()
     /// Company index → the role it was first seen in; nil for companies with no folded call.
     var roles: [Company.Kind?] = []
     /// Company index → runs of failed attempts as (time, count), from bucket rows,
@@ -22,7 +22,7 @@ struct CDRStaging: Sendable {
         let i = Int(company)
         if i >= roles.count { grow(to: companies.count) }
         buckets.add(call, minute: minute, company: i)
-        failures[i].record(time: call.time, connected: call.isConnected)
+        failures.record(company: i, time: call.time, connected: call.isConnected)
         if roles[i] == nil { roles[i] = role }
     }
 
@@ -35,7 +35,7 @@ struct CDRStaging: Sendable {
         let start = Int64(bucket.minute) * 60
         let failed = Int64(bucket.attempts - bucket.connected)
         if bucket.connected > 0 {
-            failures[i].record(time: start + 58, connected: true)
+            failures.record(company: i, time: start + 58, connected: true)
             if let trailing = trailingFailures, trailing > 0 { failureRuns[i].append((start + 59, trailing)) }
         } else if failed > 0 {
             failureRuns[i].append((start, failed))
@@ -46,7 +46,7 @@ struct CDRStaging: Sendable {
     private mutating func grow(to count: Int) {
         let more = count - roles.count
         buckets.reserve(companies: count)
-        failures.append(contentsOf: repeatElement(FileFailures(), count: more))
+        failures.reserve(companies: count)
         roles.append(contentsOf: repeatElement(nil, count: more))
         failureRuns.append(contentsOf: repeatElement([], count: more))
     }

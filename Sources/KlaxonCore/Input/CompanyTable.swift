@@ -23,16 +23,20 @@ struct CompanyTable: Sendable {
         var length: Int32
         /// A company index, or -1 for a spelling that is empty once trimmed.
         var company: Int32
+        /// A spelling of at most 16 bytes as `ShortKey` words, compared instead of its bytes.
+        var key: ShortKey?
     }
     private var spellings: [Spelling] = []
     private var arena: [UInt8] = []
-    /// Open addressing over `spellings`; -1 is an empty slot.
-    private var slots: [Int32]
+    /// Open addressing over `spellings`: the hash's high half beside the entry
+    /// (+1; 0 is an empty slot), so that a probe that does not match costs no
+    /// look at a spelling, which would miss the cache.
+    private var slots: [UInt64]
 
     /// `known`: the snapshot's company ids, or nil when there is no snapshot.
     init(known: Set<String>?) {
         everyoneKnown = known == nil
-        slots = Array(repeating: -1, count: 1 << 10)
+        slots = Array(repeating: 0, count: 1 << 10)
         for id in known ?? [] {
             let company = newCompany(id, known: true)
             var utf8 = Array(id.utf8)
@@ -64,18 +68,24 @@ struct CompanyTable: Sendable {
     private func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32? {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
+        let tag = hash >> 32
+        let key = ShortKey(bytes)
         return slots.withUnsafeBufferPointer { slots in
             spellings.withUnsafeBufferPointer { spellings in
-                arena.withUnsafeBufferPointer { arena in
-                    while true {
-                        let entry = Int(slots[slot])
-                        if entry < 0 { return nil }
-                        let s = spellings[entry]
-                        if s.hash == hash, Int(s.length) == bytes.count, Self.equal(arena, at: Int(s.start), bytes) {
-                            return s.company
+                while true {
+                    let entry = slots[slot]
+                    if entry == 0 { return nil }
+                    if entry >> 32 == tag {
+                        let s = spellings[Int(entry & 0xFFFF_FFFF) - 1]
+                        if s.hash == hash, Int(s.length) == bytes.count {
+                            if let key {
+                                if s.key == key { return s.company }
+                            } else if arena.withUnsafeBufferPointer({ Self.equal($0, at: Int(s.start), bytes) }) {
+                                return s.company
+                            }
                         }
-                        slot = (slot &+ 1) & mask
                     }
+                    slot = (slot &+ 1) & mask
                 }
             }
         }
@@ -91,7 +101,7 @@ struct CompanyTable: Sendable {
     /// A spelling met for the first time: the slow, String-exact path.
     @inline(never)
     private mutating func learn(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32 {
-        let id = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        let id = String(decoding: bytes, as: UTF8.self).trimmingWhitespace
         let company: Int32
         // A spelling that is not UTF-8 names no company: decoding repairs it with U+FFFD,
         // which would make two different ids one company (the row says why it is rejected).
@@ -118,7 +128,7 @@ struct CompanyTable: Sendable {
     private mutating func remember(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64, company: Int32) {
         if (spellings.count + 1) * 2 > slots.count { grow() }
         let entry = Int32(spellings.count)
-        spellings.append(Spelling(hash: hash, start: Int32(arena.count), length: Int32(bytes.count), company: company))
+        spellings.append(Spelling(hash: hash, start: Int32(arena.count), length: Int32(bytes.count), company: company, key: ShortKey(bytes)))
         arena.append(contentsOf: bytes)
         place(entry, hash: hash)
     }
@@ -126,22 +136,61 @@ struct CompanyTable: Sendable {
     private mutating func place(_ entry: Int32, hash: UInt64) {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] >= 0 { slot = (slot &+ 1) & mask }
-        slots[slot] = entry
+        while slots[slot] != 0 { slot = (slot &+ 1) & mask }
+        slots[slot] = (hash >> 32) << 32 | UInt64(entry + 1)
     }
 
     private mutating func grow() {
-        slots = Array(repeating: -1, count: slots.count * 2)
+        slots = Array(repeating: 0, count: slots.count * 2)
         for (entry, spelling) in spellings.enumerated() { place(Int32(entry), hash: spelling.hash) }
     }
 
-    /// FNV-1a, finished with a multiply-xorshift so that the low bits (the slot) mix well.
+    /// A spelling of at most 16 bytes (nearly every company id) hashed from its
+    /// `ShortKey` words with two multiplies; a longer one with FNV-1a. Both are
+    /// finished with a multiply-xorshift so that the low bits (the slot) mix well.
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        var h: UInt64
+        if let key = ShortKey(bytes) {
+            h = (key.low &* 0x9E37_79B9_7F4A_7C15) ^ (key.high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(bytes.count)
+        } else {
+            h = 0xCBF2_9CE4_8422_2325
+            for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        }
         h ^= h >> 29
         h &*= 0xBF58_476D_1CE4_E5B9
         return h ^ (h >> 32)
+    }
+}
+
+/// The bytes of a spelling of at most 16 bytes as two words, read without
+/// going past its end: the first and the last four (up to 8 bytes) or eight
+/// (up to 16) bytes, which overlap, so that with the length every byte is in
+/// them and two spellings of one length are equal exactly when their words are.
+struct ShortKey: Equatable {
+    var low: UInt64
+    var high: UInt64
+
+    @inline(__always)
+    init?(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let n = bytes.count
+        guard n <= 16 else { return nil }
+        guard n > 0, let p = bytes.baseAddress else {
+            low = 0
+            high = 0
+            return
+        }
+        let raw = UnsafeRawPointer(p)
+        if n >= 8 {
+            low = raw.loadUnaligned(as: UInt64.self)
+            high = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 {
+            low = UInt64(raw.loadUnaligned(as: UInt32.self))
+            high = UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+        } else {
+            low = 0
+            for k in 0..<n { low |= UInt64(p[k]) << (8 * UInt64(k)) }
+            high = 0
+        }
     }
 }

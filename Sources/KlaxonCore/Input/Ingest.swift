@@ -151,8 +151,7 @@ public struct Ingest {
         }
     }
 
-    /// Merges a fully read file into the state, range by range in file order;
-    /// the staged buckets are released as they go.
+    /// Merges a fully read file into the state, range by range in file order.
     private func merge(_ staging: inout CDRFileReader.Staging, into state: inout KlaxonState) {
         var scratch: [UInt8] = []
         for p in staging.parts.indices {
@@ -160,9 +159,12 @@ public struct Ingest {
             for i in staging.parts[p].roles.indices {
                 guard let role = staging.parts[p].roles[i] else { continue }
                 let id = companies.ids[i]
-                state.buckets[id, default: CompanyBuckets()].append(staged: staging.parts[p].buckets.buckets(of: i), scratch: &scratch)
-                staging.parts[p].buckets.release(i)
-                state.meta.failureStreaks[id, default: FailureStreak()].apply(staging.parts[p].failures[i])
+                if let encoded = staging.parts[p].buckets.encoded(of: i) {
+                    state.buckets[id, default: CompanyBuckets()].append(encoded: encoded)
+                } else {
+                    state.buckets[id, default: CompanyBuckets()].append(staged: staging.parts[p].buckets.buckets(of: i), scratch: &scratch)
+                }
+                state.meta.failureStreaks[id, default: FailureStreak()].apply(staging.parts[p].failures.failures(of: i))
                 for run in staging.parts[p].failureRuns[i] {
                     state.meta.failureStreaks[id, default: FailureStreak()].recordFailures(run.count, at: run.time)
                 }

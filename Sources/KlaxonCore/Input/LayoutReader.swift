@@ -13,7 +13,7 @@ struct LayoutReader<Field: RawRepresentable & CaseIterable & Hashable & Sendable
 
     /// A first row naming a required field is a header.
     func looksLikeHeader(_ cells: [String]) -> Bool {
-        let lowered = Set(cells.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        let lowered = Set(cells.map { $0.trimmingWhitespace.lowercased() })
         return required.contains { field in
             if case .header(let name)? = columns[field.rawValue] { return lowered.contains(name.lowercased()) }
             return lowered.contains((headerNames[field] ?? field.rawValue).lowercased())

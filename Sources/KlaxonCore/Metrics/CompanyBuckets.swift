@@ -120,6 +120,33 @@ public struct CompanyBuckets: Sendable, Equatable {
         merge(other)
     }
 
+    /// Adds buckets a file's range encoded on its own thread (sorted by minute):
+    /// taken as they are by a company with none yet, appended as bytes after
+    /// bytes of its own that end earlier, or that end in the minute they start
+    /// with (the minute a file was split in: added into the last bucket), else
+    /// decoded and merged.
+    mutating func append(encoded other: EncodedBuckets) {
+        if isEmpty {
+            encoded = other
+            return
+        }
+        if list.isEmpty, var e = encoded, e.ownsBytes {
+            encoded = nil  // so that `e` holds the only reference to its bytes
+            if e.last < other.first {
+                e.append(encoded: other)
+                encoded = e
+                return
+            }
+            if e.last == other.first, let (head, tail) = other.splittingFirst(), e.addToLast(head) {
+                if let tail { e.append(encoded: tail) }
+                encoded = e
+                return
+            }
+            encoded = e
+        }
+        merge(CompanyBuckets(buckets: other.decoded()))
+    }
+
     /// The sum over minutes in `[from, to)`; encoded buckets are summed as they
     /// are decoded, without an array.
     public func total(from: Int32, to: Int32) -> MinuteBucket {

@@ -18,17 +18,24 @@ struct EncodedBuckets: Sendable {
     /// Whether `rest` is bytes of its own (`init(encoding:)`), not a slice of a
     /// loaded file that later minutes are better kept apart from.
     private(set) var ownsBytes = false
+    /// Where the last bucket's fields (after its minute) start, from `rest`'s
+    /// start, when known: a later bucket of the same minute is then added
+    /// into it in place (`addToLast`), as when the two ranges of a split file
+    /// both hold the minute they were split in.
+    private(set) var lastFields: Int?
 
-    init(first: Int32, last: Int32, count: Int, rest: ArraySlice<UInt8>) {
+    init(first: Int32, last: Int32, count: Int, rest: ArraySlice<UInt8>, ownsBytes: Bool = false, lastFields: Int? = nil) {
         self.first = first
         self.last = last
         self.count = count
         self.rest = rest
+        self.ownsBytes = ownsBytes
+        self.lastFields = lastFields
     }
 
     /// `list` (sorted by minute, not empty) encoded into bytes of its own;
     /// `scratch` is reused from call to call.
-    init?(encoding list: [MinuteBucket], scratch: inout [UInt8]) {
+    init?<Buckets: Collection<MinuteBucket>>(encoding list: Buckets, scratch: inout [UInt8]) {
         guard let head = list.first else { return nil }
         first = head.minute
         last = head.minute
@@ -39,24 +46,48 @@ struct EncodedBuckets: Sendable {
     }
 
     /// Encodes `list` (sorted, all after `last`) after the buckets already here.
-    mutating func append(_ list: [MinuteBucket], scratch: inout [UInt8]) {
+    mutating func append<Buckets: Collection<MinuteBucket>>(_ list: Buckets, scratch: inout [UInt8]) {
         let maxBytes = list.count * 10 * 10
         if scratch.count < maxBytes { scratch = [UInt8](repeating: 0, count: maxBytes) }
         let skipMinute = count == 0
         var previous = last
+        var fieldsAt = 0
         scratch.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             var c = BinaryWriter.RawCursor(base: base, limit: maxBytes)
-            for (k, b) in list.enumerated() {
-                if k == 0 && skipMinute { c.bucketFields(b) } else { c.bucket(b, after: previous) }
+            var isFirst = skipMinute
+            for b in list {
+                if !isFirst { c.signed(Int64(b.minute) - Int64(previous)) }
+                fieldsAt = c.offset
+                c.bucketFields(b)
+                isFirst = false
                 previous = b.minute
             }
             // Exactly the room needed: most companies get one append per file range.
             rest.reserveCapacity(rest.count + c.offset)
+            lastFields = rest.count + fieldsAt
             rest.append(contentsOf: UnsafeBufferPointer(start: base, count: c.offset))
         }
         last = previous
         count += list.count
+    }
+
+    /// Appends `other`'s buckets (all after `last`) as they are encoded: its
+    /// first minute as a difference, then its bytes (the second range of a split file).
+    mutating func append(encoded other: EncodedBuckets) {
+        precondition(count > 0 && other.count > 0 && other.first > last, "encoded buckets appended out of order")
+        var delta = [UInt8](repeating: 0, count: 10)
+        let length = delta.withUnsafeMutableBufferPointer { buffer -> Int in
+            var c = BinaryWriter.RawCursor(base: buffer.baseAddress!, limit: buffer.count)
+            c.signed(Int64(other.first) - Int64(last))
+            return c.offset
+        }
+        rest.reserveCapacity(rest.count + length + other.rest.count)
+        lastFields = other.lastFields.map { rest.count + length + $0 }
+        rest.append(contentsOf: delta[..<length])
+        rest.append(contentsOf: other.rest)
+        last = other.last
+        count += other.count
     }
 
     /// Fields after the minute.
@@ -72,17 +103,7 @@ struct EncodedBuckets: Sendable {
                     guard let delta = c.signed() else { return }
                     minute &+= delta
                 }
-                guard let m = Int32(exactly: minute) else { return }
-                var b = MinuteBucket(minute: m)
-                guard let attempts = c.signed(), let connected = c.signed(), let ner = c.signed(),
-                      let redirects = c.signed(), let pddCount = c.signed(), let talk = c.signed(),
-                      let pddSum = c.signed(), let customer = c.signed(), let provider = c.signed()
-                else { return }
-                b.attempts = Int32(truncatingIfNeeded: attempts); b.connected = Int32(truncatingIfNeeded: connected)
-                b.nerSuccesses = Int32(truncatingIfNeeded: ner); b.redirects = Int32(truncatingIfNeeded: redirects)
-                b.pddCount = Int32(truncatingIfNeeded: pddCount); b.talkSeconds = talk
-                b.pddMillisecondsSum = pddSum; b.customerCharge = customer; b.providerCharge = provider
-                guard body(b) else { return }
+                guard let m = Int32(exactly: minute), let b = c.fields(minute: m), body(b) else { return }
             }
         }
     }
@@ -119,12 +140,47 @@ struct EncodedBuckets: Sendable {
                 current &+= delta
                 if current >= Int64(minute) {
                     guard let m = Int32(exactly: current) else { return nil }
-                    return EncodedBuckets(first: m, last: last, count: count - k,
-                                          rest: rest[(rest.startIndex + c.offset)...])
+                    return EncodedBuckets(first: m, last: last, count: count - k, rest: rest[(rest.startIndex + c.offset)...],
+                                          ownsBytes: ownsBytes, lastFields: lastFields.map { $0 - c.offset })
                 }
             }
             return nil
         }
+    }
+
+    /// Takes the first bucket off: decodes it, re-slices the rest (nil when it was the only one).
+    func splittingFirst() -> (head: MinuteBucket, tail: EncodedBuckets?)? {
+        rest.withUnsafeBufferPointer { buffer in
+            var c = Cursor(buffer)
+            guard var head = c.fields(minute: first) else { return nil }
+            head.minute = first
+            guard count > 1 else { return (head, nil) }
+            guard let delta = c.signed(), let next = Int32(exactly: Int64(first) + delta) else { return nil }
+            let tail = EncodedBuckets(first: next, last: last, count: count - 1, rest: rest[(rest.startIndex + c.offset)...],
+                                      ownsBytes: ownsBytes, lastFields: lastFields.map { $0 - c.offset })
+            return (head, tail)
+        }
+    }
+
+    /// Adds `bucket` (of minute `last`) into the last bucket, re-encoding only
+    /// that bucket's fields; false when where they start is not known.
+    mutating func addToLast(_ bucket: MinuteBucket) -> Bool {
+        guard bucket.minute == last, let at = lastFields, at <= rest.count else { return false }
+        let decoded = rest.withUnsafeBufferPointer { buffer -> MinuteBucket? in
+            var c = Cursor(UnsafeBufferPointer(rebasing: buffer[at...]))
+            return c.fields(minute: last)
+        }
+        guard var sum = decoded else { return false }
+        sum.add(bucket)
+        var bytes = [UInt8](repeating: 0, count: 90)
+        let length = bytes.withUnsafeMutableBufferPointer { buffer -> Int in
+            var c = BinaryWriter.RawCursor(base: buffer.baseAddress!, limit: buffer.count)
+            c.bucketFields(sum)
+            return c.offset
+        }
+        rest.removeSubrange((rest.startIndex + at)...)
+        rest.append(contentsOf: bytes[..<length])
+        return true
     }
 
     /// A bounds-checked read position; nil at the end or on a varint too long.
@@ -152,6 +208,20 @@ struct EncodedBuckets: Sendable {
         mutating func signed() -> Int64? {
             guard let v = varint() else { return nil }
             return Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1)))
+        }
+
+        /// A bucket's nine fields (after its minute), as `BinaryWriter.RawCursor.bucketFields` writes them.
+        mutating func fields(minute: Int32) -> MinuteBucket? {
+            guard let attempts = signed(), let connected = signed(), let ner = signed(),
+                  let redirects = signed(), let pddCount = signed(), let talk = signed(),
+                  let pddSum = signed(), let customer = signed(), let provider = signed()
+            else { return nil }
+            var b = MinuteBucket(minute: minute)
+            b.attempts = Int32(truncatingIfNeeded: attempts); b.connected = Int32(truncatingIfNeeded: connected)
+            b.nerSuccesses = Int32(truncatingIfNeeded: ner); b.redirects = Int32(truncatingIfNeeded: redirects)
+            b.pddCount = Int32(truncatingIfNeeded: pddCount); b.talkSeconds = talk
+            b.pddMillisecondsSum = pddSum; b.customerCharge = customer; b.providerCharge = provider
+            return b
         }
 
         @inline(__always)

@@ -36,6 +36,7 @@ public enum ByteParsing {
     /// Accepts `[+-]digits[.digits][e[+-]digits]`, also `.5` and `5.`; digits past
     /// the sixth decimal round half away from zero. Nil on garbage or Int64 overflow.
     public static func micros(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        if let plain = plainMicros(bytes) { return plain }
         guard let number = DecimalText(bytes) else { return nil }
         // Digit k (0-based, over integer then fraction digits) sits at 10^(intCount-1-k);
         // the micro-unit digit is the one at 10^-6.
@@ -62,6 +63,37 @@ public enum ByteParsing {
         }
         guard magnitude <= UInt64(Int64.max) else { return nil }
         return Int64(magnitude)
+    }
+
+    /// `micros` of the form charges nearly always have, `digits[.digits]` with
+    /// at most 12 integer and 6 decimal digits and nothing around them, in one
+    /// pass; nil for anything else, which the general parser then reads.
+    @inline(__always)
+    static func plainMicros(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        let n = bytes.count
+        guard n > 0, n <= 19, let base = bytes.baseAddress else { return nil }
+        var i = 0
+        var whole: Int64 = 0
+        while i < n {
+            let digit = base[i] &- 48
+            guard digit < 10 else { break }
+            whole = whole &* 10 &+ Int64(digit)
+            i &+= 1
+        }
+        guard i > 0, i <= 12 else { return nil }
+        if i == n { return whole &* 1_000_000 }
+        guard base[i] == 0x2E, n - i - 1 <= 6 else { return nil }
+        i &+= 1
+        var fraction: Int64 = 0
+        var scale: Int64 = 1_000_000
+        while i < n {
+            let digit = base[i] &- 48
+            guard digit < 10 else { return nil }
+            fraction = fraction &* 10 &+ Int64(digit)
+            scale /= 10
+            i &+= 1
+        }
+        return whole &* 1_000_000 &+ fraction &* scale
     }
 
     /// Decimal as Double, same syntax as `micros` (no hex, inf or nan).

@@ -31,7 +31,7 @@ enum AsteriskFormat {
     /// congestion (34, 42) 503, and FAILED — a channel that could not be reached,
     /// destination out of order (27) — 502. Nil for anything else.
     static func sipCode(disposition text: String) -> Int? {
-        switch text.trimmingCharacters(in: .whitespaces).uppercased() {
+        switch text.trimmingWhitespace.uppercased() {
         case "ANSWERED": 200
         case "NO ANSWER": 480
         case "BUSY": 486

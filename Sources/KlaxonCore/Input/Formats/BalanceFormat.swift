@@ -12,10 +12,10 @@ struct BalanceFormat {
         }
         func text(_ field: BalanceField) -> String {
             guard let i = layout[field] else { return "" }
-            return record[i].string.trimmingCharacters(in: .whitespaces)
+            return record[i].string.trimmingWhitespace
         }
         func list(_ field: BalanceField) -> [String] {
-            text(field).split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            text(field).split(separator: ";").map { $0.trimmingWhitespace }.filter { !$0.isEmpty }
         }
         guard let id = FieldParsing.identifier(record[idIndex]) else { return .failure(FieldParsing.notUTF8(record[idIndex], name: "id")) }
         guard !id.isEmpty else { return .failure("empty id") }

@@ -51,7 +51,7 @@ struct BucketRowFormat {
         guard !company.isEmpty else { return .failure("empty company") }
         var role = Company.Kind.customer
         if let i = layout[.type] {
-            switch record[i].string.trimmingCharacters(in: .whitespaces).lowercased() {
+            switch record[i].string.trimmingWhitespace.lowercased() {
             case "", "customer": role = .customer
             case "carrier", "provider": role = .carrier
             case let other: return .failure("unknown type \"\(other)\"; expected customer or carrier")

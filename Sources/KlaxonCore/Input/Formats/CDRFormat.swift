@@ -77,7 +77,7 @@ struct CDRFormat {
 
     /// A first row that names a required field is a header, not a call.
     func looksLikeHeader(_ cells: [String], overrides: [String: ColumnRef]) -> Bool {
-        let lowered = Set(cells.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        let lowered = Set(cells.map { $0.trimmingWhitespace.lowercased() })
         return requiredFields.contains { field in
             if case .header(let name)? = overrides[field.rawValue] { return lowered.contains(name.lowercased()) }
             return lowered.contains((headerNames[field] ?? "").lowercased())

@@ -12,7 +12,7 @@ public struct ColumnLayout<Field: RawRepresentable & CaseIterable & Hashable & S
     public static func fromHeader(_ header: [String], overrides: [String: ColumnRef], defaultNames: [Field: String]) -> ColumnLayout {
         var layout = ColumnLayout()
         layout.width = header.count
-        let normalized = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let normalized = header.map { $0.trimmingWhitespace.lowercased() }
         for field in Field.allCases {
             switch overrides[field.rawValue] {
             case .index(let i)?:

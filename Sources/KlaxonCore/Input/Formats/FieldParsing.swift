@@ -18,7 +18,7 @@ enum FieldParsing {
     /// them (with U+FFFD) would merge two companies into one.
     static func identifier(_ field: CSVField) -> String? {
         if isNotUTF8(field) { return nil }
-        return field.string.trimmingCharacters(in: .whitespaces)
+        return field.string.trimmingWhitespace
     }
 
     static func isNotUTF8(_ field: CSVField) -> Bool {

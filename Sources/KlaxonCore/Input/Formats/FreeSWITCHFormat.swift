@@ -61,7 +61,7 @@ enum HangupCause {
     /// `sip:486` (a custom template's `${sip_term_status}` or
     /// `${proto_specific_hangup_cause}`). Nil for anything else.
     static func sipCode(_ text: String, answered: Bool) -> Int? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespace
         let digits = trimmed.lowercased().hasPrefix("sip:") ? String(trimmed.dropFirst(4)) : trimmed
         if let code = Int(digits), (100...699).contains(code) { return code }
         let name = trimmed.uppercased()

@@ -1,0 +1,121 @@
+/// Per company, what one byte range's calls add to the failure streaks: the
+/// same as a `FileFailures` per company, laid out for the row loop.
+///
+/// Each company has a 64-byte slot in one dense array holding its latest
+/// connected call and up to `inlineCapacity` failure times after it. With a
+/// `FileFailures` (and its array) per company, every row touched a random
+/// heap block: 10% of a first run's CPU. Between two connected calls a
+/// company has a few failures at most, so the slot nearly always suffices;
+/// a company that fails more in a row spills to a `FileFailures` of its own.
+///
+/// Not a value: copies share the memory, which the last copy frees.
+struct FailureStaging: @unchecked Sendable {
+    static let inlineCapacity = 6
+
+    private struct Slot {
+        var lastConnected: Int64 = .min
+        /// Failure times held in `times`; -1 once spilled.
+        var count: Int32 = 0
+        /// Index in `spills` once spilled.
+        var spill: Int32 = -1
+        var times: (Int64, Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0, 0)
+    }
+
+    private static let timesOffset = MemoryLayout<Slot>.offset(of: \Slot.times)!
+
+    private final class Owner {
+        var slots: UnsafeMutablePointer<Slot>?
+        deinit { slots?.deallocate() }
+    }
+
+    private let owner = Owner()
+    private var slots: UnsafeMutablePointer<Slot>
+    private var capacity = 0
+    private(set) var companies = 0
+    private var spills: [FileFailures] = []
+
+    init() {
+        slots = .allocate(capacity: 0)
+        owner.slots = slots
+    }
+
+    /// Makes room for companies `0..<count`.
+    mutating func reserve(companies count: Int) {
+        guard count > companies else { return }
+        if count > capacity {
+            let bigger = max(count, 2 * capacity, 1024)
+            let moved = UnsafeMutablePointer<Slot>.allocate(capacity: bigger)
+            moved.moveInitialize(from: slots, count: companies)
+            slots.deallocate()
+            slots = moved
+            owner.slots = moved
+            capacity = bigger
+        }
+        (slots + companies).initialize(repeating: Slot(), count: count - companies)
+        companies = count
+    }
+
+    /// As `FileFailures.record`, for company `i`.
+    @inline(__always)
+    mutating func record(company i: Int, time: Int64, connected: Bool) {
+        let slot = slots + i
+        guard time > slot.pointee.lastConnected else { return }
+        if slot.pointee.spill >= 0 {
+            spills[Int(slot.pointee.spill)].record(time: time, connected: connected)
+            slot.pointee.lastConnected = spills[Int(slot.pointee.spill)].lastConnected
+            return
+        }
+        withTimes(slot) { times in
+            var n = Int(slot.pointee.count)
+            if connected {
+                slot.pointee.lastConnected = time
+                // Keep the failures after `time` (only an export out of time order has any).
+                var kept = 0
+                for k in 0..<n where times[k] > time {
+                    times[kept] = times[k]
+                    kept += 1
+                }
+                slot.pointee.count = Int32(kept)
+                return
+            }
+            if n == Self.inlineCapacity {
+                spill(slot, times: times)
+                spills[Int(slot.pointee.spill)].record(time: time, connected: false)
+                return
+            }
+            // Sorted insert; an append for calls in time order.
+            while n > 0 && times[n - 1] > time {
+                times[n] = times[n - 1]
+                n -= 1
+            }
+            times[n] = time
+            slot.pointee.count += 1
+        }
+    }
+
+    private mutating func spill(_ slot: UnsafeMutablePointer<Slot>, times: UnsafeMutableBufferPointer<Int64>) {
+        var moved = FileFailures()
+        moved.lastConnected = slot.pointee.lastConnected
+        moved.failures = Array(times[0..<Int(slot.pointee.count)])
+        slot.pointee.spill = Int32(spills.count)
+        slot.pointee.count = -1
+        spills.append(moved)
+    }
+
+    @inline(__always)
+    private func withTimes<R>(_ slot: UnsafeMutablePointer<Slot>, _ body: (UnsafeMutableBufferPointer<Int64>) -> R) -> R {
+        let raw = UnsafeMutableRawPointer(slot) + Self.timesOffset
+        return body(UnsafeMutableBufferPointer(start: raw.assumingMemoryBound(to: Int64.self), count: Self.inlineCapacity))
+    }
+
+    /// Company `i`'s calls reduced, to apply to its streak.
+    func failures(of i: Int) -> FileFailures {
+        guard i < companies else { return FileFailures() }
+        let slot = slots + i
+        if slot.pointee.spill >= 0 { return spills[Int(slot.pointee.spill)] }
+        var result = FileFailures()
+        result.lastConnected = slot.pointee.lastConnected
+        result.failures = withTimes(slot) { Array($0[0..<Int(slot.pointee.count)]) }
+        return result
+    }
+}

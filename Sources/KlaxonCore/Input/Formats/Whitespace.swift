@@ -1,0 +1,26 @@
+/// Trimming that gives what `trimmingCharacters(in: .whitespaces)` gives (tab
+/// and the Unicode space separators, category Zs) without going through
+/// Foundation's bridging, which cost ~1 µs a call: a 10,000-company balance
+/// snapshot trims ten cells a row, and every company id is trimmed once.
+extension StringProtocol {
+    var trimmingWhitespace: String {
+        let text = Substring(self)
+        // Most cells: ASCII at both ends and neither a space nor a tab.
+        if let first = text.utf8.first, let last = text.utf8.last,
+           first < 0x80, last < 0x80, first != 0x20, first != 0x09, last != 0x20, last != 0x09 {
+            return String(text)
+        }
+        let scalars = text.unicodeScalars
+        guard let start = scalars.firstIndex(where: { !$0.isTrimmedWhitespace }),
+              let end = scalars.lastIndex(where: { !$0.isTrimmedWhitespace })
+        else { return "" }
+        return String(scalars[start...end])
+    }
+}
+
+extension Unicode.Scalar {
+    /// In `CharacterSet.whitespaces`: tab, or a space separator (Zs).
+    var isTrimmedWhitespace: Bool {
+        self == "\t" || properties.generalCategory == .spaceSeparator
+    }
+}
