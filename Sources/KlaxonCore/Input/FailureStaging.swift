@@ -1,24 +1,25 @@
 /// Per company, what one byte range's calls add to the failure streaks: the
 /// same as a `FileFailures` per company, laid out for the row loop.
 ///
-/// Each company has a 64-byte slot in one dense array holding its latest
+/// Each company has a 32-byte slot in one dense array holding its latest
 /// connected call and up to `inlineCapacity` failure times after it. With a
 /// `FileFailures` (and its array) per company, every row touched a random
-/// heap block: 10% of a first run's CPU. Between two connected calls a
-/// company has a few failures at most, so the slot nearly always suffices;
-/// a company that fails more in a row spills to a `FileFailures` of its own.
+/// heap block: 10% of a first run's CPU. Between two connected calls most
+/// companies have a failure or two; one that fails more in a row spills to a
+/// `FileFailures` of its own, and comes back once a connected call leaves
+/// few enough failures after it (a busy carrier goes back and forth).
 ///
 /// Not a value: copies share the memory, which the last copy frees.
 struct FailureStaging: @unchecked Sendable {
-    static let inlineCapacity = 6
+    static let inlineCapacity = 2
 
     private struct Slot {
         var lastConnected: Int64 = .min
-        /// Failure times held in `times`; -1 once spilled.
+        /// Failure times held in `times`; -1 while spilled.
         var count: Int32 = 0
-        /// Index in `spills` once spilled.
+        /// The company's entry in `spills`, once it has spilled (kept for the next time).
         var spill: Int32 = -1
-        var times: (Int64, Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0, 0)
+        var times: (Int64, Int64) = (0, 0)
     }
 
     private static let timesOffset = MemoryLayout<Slot>.offset(of: \Slot.times)!
@@ -60,9 +61,11 @@ struct FailureStaging: @unchecked Sendable {
     mutating func record(company i: Int, time: Int64, connected: Bool) {
         let slot = slots + i
         guard time > slot.pointee.lastConnected else { return }
-        if slot.pointee.spill >= 0 {
-            spills[Int(slot.pointee.spill)].record(time: time, connected: connected)
-            slot.pointee.lastConnected = spills[Int(slot.pointee.spill)].lastConnected
+        if slot.pointee.count < 0 {
+            let k = Int(slot.pointee.spill)
+            spills[k].record(time: time, connected: connected)
+            slot.pointee.lastConnected = spills[k].lastConnected
+            if connected && spills[k].failures.count <= Self.inlineCapacity { unspill(slot) }
             return
         }
         withTimes(slot) { times in
@@ -94,12 +97,25 @@ struct FailureStaging: @unchecked Sendable {
     }
 
     private mutating func spill(_ slot: UnsafeMutablePointer<Slot>, times: UnsafeMutableBufferPointer<Int64>) {
-        var moved = FileFailures()
-        moved.lastConnected = slot.pointee.lastConnected
-        moved.failures = Array(times[0..<Int(slot.pointee.count)])
-        slot.pointee.spill = Int32(spills.count)
+        if slot.pointee.spill < 0 {
+            slot.pointee.spill = Int32(spills.count)
+            spills.append(FileFailures())
+        }
+        let k = Int(slot.pointee.spill)
+        spills[k].lastConnected = slot.pointee.lastConnected
+        spills[k].failures.removeAll(keepingCapacity: true)
+        spills[k].failures.append(contentsOf: times[0..<Int(slot.pointee.count)])
         slot.pointee.count = -1
-        spills.append(moved)
+    }
+
+    private mutating func unspill(_ slot: UnsafeMutablePointer<Slot>) {
+        let k = Int(slot.pointee.spill)
+        let failures = spills[k].failures
+        withTimes(slot) { times in
+            for (n, time) in failures.enumerated() { times[n] = time }
+        }
+        slot.pointee.count = Int32(failures.count)
+        spills[k].failures.removeAll(keepingCapacity: true)
     }
 
     @inline(__always)
@@ -112,7 +128,7 @@ struct FailureStaging: @unchecked Sendable {
     func failures(of i: Int) -> FileFailures {
         guard i < companies else { return FileFailures() }
         let slot = slots + i
-        if slot.pointee.spill >= 0 { return spills[Int(slot.pointee.spill)] }
+        if slot.pointee.count < 0 { return spills[Int(slot.pointee.spill)] }
         var result = FileFailures()
         result.lastConnected = slot.pointee.lastConnected
         result.failures = withTimes(slot) { Array($0[0..<Int(slot.pointee.count)]) }
