@@ -251,6 +251,18 @@ struct ByteParsingTests {
         #expect(got == ["42", "-1", "2.5", "2500000", "1705307400", "1705303800"])
     }
 
+    /// Plain digits take a one-pass path; its values must be the general parser's.
+    @Test func plainIntegersKeepTheirValues() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let digits = Int.random(in: 1...20, using: &generator)
+            let text = String((0..<digits).map { _ in "0123456789".randomElement(using: &generator)! })
+            #expect(int64(text) == Int64(text), "\(text)")
+        }
+        #expect(int64("999999999999999999") == 999_999_999_999_999_999 && int64("9223372036854775807") == .max)
+        #expect(int64("9223372036854775808") == nil && int64("12a") == nil && int64(" 12") == 12 && int64("-0") == 0)
+    }
+
     /// The one-pass path for plain charges must give what the general parser
     /// gives, and leave every other form to it.
     @Test func plainChargesTakeTheFastPathWithTheSameValues() {

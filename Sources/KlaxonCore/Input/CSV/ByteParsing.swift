@@ -8,6 +8,18 @@ import Foundation
 public enum ByteParsing {
     /// `[+-]digits`, e.g. `42`, `-7`, `+0`. Nil on overflow of Int64.
     public static func int64(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        // Durations, SIP codes and PDDs: 1 to 18 digits and nothing else, in one pass.
+        if bytes.count > 0 && bytes.count <= 18, let base = bytes.baseAddress {
+            var value: Int64 = 0
+            var k = 0
+            while k < bytes.count {
+                let digit = base[k] &- 48
+                guard digit < 10 else { break }
+                value = value &* 10 &+ Int64(digit)
+                k &+= 1
+            }
+            if k == bytes.count { return value }
+        }
         var i = firstNonBlank(bytes)
         let end = endOfNonBlank(bytes, from: i)
         var negative = false
