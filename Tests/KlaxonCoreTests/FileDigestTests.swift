@@ -84,4 +84,199 @@ import Testing
             #expect(BlockDigest.finalize([holed], length: holed.end) == nil)
         }
     }
+
+    // MARK: - The readers' digest is DropFolder's
+
+    /// Well-formed CDR rows, `size` bytes in all; with `lineStartAt`, a line starts exactly there.
+    static func export(size: Int, lineStartAt mark: Int? = nil, bom: Bool = false, seed: Int = 0) -> String {
+        var out = (bom ? "\u{FEFF}" : "") + cdrHeader
+        var length = out.utf8.count
+        var i = seed
+        func row(_ k: Int, pad: Int = 0) -> String {
+            let connected = k % 3 != 0
+            return "2026-11-27 00:\(10 + k % 40):00,c\(k)\(String(repeating: "x", count: pad)),C\(1 + k % 5),P\(1 + k % 2),44\(k),"
+                + (connected ? "\(1 + k % 300),200" : "0,486") + ",\(100 + k % 900),0.01,0.005" + (k % 4 == 0 ? "\r\n" : "\n")
+        }
+        // Rows up to `target`, the last one padded to end exactly there.
+        func fill(to target: Int) {
+            while true {
+                let next = row(i)
+                if length + next.utf8.count + 200 > target {
+                    let pad = target - length - next.utf8.count
+                    precondition(pad >= 0, "target too close")
+                    let exact = row(i, pad: pad)
+                    i += 1
+                    out += exact
+                    length += exact.utf8.count
+                    return
+                }
+                out += next
+                length += next.utf8.count
+                i += 1
+            }
+        }
+        if let mark { fill(to: mark) }
+        fill(to: size)
+        precondition(out.utf8.count == size)
+        return out
+    }
+
+    /// Reads `content` as one CDR file with CDRFileReader; returns the staging and the file's DropFolder digest.
+    func readerDigest(_ content: String, splitThreshold: Int = 1) throws -> (parts: Int, digest: String, whole: String) {
+        let scratch = Scratch()
+        let path = scratch.write("cdrs.csv", content)
+        var info = stat()
+        #expect(stat(path, &info) == 0)
+        let file = DropFile(name: "cdrs.csv", path: path, size: Int64(info.st_size),
+                            modified: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+        let input = InputSettings(path: scratch.path, pattern: "*.csv", format: .connexcs, columns: [:], timezone: nil, settle: TimeSpan(seconds: 0))
+        let reader = CDRFileReader(input: input, knownCompanies: nil, oldestMinute: 0, latestTime: .max, splitThreshold: splitThreshold)
+        var report = FileReport(input: "cdrs", name: "cdrs.csv", outcome: .taken)
+        let staging = try #require(reader.read(file, report: &report), "\(report.reason ?? "")")
+        #expect(report.outcome == .taken)
+        let whole = try DropFolder.digest(of: path)
+        #expect(whole == BlockDigest.of(Array(content.utf8)))
+        return (staging.parts.count, staging.digest, whole)
+    }
+
+    @Test func aSplitReadDigestsTheFileAsDropFolderDoesAroundBlockBoundaries() throws {
+        let b = Self.block
+        // (size, line start that becomes the split point): the split point on, just
+        // before and just after a block boundary; the file ending on one; a cut at 0.
+        let cases: [(size: Int, mark: Int?)] = [
+            (2 * b - 10, b), (2 * b - 8, b + 1), (2 * b - 12, b - 1),
+            (2 * b, nil), (3 * b, nil), (3 * b + 1, nil), (2 * b - 1, nil), (2 * b + 1, nil),
+            (b, nil), (b + 1, nil), (b - 1, nil), (300_000, nil),
+        ]
+        for (n, (size, mark)) in cases.enumerated() {
+            for bom in [false, true] {
+                let content = Self.export(size: size, lineStartAt: mark, bom: bom, seed: n * 1_000)
+                if let mark {
+                    let bytes = Array(content.utf8)
+                    #expect(bytes[mark - 1] == 0x0A && !bytes[size / 2..<mark - 1].contains(0x0A), "the split point is \(mark)")
+                }
+                let split = try readerDigest(content)
+                #expect(split.parts == 2, "size \(size) read in two ranges")
+                #expect(split.digest == split.whole, "size \(size), split at \(mark.map(String.init) ?? "the middle"), BOM \(bom)")
+                let onePiece = try readerDigest(content, splitThreshold: .max)
+                #expect(onePiece.parts == 1)
+                #expect(onePiece.digest == split.whole)
+            }
+        }
+    }
+
+    @Test func smallEmptyAndRefusedSplitFilesDigestAsDropFolderDoes() throws {
+        for content in ["", "\u{FEFF}", cdrHeader, cdrHeader + "2026-11-27 00:10:00,x,C1,P1,1,10,200,,0,0"] {
+            let read = try readerDigest(content)
+            #expect(read.digest == read.whole, "\(content.utf8.count) bytes")
+        }
+        // The middle line end inside a quoted field: the split is refused and the file read again whole.
+        let lines = Self.export(size: 2 * Self.block + 4_321).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var quoted = lines
+        quoted.insert("2026-11-27 00:30:00,\"" + String(repeating: "multi\nline\n", count: 20_000) + "\",C1,P1,1,10,200,,0,0", at: lines.count / 2)
+        let read = try readerDigest(quoted.joined(separator: "\n"))
+        #expect(read.parts == 1)
+        #expect(read.digest == read.whole)
+        // Generated dirt: BOM, CRLF, quoted line breaks.
+        let dirty = try readerDigest(GeneratedExport(rows: 40_000, seed: 3).text)
+        #expect(dirty.digest == dirty.whole)
+    }
+
+    // MARK: - Ledger entries of the older format
+
+    static let jobText = """
+    { name: "t", state: "state",
+      inputs: { balances: { path: "drop/balances", pattern: "*.csv", settle: "0s" }, cdrs: { path: "drop/cdrs", pattern: "*.csv", settle: "0s" } },
+      alerts: [ { title: "ASR", scope: { type: "any" }, to: [], area: "asr", operator: "<", threshold: 30, sample_period: "1h", min_calls: 1 } ] }
+    """
+
+    func ingest(_ scratch: Scratch, _ state: inout KlaxonState, splitThreshold: Int = 4 << 20) throws -> [FileReport] {
+        let job = try scratch.job(Self.jobText)
+        for folder in ["drop/balances", "drop/cdrs"] {
+            try FileManager.default.createDirectory(atPath: scratch.url(folder), withIntermediateDirectories: true)
+        }
+        var ingest = Ingest(job: job, now: epoch("2026-11-27T01:00:00Z"), wallClock: Date())
+        ingest.splitThreshold = splitThreshold
+        return try ingest.run(&state)
+    }
+
+    /// Rewrites a ledger entry's digest as a state written before format b1 held it.
+    func makeOlder(_ state: inout KlaxonState, _ key: String, file path: String) throws {
+        let legacy = try DropFolder.legacyDigest(of: path)
+        #expect(legacy.count == 16 && !BlockDigest.isCurrent(legacy))
+        #expect(legacy == ContentDigest.of(Array(try #require(FileManager.default.contents(atPath: path)))))
+        state.meta.ledger.entries[key]?.digest = legacy
+    }
+
+    func attempts(_ state: KlaxonState) -> Int64 {
+        state.buckets.filter { $0.key.hasPrefix("C") }.values.reduce(0) { $0 + Int64($1.total(from: 0, to: .max).attempts) }
+    }
+
+    @Test func anOlderEntryStillMakesTheSameContentUnderANewNameADuplicate() throws {
+        for splitThreshold in [Int.max, 1] {
+            let scratch = Scratch()
+            let content = Self.export(size: 5_000)
+            let path = scratch.write("drop/cdrs/a.csv", content)
+            var state = KlaxonState()
+            #expect(try ingest(scratch, &state, splitThreshold: splitThreshold).map(\.outcome) == [.taken])
+            #expect(BlockDigest.isCurrent(try #require(state.meta.ledger.entries["cdrs/a.csv"]).digest))
+            let counted = attempts(state)
+            try makeOlder(&state, "cdrs/a.csv", file: path)
+            // Another file of the same size first: its content differs, so it is taken.
+            scratch.write("drop/cdrs/b.csv", Self.export(size: 5_000, seed: 77))
+            scratch.write("drop/cdrs/c.csv", content)
+            let reports = try ingest(scratch, &state, splitThreshold: splitThreshold)
+            #expect(reports.map(\.outcome) == [.taken, .duplicate], "split threshold \(splitThreshold)")
+            #expect(reports.last?.reason?.contains("cdrs/a.csv") == true)
+            #expect(attempts(state) > counted)
+            let afterB = attempts(state)
+            scratch.write("drop/cdrs/d.csv", content)
+            #expect(try ingest(scratch, &state, splitThreshold: splitThreshold).map(\.outcome) == [.duplicate])
+            #expect(attempts(state) == afterB)
+        }
+    }
+
+    @Test func anOlderEntryStillPassesOverATouchedButUnchangedFile() throws {
+        let scratch = Scratch()
+        let path = scratch.write("drop/cdrs/a.csv", Self.export(size: 4_000))
+        var state = KlaxonState()
+        _ = try ingest(scratch, &state)
+        let counted = attempts(state)
+        try makeOlder(&state, "cdrs/a.csv", file: path)
+        scratch.setAge(path, 60)
+        #expect(try ingest(scratch, &state).isEmpty)
+        #expect(attempts(state) == counted)
+        // Found unchanged, the entry now holds the current format.
+        #expect(state.meta.ledger.entries["cdrs/a.csv"]?.digest == (try DropFolder.digest(of: path)))
+        scratch.setAge(path, 30)
+        #expect(try ingest(scratch, &state).isEmpty)
+    }
+
+    @Test func anOlderEntryStillReportsChangedContentAsAConflict() throws {
+        let scratch = Scratch()
+        let path = scratch.write("drop/cdrs/a.csv", Self.export(size: 4_000))
+        var state = KlaxonState()
+        _ = try ingest(scratch, &state)
+        let counted = attempts(state)
+        for changed in [Self.export(size: 4_000, seed: 5), Self.export(size: 4_100)] {
+            try makeOlder(&state, "cdrs/a.csv", file: path)
+            let older = state.meta.ledger.entries["cdrs/a.csv"]?.digest
+            scratch.write("drop/cdrs/a.csv", changed, age: 20)
+            #expect(try ingest(scratch, &state).map(\.outcome) == [.conflict])
+            #expect(attempts(state) == counted)
+            #expect(state.meta.ledger.entries["cdrs/a.csv"]?.digest == older)
+            scratch.write("drop/cdrs/a.csv", Self.export(size: 4_000), age: 3_600)
+        }
+    }
+
+    @Test func anOlderBalanceEntryStillMakesACopyADuplicate() throws {
+        let scratch = Scratch()
+        let snapshot = "id,type\nC1,customer\nP1,carrier\n"
+        let path = scratch.write("drop/balances/b-1.csv", snapshot)
+        var state = KlaxonState()
+        _ = try ingest(scratch, &state)
+        try makeOlder(&state, "balances/b-1.csv", file: path)
+        scratch.write("drop/balances/b-2.csv", snapshot)
+        #expect(try ingest(scratch, &state).map(\.outcome) == [.duplicate])
+    }
 }

@@ -90,9 +90,12 @@ public enum DropFolder {
         return String(cString: resolved)
     }
 
-    /// The digest of a whole file, read in chunks.
+    /// The ledger's digest of a whole file (`BlockDigest`, format b1), read in chunks.
     public static func digest(of path: String) throws(KlaxonError) -> String {
-        try legacyDigest(of: path)
+        var digest = BlockDigest()
+        try readChunks(of: path) { digest.update($0) }
+        // The length is what was read: a file that grows or shrinks meanwhile is caught by its reader's stat check.
+        return digest.finalize()!
     }
 
     /// The digest older ledger entries hold (`ContentDigest`, 16 hex digits), for comparing a file with them.
