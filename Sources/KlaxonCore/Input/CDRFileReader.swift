@@ -3,8 +3,9 @@ import Foundation
 /// Reads one CDR file into a staging area; the caller merges it into the
 /// state only when the whole file was read, so no file is ever half-counted.
 ///
-/// A large file is read as two byte ranges on two threads while a third
-/// digests it for the ledger. The second range starts after the first line
+/// A large file is read as two byte ranges on two threads, each digesting
+/// its share for the ledger (`BlockDigest`: the first the blocks before the
+/// one holding the cut, the second the rest). The second range starts after the first line
 /// end past the middle; its result is used only if the first range's reader,
 /// going on past that point, finds a record starting exactly there. A line
 /// end inside a quoted field is not a record start: the file is then read
@@ -35,7 +36,8 @@ struct CDRFileReader: Sendable {
         /// The file offset and line (counted from the range's start) where the range stopped.
         var stoppedAt: Int?
         var stoppedLine = 1
-        var digest: String?
+        /// This range's piece of the file's digest.
+        var digest: BlockDigest?
     }
 
     func read(_ file: DropFile, report: inout FileReport) -> Staging? {
@@ -44,7 +46,7 @@ struct CDRFileReader: Sendable {
         if file.size >= splitThreshold, ProcessInfo.processInfo.activeProcessorCount > 1, let split = splitRead(file) {
             ranges = split
         } else {
-            ranges = [readRange(path: file.path, offset: 0, stop: nil, columns: nil, digest: true)]
+            ranges = [readRange(path: file.path, offset: 0, stop: nil, columns: nil, digestFrom: 0, digestTo: nil)]
         }
         var lineOffset = 0
         for range in ranges {
@@ -66,7 +68,7 @@ struct CDRFileReader: Sendable {
         var info = stat()
         guard stat(file.path, &info) == 0, Int64(info.st_size) == file.size,
               Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9 == file.modified,
-              let digest = ranges.first?.digest
+              let digest = BlockDigest.finalize(ranges.compactMap(\.digest), length: Int(file.size))
         else {
             report.outcome = .rejected
             report.reason = "the file changed while it was read (still being written?); it is read again once settled"
@@ -81,12 +83,13 @@ struct CDRFileReader: Sendable {
               let columns = probeColumns(file.path, before: middle)
         else { return nil }
         let path = file.path
-        let second = BackgroundThread { readRange(path: path, offset: middle, stop: nil, columns: columns, digest: false) }
-        let digest = BackgroundThread { try? DropFolder.digest(of: path) }
-        var first = readRange(path: path, offset: 0, stop: middle, columns: nil, digest: false)
+        let cut = BlockDigest.blockStart(atOrBefore: middle)
+        let second = BackgroundThread { readRange(path: path, offset: middle, stop: nil, columns: columns, digestFrom: cut, digestTo: nil) }
+        let first = readRange(path: path, offset: 0, stop: middle, columns: nil, digestFrom: 0, digestTo: cut)
         let rest = second.wait()
-        first.digest = digest.wait()
-        guard first.stoppedAt == middle, first.digest != nil else { return nil }
+        guard first.stoppedAt == middle, let a = first.digest, let b = rest.digest,
+              BlockDigest.finalize([a, b], length: Int(file.size)) != nil
+        else { return nil }
         return [first, rest]
     }
 
@@ -144,7 +147,8 @@ struct CDRFileReader: Sendable {
 
     /// Reads from `offset` to the end, or to the first record start at or past `stop`.
     /// Without `columns`, the first well-formed row decides them (header or not).
-    private func readRange(path: String, offset: Int, stop: Int?, columns given: CDRColumns?, digest: Bool) -> RangeResult {
+    /// The file's bytes `digestFrom..<digestTo` (nil: to the end) are digested; `digestFrom` is a block boundary.
+    private func readRange(path: String, offset: Int, stop: Int?, columns given: CDRColumns?, digestFrom: Int, digestTo: Int?) -> RangeResult {
         var result = RangeResult(staging: CDRStaging(known: knownCompanies))
         let reader: CSVReader
         do { reader = try CSVReader(path: path, offset: offset) } catch {
@@ -152,7 +156,8 @@ struct CDRFileReader: Sendable {
             return result
         }
         reader.stopOffset = stop
-        if digest { reader.digest = ContentDigest() }
+        reader.digest = BlockDigest(start: digestFrom)
+        reader.digestEnd = digestTo
         let format = CDRFormat(input.format)
         var columns = given
         var firstRecord = given == nil
@@ -192,7 +197,7 @@ struct CDRFileReader: Sendable {
         result.tally = tally
         result.stoppedAt = reader.stoppedAt?.offset
         result.stoppedLine = reader.stoppedAt?.line ?? 1
-        result.digest = reader.digest?.finalize()
+        result.digest = reader.digest
         return result
     }
 

@@ -90,22 +90,36 @@ public enum DropFolder {
         return String(cString: resolved)
     }
 
-    /// The digest of a whole file, read in chunks.
+    /// The ledger's digest of a whole file (`BlockDigest`, format b1), read in chunks.
     public static func digest(of path: String) throws(KlaxonError) -> String {
+        var digest = BlockDigest()
+        try readChunks(of: path) { digest.update($0) }
+        // The length is what was read: a file that grows or shrinks meanwhile is caught by its reader's stat check.
+        return digest.finalize()!
+    }
+
+    /// The digest older ledger entries hold (`ContentDigest`, 16 hex digits), for comparing a file with them.
+    public static func legacyDigest(of path: String) throws(KlaxonError) -> String {
+        var digest = ContentDigest()
+        try readChunks(of: path) { digest.update($0) }
+        return digest.finalize()
+    }
+
+    private static func readChunks(of path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws(KlaxonError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw KlaxonError(.input, "\(path): cannot open (\(AtomicFile.errnoText()))") }
         defer { close(fd) }
-        var digest = ContentDigest()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        let capacity = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { buffer.deallocate() }
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = read(fd, buffer, capacity)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw KlaxonError(.input, "\(path): read error (\(AtomicFile.errnoText()))")
             }
             if n == 0 { break }
-            buffer.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            body(UnsafeRawBufferPointer(start: buffer, count: n))
         }
-        return digest.finalize()
     }
 }

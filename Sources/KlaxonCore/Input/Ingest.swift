@@ -55,7 +55,7 @@ public struct Ingest {
                 // Same size and time: the file already accounted for, not worth reading again.
                 if entry.size == file.size && entry.modified == file.modified { continue }
                 let digest = try DropFolder.digest(of: file.path)
-                if digest == entry.digest { continue }
+                if try state.meta.ledger.entry(key, hasContentOf: file, digest: digest) { continue }
                 if entry.outcome == .rejected {
                     result.append((file, digest))
                 } else {
@@ -69,7 +69,7 @@ public struct Ingest {
                 continue
             }
             let digest = try DropFolder.digest(of: file.path)
-            if let other = state.meta.ledger.keyWithDigest(digest, input: inputName) {
+            if let other = try state.meta.ledger.keyWithContent(digest, of: file, input: inputName) {
                 reports.append(FileReport(input: inputName, name: file.name, outcome: .duplicate,
                                           reason: "same content as \(other), already taken; skipped"))
                 record(file, digest: digest, outcome: .superseded, key: key, state: &state)
@@ -139,7 +139,7 @@ public struct Ingest {
                 record(file, digest: digest, outcome: .rejected, key: key, state: &state)
                 continue
             }
-            if knownDigest == nil, let other = state.meta.ledger.keyWithDigest(staging.digest, input: "cdrs") {
+            if knownDigest == nil, let other = try state.meta.ledger.keyWithContent(staging.digest, of: file, input: "cdrs") {
                 reports.append(FileReport(input: "cdrs", name: file.name, outcome: .duplicate,
                                           reason: "same content as \(other), already taken; skipped"))
                 record(file, digest: staging.digest, outcome: .superseded, key: key, state: &state)

@@ -60,9 +60,14 @@ public final class CSVReader {
     /// offset and its 1-based line counted from `startOffset`. Nil when the input
     /// ended first.
     public private(set) var stoppedAt: (offset: Int, line: Int)?
-    /// When set before `read`, every byte taken from the source is digested, so
-    /// the digest is of exactly the bytes that were parsed.
-    public var digest: ContentDigest?
+    /// When set before `read`, the file's bytes from `digest.end` up to
+    /// `digestEnd` (file offsets) are digested as they are taken from the
+    /// source, so the digest is of bytes that were parsed. A digest starting
+    /// before `startOffset` first reads the bytes in between for itself
+    /// (`pread`), so that the pieces of a file read in ranges tile it.
+    public var digest: BlockDigest?
+    /// The file offset at which digesting stops; nil for the end of the input.
+    public var digestEnd: Int?
 
     private enum Source {
         case file(Int32)
@@ -147,6 +152,7 @@ public final class CSVReader {
     ) throws {
         guard !started else { return }
         started = true
+        try digestBeforeStart()
         var fields = self.fields
         fields.count = 0
         defer { self.fields = fields }
@@ -452,8 +458,8 @@ public final class CSVReader {
             while true {
                 let n = CSVReader.systemRead(fd, target, want)
                 if n >= 0 {
+                    if digest != nil { feedDigest(target, n, at: startOffset &+ bytesRead) }
                     bytesRead += n
-                    if digest != nil { digest?.update(UnsafeRawBufferPointer(start: target, count: n)) }
                     return n
                 }
                 let code = errno
@@ -468,10 +474,37 @@ public final class CSVReader {
                 }
             }
             memoryOffset += n
+            if digest != nil { feedDigest(target, n, at: startOffset &+ bytesRead) }
             bytesRead += n
-            if digest != nil { digest?.update(UnsafeRawBufferPointer(start: target, count: n)) }
             return n
         }
+    }
+
+    /// Digests the part of `count` bytes read at file offset `offset` that lies in `digest.end..<digestEnd`.
+    private func feedDigest(_ bytes: UnsafeMutablePointer<UInt8>, _ count: Int, at offset: Int) {
+        guard let from = digest?.end else { return }
+        let lower = max(offset, from)
+        let upper = min(offset &+ count, digestEnd ?? Int.max)
+        guard upper > lower else { return }
+        digest?.update(UnsafeRawBufferPointer(start: bytes + (lower &- offset), count: upper &- lower), at: lower)
+    }
+
+    /// Digests the bytes between where the digest starts and `startOffset`, read for it alone.
+    /// A file that ends first leaves the digest short of `startOffset`: it then has a hole.
+    private func digestBeforeStart() throws {
+        guard var d = digest, d.end < startOffset, case .file(let fd) = source else { return }
+        let upper = min(startOffset, digestEnd ?? Int.max)
+        while d.end < upper {
+            let n = pread(fd, buffer, min(bufferCapacity, upper &- d.end), off_t(d.end))
+            if n < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                throw ReadError(path: sourceName, code: code)
+            }
+            if n == 0 { break }
+            d.update(UnsafeRawBufferPointer(start: buffer, count: n), at: d.end)
+        }
+        digest = d
     }
 
     private enum Byte {
