@@ -90,3 +90,19 @@ struct ValueFormatterTests {
         #expect(ValueFormatter.timestamp(1_796_083_200) == "2026-12-01T00:00:00Z")
     }
 }
+
+/// `trimming(_:)`, which skips Foundation when there is nothing to trim, against Foundation.
+@Suite("Trimming")
+struct TrimmingTests {
+    @Test("the same result as trimmingCharacters(in:) for both sets")
+    func sameAsFoundation() {
+        let pieces = ["a", " ", "\t", "\n", "\r", "\u{85}", "\u{A0}", "\u{2003}", "\u{2028}", "é", "~", "!", "\u{7F}", "\u{0B}", "x y"]
+        var random = SplitMix64(seed: 99)
+        for _ in 0..<5_000 {
+            var text = ""
+            for _ in 0..<Int(random.next() % 6) { text += pieces[Int(random.next() % UInt64(pieces.count))] }
+            #expect(text.trimming(.whitespaces) == text.trimmingCharacters(in: .whitespaces), "\(text.debugDescription)")
+            #expect(text.trimming(.whitespacesAndNewlines) == text.trimmingCharacters(in: .whitespacesAndNewlines), "\(text.debugDescription)")
+        }
+    }
+}

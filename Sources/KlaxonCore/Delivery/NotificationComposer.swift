@@ -36,12 +36,12 @@ public struct NotificationComposer {
         let template = job.templates.templates[event.alert.template] ?? job.templates.templates["alert"]
         let context = MessageContext.make(event, brand: job.brand)
         guard let template else { return (event.alert.title, event.alert.title, nil, event.alert.title) }
-        var subject = template.subject.render(context, escapeHTML: false).trimmingCharacters(in: .whitespacesAndNewlines)
+        var subject = template.subject.render(context, escapeHTML: false).trimming(.whitespacesAndNewlines)
         // A test must be recognisable as one whatever the job's own template says.
         if event.kind == .test, !subject.hasPrefix("[TEST]") { subject = "[TEST] " + subject }
         let text = template.text.render(context, escapeHTML: false)
         let html = template.html?.render(context, escapeHTML: true)
-        var sms = (template.sms?.render(context, escapeHTML: false) ?? subject).trimmingCharacters(in: .whitespacesAndNewlines)
+        var sms = (template.sms?.render(context, escapeHTML: false) ?? subject).trimming(.whitespacesAndNewlines)
         if event.kind == .test, !sms.hasPrefix("[TEST]") { sms = "[TEST] " + sms }
         return (subject, text, html, sms)
     }
