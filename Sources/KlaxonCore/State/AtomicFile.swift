@@ -15,10 +15,18 @@ public enum AtomicFile {
         try write(to: path, keepingBackupAt: backup) { (out) throws(WriteError) in try out.write(bytes) }
     }
 
-    /// The temporary file being written; `write` puts bytes at its end.
+    /// The temporary file being written; `write` puts bytes at its end, and
+    /// starts their way to disk every megabyte (`Writeback`).
     public struct Output: ByteOutput {
         let fd: Int32
         let path: String
+        private var written: Int64 = 0
+        private var handedOver: Int64 = 0
+
+        init(fd: Int32, path: String) {
+            self.fd = fd
+            self.path = path
+        }
 
         public mutating func write(_ bytes: UnsafeRawBufferPointer) throws(WriteError) {
             guard let base = bytes.baseAddress else { return }
@@ -30,6 +38,11 @@ public enum AtomicFile {
                     throw WriteError(path: path, reason: errnoText())
                 }
                 offset += n
+            }
+            written += Int64(bytes.count)
+            if written - handedOver >= Writeback.step {
+                Writeback.start(fd, offset: handedOver, count: written - handedOver)
+                handedOver = written
             }
         }
     }
