@@ -184,6 +184,39 @@ import Testing
         #expect(throws: StateFile.DecodeError.self) { try StateFile.decode(torn) }
     }
 
+    @Test func aHeadOfManyCompaniesRoundTripsOnTwoThreads() throws {
+        var state = KlaxonState()
+        state.meta.lastRun = 1_800_000_000
+        let companies = StateFile.tableRowsWorthAThread
+        for c in 0..<companies {
+            let id = "C\(c)"
+            state.meta.companies[id] = CompanyRecord(company: Company(id: id, name: "Company \(c)", credit: Double(c) / 4,
+                                                                      emails: ["c\(c)@x.example"], tags: c % 2 == 0 ? ["prepaid"] : []),
+                                                     inSnapshot: c % 3 != 0, lastSeen: 1_800_000_000 - Int64(c))
+            var instance = AlertInstance(alert: "Low ASR", company: id)
+            instance.lastValue = c % 5 == 0 ? nil : Double(c) / 7
+            state.meta.instances[AlertInstance.key(alert: "Low ASR", company: id)] = instance
+        }
+        state.meta.failureStreaks["C1"] = FailureStreak()
+        let head = try StateFile.encodeHead(state)
+        #expect(try StateFile.decode(StateFile.encode(state)) == state)
+        // The same bytes as the parts written one after the other on one thread.
+        var small = state
+        small.meta.companies = [:]
+        small.meta.instances = [:]
+        small.meta.failureStreaks = [:]
+        let json = try StateFile.encodeHead(small)
+        var tables = BinaryWriter()
+        StateFile.encodeCompanyTable(state.meta, into: &tables)
+        StateFile.encodeInstanceTables(state.meta, into: &tables)
+        let jsonEnd = json.count - 8 - 3  // the empty tables part: its length, then three zero counts
+        var expected = Array(json[..<jsonEnd])
+        var length = BinaryWriter()
+        length.fixed64(UInt64(tables.bytes.count))
+        expected += length.bytes + tables.bytes
+        #expect(head == expected)
+    }
+
     /// Format 3: the buckets in blocks of format 2's bucket lists, without an index.
     @Test func aFormat3StateWithItsBlocksIsStillRead() throws {
         var state = KlaxonState()

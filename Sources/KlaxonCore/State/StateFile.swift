@@ -29,25 +29,50 @@ enum StateFile {
     }
 
     /// Everything before the bucket blocks: header, JSON part and tables part.
+    /// With enough companies, a second thread encodes the JSON part and the
+    /// instance tables while this one writes the company table: the three take
+    /// similar time, and the commit waits for all of them.
     static func encodeHead(_ state: KlaxonState) throws -> [UInt8] {
-        var slim = state.meta
+        let meta = state.meta
+        @Sendable func jsonAndInstances() -> Result<(json: Data, instances: [UInt8]), any Error> {
+            Result {
+                var w = BinaryWriter()
+                w.bytes.reserveCapacity(60 * meta.instances.count + 1024)
+                encodeInstanceTables(meta, into: &w)
+                return (try encodeJSON(meta), w.bytes)
+            }
+        }
+        let helper = meta.companies.count + meta.instances.count >= tableRowsWorthAThread
+            ? BackgroundThread { jsonAndInstances() } : nil
+        var companies = BinaryWriter()
+        companies.bytes.reserveCapacity(200 * meta.companies.count + 1024)
+        encodeCompanyTable(meta, into: &companies)
+        let (json, instances) = try (helper?.wait() ?? jsonAndInstances()).get()
+
+        var w = BinaryWriter()
+        w.bytes.reserveCapacity(magic.count + 40 + json.count + companies.bytes.count + instances.count)
+        w.bytes.append(contentsOf: magic)
+        w.varint(UInt64(KlaxonState.formatVersion))
+        w.fixed64(UInt64(json.count))
+        w.bytes.append(contentsOf: json)
+        w.fixed64(UInt64(companies.bytes.count + instances.count))
+        w.bytes.append(contentsOf: companies.bytes)
+        w.bytes.append(contentsOf: instances)
+        return w.bytes
+    }
+
+    /// Below this many companies and instances a second thread costs more than it saves.
+    static let tableRowsWorthAThread = 2_000
+
+    /// The JSON part: the meta without the maps the tables part holds.
+    private static func encodeJSON(_ meta: StateMeta) throws -> Data {
+        var slim = meta
         slim.companies = [:]
         slim.instances = [:]
         slim.failureStreaks = [:]
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let meta = try encoder.encode(slim)
-        var w = BinaryWriter()
-        w.bytes.reserveCapacity(meta.count + 400 * state.meta.companies.count + 4096)
-        w.bytes.append(contentsOf: magic)
-        w.varint(UInt64(KlaxonState.formatVersion))
-        w.fixed64(UInt64(meta.count))
-        w.bytes.append(contentsOf: meta)
-        let tablesStart = w.bytes.count
-        w.fixed64(0)
-        encodeTables(state.meta, into: &w)
-        w.patchFixed64(UInt64(w.bytes.count - tablesStart - 8), at: tablesStart)
-        return w.bytes
+        return try encoder.encode(slim)
     }
 
     /// Writes `head`, then the buckets in blocks, then the checksum of it all.
