@@ -86,9 +86,11 @@ public struct Runner {
         report.exitCode = report.computedExitCode
         report.timings.totalMilliseconds = Self.milliseconds(since: started)
         var archiveWarnings: [String] = []
-        ReportArchive(directory: store.reportsDirectory).write(report, warnings: &archiveWarnings)
+        let encoded = ReportArchive.encode(report)
+        ReportArchive(directory: store.reportsDirectory).write(encoded: encoded, of: report, warnings: &archiveWarnings)
         report.warnings += archiveWarnings
-        try writeExternalReport(report)
+        // The archived report is the one `--report` asks for, unless archiving added a warning.
+        try writeExternalReport(report, encoded: archiveWarnings.isEmpty ? encoded : nil)
         return report
     }
 
@@ -102,9 +104,9 @@ public struct Runner {
         return old.map { "outbox \($0.channel.rawValue) to \($0.recipients.joined(separator: ", ")) (\($0.alert ?? $0.kind)), dead since it was decided at \(ValueFormatter.timestamp($0.createdAt)): removed after 7 days" }
     }
 
-    private func writeExternalReport(_ report: RunReport) throws(KlaxonError) {
+    private func writeExternalReport(_ report: RunReport, encoded: String? = nil) throws(KlaxonError) {
         guard let path = options.reportPath else { return }
-        do { try AtomicFile.write(ReportArchive.encode(report), to: path) } catch {
+        do { try AtomicFile.write(encoded ?? ReportArchive.encode(report), to: path) } catch {
             throw KlaxonError(.state, "cannot write the report: \(error.description)")
         }
     }
