@@ -81,7 +81,7 @@ public enum AtomicFile {
             unlink(temporary)
             throw WriteError(path: path, reason: reason)
         }
-        syncFolder(of: path)
+        syncFolder(folder)
     }
 
     public static func write(_ text: String, to path: String) throws(WriteError) {
@@ -122,7 +122,11 @@ public enum AtomicFile {
     }
 
     static func syncFolder(of path: String) {
-        let folder = (path as NSString).deletingLastPathComponent
+        syncFolder((path as NSString).deletingLastPathComponent)
+    }
+
+    /// Makes the names in `folder` (a rename into it) durable.
+    static func syncFolder(_ folder: String) {
         let fd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd >= 0 { fsync(fd); close(fd) }
     }
