@@ -32,7 +32,9 @@ public struct Evaluator {
         let alerts = job.alerts
         // Each alert's window start, worked out once instead of once per instance.
         let windowStarts = alerts.map { alert in alert.samplePeriod.map { Int32(clamping: minute - $0.seconds / 60) } }
-        let companies = state.meta.companies.values.map(\.currentView).sorted { $0.id < $1.id }
+        // The keys sorted (each is its company's id), not the views: moving whole
+        // companies about cost more than the sort.
+        let companies = state.meta.companies.keys.sorted().compactMap { state.meta.companies[$0]?.currentView }
         result.decisions.reserveCapacity(companies.count * alerts.count / 2)
         var applying: [Int] = []
         var starts: [Int32] = []
