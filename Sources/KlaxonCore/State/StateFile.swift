@@ -29,25 +29,24 @@ enum StateFile {
     }
 
     /// Everything before the bucket blocks: header, JSON part and tables part.
-    /// With enough companies, a second thread encodes the JSON part and the
-    /// instance tables while this one writes the company table: the three take
-    /// similar time, and the commit waits for all of them.
+    /// With enough companies, a second thread encodes the instance tables while
+    /// this one writes the company table and the JSON part: the two halves take
+    /// similar time, and the commit waits for both.
     static func encodeHead(_ state: KlaxonState) throws -> [UInt8] {
         let meta = state.meta
-        @Sendable func jsonAndInstances() -> Result<(json: Data, instances: [UInt8]), any Error> {
-            Result {
-                var w = BinaryWriter()
-                w.bytes.reserveCapacity(60 * meta.instances.count + 1024)
-                encodeInstanceTables(meta, into: &w)
-                return (try encodeJSON(meta), w.bytes)
-            }
+        @Sendable func instanceTables() -> [UInt8] {
+            var w = BinaryWriter()
+            w.bytes.reserveCapacity(60 * meta.instances.count + 1024)
+            encodeInstanceTables(meta, into: &w)
+            return w.bytes
         }
         let helper = meta.companies.count + meta.instances.count >= tableRowsWorthAThread
-            ? BackgroundThread { jsonAndInstances() } : nil
+            ? BackgroundThread { instanceTables() } : nil
         var companies = BinaryWriter()
         companies.bytes.reserveCapacity(200 * meta.companies.count + 1024)
         encodeCompanyTable(meta, into: &companies)
-        let (json, instances) = try (helper?.wait() ?? jsonAndInstances()).get()
+        let json = try encodeJSON(meta)
+        let instances = helper?.wait() ?? instanceTables()
 
         var w = BinaryWriter()
         w.bytes.reserveCapacity(magic.count + 40 + json.count + companies.bytes.count + instances.count)
