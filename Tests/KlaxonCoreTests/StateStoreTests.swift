@@ -178,6 +178,16 @@ import Testing
         }
         let bytes = try StateFile.encode(state)
         #expect(try StateFile.decode(bytes) == state)
+        // A write that fails part way stops the second thread too (a hang here is the failure).
+        struct FailingOutput: ByteOutput {
+            var left = 5
+            mutating func write(_ bytes: UnsafeRawBufferPointer) throws(AtomicFile.WriteError) {
+                left -= 1
+                if left < 0 { throw AtomicFile.WriteError(path: "test", reason: "full") }
+            }
+        }
+        var failing = FailingOutput()
+        #expect(throws: AtomicFile.WriteError.self) { try StateFile.write(head: [], buckets: state.buckets, into: &failing) }
         var torn = bytes
         torn.removeLast(9)
         torn += Array(bytes.suffix(8))

@@ -76,7 +76,7 @@ enum StateFile {
 
     /// Writes `head`, then the buckets in blocks, then the checksum of it all.
     /// Memory holds two blocks, never the whole file; with enough buckets a
-    /// second thread encodes every other block.
+    /// second thread helps encode them (`BlockEncoder`).
     static func write<Out: ByteOutput>(head: [UInt8], buckets: [String: CompanyBuckets], into out: inout Out) throws(AtomicFile.WriteError) {
         var digest = ContentDigest()
         func emit(_ bytes: [UInt8]) throws(AtomicFile.WriteError) {
@@ -98,45 +98,15 @@ enum StateFile {
             }
         }
         if start < ids.count { blocks.append(start..<ids.count) }
-        let mine = BlockBuffer(), helpers = BlockBuffer()
-        var k = 0
-        while k < blocks.count {
-            let next = k + 1 < blocks.count && total >= bucketsWorthAThread ? blocks[k + 1] : nil
-            let helper = next.map { range in
-                BackgroundThread { [helpers] in helpers.encode(ids[range], of: buckets) }
-            }
-            mine.encode(ids[blocks[k]], of: buckets)
-            try emit(mine.bytes)
-            if let helper {
-                helper.wait()
-                try emit(helpers.bytes)
-            }
-            k += next == nil ? 1 : 2
-        }
+        let encoder = BlockEncoder(blocks: blocks.map { ids[$0] }, of: buckets, helped: total >= bucketsWorthAThread)
+        defer { encoder.finish() }
+        while let block = encoder.next() { try emit(block) }
         var tail = BinaryWriter()
         tail.fixed64(0)
         try emit(tail.bytes)
         tail.bytes.removeAll()
         tail.fixed64(UInt64(digest.finalize(), radix: 16) ?? 0)
         try out.write(tail.bytes)
-    }
-
-    /// One block's bytes, reused from block to block by one thread at a time
-    /// (`BackgroundThread.wait` orders the helper's writes before the reads).
-    private final class BlockBuffer: @unchecked Sendable {
-        var bytes: [UInt8] = []
-        var scratch: [UInt8] = []
-
-        /// A block: its length, then a bucket list as in a format 2 part.
-        func encode(_ ids: ArraySlice<String>, of buckets: [String: CompanyBuckets]) {
-            var w = BinaryWriter()
-            swap(&w.bytes, &bytes)
-            w.bytes.removeAll(keepingCapacity: true)
-            w.fixed64(0)
-            StateFile.encodeCompanies(ids, of: buckets, into: &w, scratch: &scratch)
-            w.patchFixed64(UInt64(w.bytes.count - 8), at: 0)
-            swap(&w.bytes, &bytes)
-        }
     }
 
     /// Blocks of about this many buckets (about 1 MB encoded).
