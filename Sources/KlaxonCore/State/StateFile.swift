@@ -84,11 +84,13 @@ enum StateFile {
             try out.write(bytes)
         }
         try emit(head)
-        let ids = buckets.keys.sorted()
+        // Each company's bucket count taken in one pass over the dictionary, not
+        // by a lookup per id (which copied the company's buckets to count them).
+        let sized = buckets.map { (id: $0.key, count: $0.value.count) }.sorted { $0.id < $1.id }
+        let ids = sized.map(\.id)
         var blocks: [Range<Int>] = []
         var start = 0, inBlock = 0, total = 0
-        for (k, id) in ids.enumerated() {
-            let n = buckets[id]?.count ?? 0
+        for (k, n) in sized.map(\.count).enumerated() {
             inBlock += n
             total += n
             if inBlock >= bucketsPerBlock {
