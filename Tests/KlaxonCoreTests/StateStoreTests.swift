@@ -178,10 +178,53 @@ import Testing
         }
         let bytes = try StateFile.encode(state)
         #expect(try StateFile.decode(bytes) == state)
+        // A write that fails part way stops the second thread too (a hang here is the failure).
+        struct FailingOutput: ByteOutput {
+            var left = 5
+            mutating func write(_ bytes: UnsafeRawBufferPointer) throws(AtomicFile.WriteError) {
+                left -= 1
+                if left < 0 { throw AtomicFile.WriteError(path: "test", reason: "full") }
+            }
+        }
+        var failing = FailingOutput()
+        #expect(throws: AtomicFile.WriteError.self) { try StateFile.write(head: [], buckets: state.buckets, into: &failing) }
         var torn = bytes
         torn.removeLast(9)
         torn += Array(bytes.suffix(8))
         #expect(throws: StateFile.DecodeError.self) { try StateFile.decode(torn) }
+    }
+
+    @Test func aHeadOfManyCompaniesRoundTripsOnTwoThreads() throws {
+        var state = KlaxonState()
+        state.meta.lastRun = 1_800_000_000
+        let companies = StateFile.tableRowsWorthAThread
+        for c in 0..<companies {
+            let id = "C\(c)"
+            state.meta.companies[id] = CompanyRecord(company: Company(id: id, name: "Company \(c)", credit: Double(c) / 4,
+                                                                      emails: ["c\(c)@x.example"], tags: c % 2 == 0 ? ["prepaid"] : []),
+                                                     inSnapshot: c % 3 != 0, lastSeen: 1_800_000_000 - Int64(c))
+            var instance = AlertInstance(alert: "Low ASR", company: id)
+            instance.lastValue = c % 5 == 0 ? nil : Double(c) / 7
+            state.meta.instances[AlertInstance.key(alert: "Low ASR", company: id)] = instance
+        }
+        state.meta.failureStreaks["C1"] = FailureStreak()
+        let head = try StateFile.encodeHead(state)
+        #expect(try StateFile.decode(StateFile.encode(state)) == state)
+        // The same bytes as the parts written one after the other on one thread.
+        var small = state
+        small.meta.companies = [:]
+        small.meta.instances = [:]
+        small.meta.failureStreaks = [:]
+        let json = try StateFile.encodeHead(small)
+        var tables = BinaryWriter()
+        StateFile.encodeCompanyTable(state.meta, into: &tables)
+        StateFile.encodeInstanceTables(state.meta, into: &tables)
+        let jsonEnd = json.count - 8 - 3  // the empty tables part: its length, then three zero counts
+        var expected = Array(json[..<jsonEnd])
+        var length = BinaryWriter()
+        length.fixed64(UInt64(tables.bytes.count))
+        expected += length.bytes + tables.bytes
+        #expect(head == expected)
     }
 
     /// Format 3: the buckets in blocks of format 2's bucket lists, without an index.

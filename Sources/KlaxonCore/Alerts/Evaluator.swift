@@ -29,21 +29,34 @@ public struct Evaluator {
         forgetStale(&state, result: &result)
 
         let minute = floorDiv(now, 60)
-        let companies = state.meta.companies.values.map(\.currentView).sorted { $0.id < $1.id }
+        let alerts = job.alerts
+        // Each alert's window start, worked out once instead of once per instance.
+        let windowStarts = alerts.map { alert in alert.samplePeriod.map { Int32(clamping: minute - $0.seconds / 60) } }
+        // The keys sorted (each is its company's id), not the views: moving whole
+        // companies about cost more than the sort.
+        let companies = state.meta.companies.keys.sorted().compactMap { state.meta.companies[$0]?.currentView }
+        result.decisions.reserveCapacity(companies.count * alerts.count / 2)
+        // Which alerts apply to each company, and the window starts they watch.
+        var applyingTo: [[Int]] = []
+        var startsOf: [[Int32]] = []
+        applyingTo.reserveCapacity(companies.count)
+        startsOf.reserveCapacity(companies.count)
         for company in companies {
-            var windows: [Int64: MinuteBucket] = [:]
-            for (index, alert) in job.alerts.enumerated() where alert.scope.includes(company) {
-                var window: MinuteBucket?
-                if let period = alert.samplePeriod {
-                    if let cached = windows[period.seconds] {
-                        window = cached
-                    } else {
-                        let from = Int32(clamping: minute - period.seconds / 60)
-                        let total = state.buckets[company.id]?.total(from: from, to: Int32(clamping: minute)) ?? MinuteBucket(minute: from)
-                        windows[period.seconds] = total
-                        window = total
-                    }
-                }
+            var applying: [Int] = []
+            var starts: [Int32] = []
+            for index in alerts.indices where alerts[index].scope.includes(company) {
+                applying.append(index)
+                if let start = windowStarts[index], !starts.contains(start) { starts.append(start) }
+            }
+            applyingTo.append(applying)
+            startsOf.append(starts)
+        }
+        let windowTotals = Self.windowTotals(of: companies, starts: startsOf, to: Int32(clamping: minute), in: state.buckets)
+        for (position, company) in companies.enumerated() {
+            let (applying, starts, totals) = (applyingTo[position], startsOf[position], windowTotals[position])
+            for index in applying {
+                let alert = alerts[index]
+                let window = windowStarts[index].flatMap { start in starts.firstIndex(of: start).map { totals[$0] } }
                 let observation: Observation
                 var message: String?
                 if alert.area == .script {
@@ -54,14 +67,16 @@ public struct Evaluator {
                         observation = .missing
                     }
                 } else {
+                    // Only the consecutive-failures area reads the streak.
+                    let failures = alert.area == .consecutiveFailures ? state.meta.failureStreaks[company.id] : nil
                     let value = MetricCalculator.value(of: alert.area, window: window ?? MinuteBucket(minute: 0), company: company,
-                                                       failures: state.meta.failureStreaks[company.id], minCalls: alert.minCalls)
+                                                       failures: failures, minCalls: alert.minCalls)
                     observation = StateMachine.observe(value, alert: alert)
                 }
                 let key = AlertInstance.key(alert: alert.title, company: company.id)
-                var instance = state.meta.instances[key] ?? AlertInstance(alert: alert.title, company: company.id)
-                let decision = StateMachine.step(&instance, alert: alert, observation: observation, now: now, interval: job.interval)
-                state.meta.instances[key] = instance
+                // Stepped in place: one hash of the key, not a read and a write.
+                let (decision, instance) = Self.step(&state.meta.instances[key, default: AlertInstance(alert: alert.title, company: company.id)],
+                                                     alert: alert, observation: observation, now: now, interval: job.interval)
                 result.summaries[index].count(decision)
                 if instance.status == .triggered { result.summaries[index].triggered += 1 }
                 result.decisions.append(InstanceDecision(alert: alert.title, company: company.id, decision: decision, value: instance.lastValue))
@@ -89,6 +104,29 @@ public struct Evaluator {
         return result
     }
 
+    /// Every window each company's alerts watch, from one pass over its buckets
+    /// (`CompanyBuckets.totals`). Decoding a day of buckets for 2,800 companies
+    /// is most of evaluating, and each company's sums depend on its buckets
+    /// alone: chunks of companies are summed on two threads.
+    static func windowTotals(of companies: [Company], starts: [[Int32]], to: Int32,
+                             in buckets: [String: CompanyBuckets]) -> [[MinuteBucket]] {
+        let chunk = companiesPerChunk
+        return SharedWork.map(chunks: (companies.count + chunk - 1) / chunk, helped: companies.count >= 2 * chunk) { c in
+            (c * chunk..<min((c + 1) * chunk, companies.count)).map { i in
+                starts[i].isEmpty ? [] : buckets[companies[i].id]?.totals(from: starts[i], to: to) ?? starts[i].map { MinuteBucket(minute: $0) }
+            }
+        }.flatMap { $0 }
+    }
+
+    static let companiesPerChunk = 256
+
+    /// `StateMachine.step` on an instance held in place, with the instance as it is after.
+    private static func step(_ instance: inout AlertInstance, alert: AlertDefinition, observation: Observation,
+                             now: Int64, interval: TimeSpan) -> (Decision, AlertInstance) {
+        let decision = StateMachine.step(&instance, alert: alert, observation: observation, now: now, interval: interval)
+        return (decision, instance)
+    }
+
     /// Drops instances of alerts no longer in the job, and companies (with their
     /// instances and buckets) unseen for 30 days.
     private func forgetStale(_ state: inout KlaxonState, result: inout Result) {
@@ -97,13 +135,19 @@ public struct Evaluator {
             state.meta.instances[key] = nil
             result.dropped.append("\(instance.alert) / \(instance.company): the alert is no longer in the job")
         }
-        for (id, record) in state.meta.companies {
-            if record.inSnapshot {
-                state.meta.companies[id]?.lastSeen = now
-                continue
-            }
+        // In place through `values`, with a bare index: writing by key while iterating
+        // the dictionary (or its `indices`, which hold it) would copy all of it.
+        var i = state.meta.companies.values.startIndex
+        while i != state.meta.companies.values.endIndex {
+            if state.meta.companies.values[i].inSnapshot { state.meta.companies.values[i].lastSeen = now }
+            state.meta.companies.values.formIndex(after: &i)
+        }
+        var stale: [String] = []
+        for (id, record) in state.meta.companies where !record.inSnapshot {
             let lastCall = state.buckets[id]?.lastMinute.map { Int64($0) * 60 } ?? .min
-            guard max(record.lastSeen, lastCall) < now - Self.forgetAfter else { continue }
+            if max(record.lastSeen, lastCall) < now - Self.forgetAfter { stale.append(id) }
+        }
+        for id in stale {
             state.meta.companies[id] = nil
             state.buckets[id] = nil
             state.meta.failureStreaks[id] = nil

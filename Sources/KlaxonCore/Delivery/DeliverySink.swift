@@ -30,7 +30,7 @@ public struct FileSink: DeliverySink {
         case .penaltyLog: return
         }
         do {
-            try AtomicFile.createFolder(directory)
+            // `AtomicFile.write` creates the folder when it is missing.
             try AtomicFile.write(content, to: (directory as NSString).appendingPathComponent(name))
         } catch {
             throw SendFailure(error.description)

@@ -11,11 +11,13 @@ struct ReportArchive {
         return String(decoding: (try? encoder.encode(report)) ?? Data(), as: UTF8.self) + "\n"
     }
 
-    func write(_ report: RunReport, warnings: inout [String]) {
+    /// Archives `report`, given as `encode` made it: the run encodes it once for
+    /// both the archive and `--report` (a first run's report is ~10 ms of JSON).
+    func write(encoded: String, of report: RunReport, warnings: inout [String]) {
         let name = report.now.replacingOccurrences(of: ":", with: "") + ".json"
         do {
             try AtomicFile.createFolder(directory)
-            try AtomicFile.write(Self.encode(report), to: (directory as NSString).appendingPathComponent(name))
+            try AtomicFile.write(encoded, to: (directory as NSString).appendingPathComponent(name))
         } catch {
             warnings.append("the run report could not be archived: \(error.description)")
             return

@@ -51,8 +51,7 @@ public struct Runner {
         report.dropped += Self.forgetDead(&state.meta.outbox, now: now)
         if let mail = ReportMail(job: job, now: now).item(state: state) { state.meta.outbox.append(mail) }
         let keepFrom = Int32(clamping: floorDiv(now, 60) - job.longestWindow.seconds / 60)
-        for id in state.buckets.keys { state.buckets[id]?.prune(before: keepFrom) }
-        state.buckets = state.buckets.filter { !$0.value.isEmpty }
+        Self.prune(&state.buckets, before: keepFrom)
         state.meta.lastRun = now
         report.timings.evaluateMilliseconds = Self.milliseconds(since: &mark)
 
@@ -86,10 +85,27 @@ public struct Runner {
         report.exitCode = report.computedExitCode
         report.timings.totalMilliseconds = Self.milliseconds(since: started)
         var archiveWarnings: [String] = []
-        ReportArchive(directory: store.reportsDirectory).write(report, warnings: &archiveWarnings)
+        let encoded = ReportArchive.encode(report)
+        ReportArchive(directory: store.reportsDirectory).write(encoded: encoded, of: report, warnings: &archiveWarnings)
         report.warnings += archiveWarnings
-        try writeExternalReport(report)
+        // The archived report is the one `--report` asks for, unless archiving added a warning.
+        try writeExternalReport(report, encoded: archiveWarnings.isEmpty ? encoded : nil)
         return report
+    }
+
+    /// Drops the buckets before `minute` from every company, and the companies left
+    /// with none. In place, through `values` with a bare index: writing by key while
+    /// iterating the keys copied the whole dictionary, and filtering it rebuilt it
+    /// even when no company was left empty.
+    static func prune(_ buckets: inout [String: CompanyBuckets], before minute: Int32) {
+        var emptied = false
+        var i = buckets.values.startIndex
+        while i != buckets.values.endIndex {
+            buckets.values[i].prune(before: minute)
+            if buckets.values[i].isEmpty { emptied = true }
+            buckets.values.formIndex(after: &i)
+        }
+        if emptied { buckets = buckets.filter { !$0.value.isEmpty } }
     }
 
     /// Dead items stay visible in `klaxon status` and every run report for a week, then go:
@@ -102,9 +118,9 @@ public struct Runner {
         return old.map { "outbox \($0.channel.rawValue) to \($0.recipients.joined(separator: ", ")) (\($0.alert ?? $0.kind)), dead since it was decided at \(ValueFormatter.timestamp($0.createdAt)): removed after 7 days" }
     }
 
-    private func writeExternalReport(_ report: RunReport) throws(KlaxonError) {
+    private func writeExternalReport(_ report: RunReport, encoded: String? = nil) throws(KlaxonError) {
         guard let path = options.reportPath else { return }
-        do { try AtomicFile.write(ReportArchive.encode(report), to: path) } catch {
+        do { try AtomicFile.write(encoded ?? ReportArchive.encode(report), to: path) } catch {
             throw KlaxonError(.state, "cannot write the report: \(error.description)")
         }
     }

@@ -15,10 +15,18 @@ public enum AtomicFile {
         try write(to: path, keepingBackupAt: backup) { (out) throws(WriteError) in try out.write(bytes) }
     }
 
-    /// The temporary file being written; `write` puts bytes at its end.
+    /// The temporary file being written; `write` puts bytes at its end, and
+    /// starts their way to disk every megabyte (`Writeback`).
     public struct Output: ByteOutput {
         let fd: Int32
         let path: String
+        private var written: Int64 = 0
+        private var handedOver: Int64 = 0
+
+        init(fd: Int32, path: String) {
+            self.fd = fd
+            self.path = path
+        }
 
         public mutating func write(_ bytes: UnsafeRawBufferPointer) throws(WriteError) {
             guard let base = bytes.baseAddress else { return }
@@ -31,6 +39,11 @@ public enum AtomicFile {
                 }
                 offset += n
             }
+            written += Int64(bytes.count)
+            if written - handedOver >= Writeback.step {
+                Writeback.start(fd, offset: handedOver, count: written - handedOver)
+                handedOver = written
+            }
         }
     }
 
@@ -40,7 +53,8 @@ public enum AtomicFile {
     public static func write(to path: String, keepingBackupAt backup: String? = nil,
                              _ body: (inout Output) throws(WriteError) -> Void) throws(WriteError) {
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) { try createFolder(folder) }
+        // access(2), not FileManager: a run writes hundreds of files with `--deliver-to`.
+        if !folder.isEmpty, access(folder, F_OK) != 0 { try createFolder(folder) }
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw WriteError(path: temporary, reason: errnoText()) }
@@ -67,7 +81,7 @@ public enum AtomicFile {
             unlink(temporary)
             throw WriteError(path: path, reason: reason)
         }
-        syncFolder(of: path)
+        syncFolder(folder)
     }
 
     public static func write(_ text: String, to path: String) throws(WriteError) {
@@ -108,7 +122,11 @@ public enum AtomicFile {
     }
 
     static func syncFolder(of path: String) {
-        let folder = (path as NSString).deletingLastPathComponent
+        syncFolder((path as NSString).deletingLastPathComponent)
+    }
+
+    /// Makes the names in `folder` (a rename into it) durable.
+    static func syncFolder(_ folder: String) {
         let fd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd >= 0 { fsync(fd); close(fd) }
     }

@@ -6,7 +6,8 @@
 /// fields, so a field added to one of them fails a test until it is added here
 /// (and the format version raised).
 extension StateFile {
-    static func encodeTables(_ meta: StateMeta, into w: inout BinaryWriter) {
+    /// The first table: the companies (`encodeHead` writes the two parts side by side).
+    static func encodeCompanyTable(_ meta: StateMeta, into w: inout BinaryWriter) {
         w.varint(UInt64(meta.companies.count))
         for id in meta.companies.keys.sorted() {
             guard let record = meta.companies[id] else { continue }
@@ -18,6 +19,10 @@ extension StateFile {
             w.varint(record.inSnapshot ? 1 : 0)
             w.signed(record.lastSeen)
         }
+    }
+
+    /// The tables after the companies: the alert instances and the failure streaks.
+    static func encodeInstanceTables(_ meta: StateMeta, into w: inout BinaryWriter) {
         w.varint(UInt64(meta.instances.count))
         for key in meta.instances.keys.sorted() {
             guard let i = meta.instances[key] else { continue }

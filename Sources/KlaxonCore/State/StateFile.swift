@@ -29,30 +29,54 @@ enum StateFile {
     }
 
     /// Everything before the bucket blocks: header, JSON part and tables part.
+    /// With enough companies, a second thread encodes the instance tables while
+    /// this one writes the company table and the JSON part: the two halves take
+    /// similar time, and the commit waits for both.
     static func encodeHead(_ state: KlaxonState) throws -> [UInt8] {
-        var slim = state.meta
+        let meta = state.meta
+        @Sendable func instanceTables() -> [UInt8] {
+            var w = BinaryWriter()
+            w.bytes.reserveCapacity(60 * meta.instances.count + 1024)
+            encodeInstanceTables(meta, into: &w)
+            return w.bytes
+        }
+        let helper = meta.companies.count + meta.instances.count >= tableRowsWorthAThread
+            ? BackgroundThread { instanceTables() } : nil
+        var companies = BinaryWriter()
+        companies.bytes.reserveCapacity(200 * meta.companies.count + 1024)
+        encodeCompanyTable(meta, into: &companies)
+        let json = try encodeJSON(meta)
+        let instances = helper?.wait() ?? instanceTables()
+
+        var w = BinaryWriter()
+        w.bytes.reserveCapacity(magic.count + 40 + json.count + companies.bytes.count + instances.count)
+        w.bytes.append(contentsOf: magic)
+        w.varint(UInt64(KlaxonState.formatVersion))
+        w.fixed64(UInt64(json.count))
+        w.bytes.append(contentsOf: json)
+        w.fixed64(UInt64(companies.bytes.count + instances.count))
+        w.bytes.append(contentsOf: companies.bytes)
+        w.bytes.append(contentsOf: instances)
+        return w.bytes
+    }
+
+    /// Below this many companies and instances a second thread costs more than it saves.
+    static let tableRowsWorthAThread = 2_000
+
+    /// The JSON part: the meta without the maps the tables part holds.
+    private static func encodeJSON(_ meta: StateMeta) throws -> Data {
+        var slim = meta
         slim.companies = [:]
         slim.instances = [:]
         slim.failureStreaks = [:]
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let meta = try encoder.encode(slim)
-        var w = BinaryWriter()
-        w.bytes.reserveCapacity(meta.count + 400 * state.meta.companies.count + 4096)
-        w.bytes.append(contentsOf: magic)
-        w.varint(UInt64(KlaxonState.formatVersion))
-        w.fixed64(UInt64(meta.count))
-        w.bytes.append(contentsOf: meta)
-        let tablesStart = w.bytes.count
-        w.fixed64(0)
-        encodeTables(state.meta, into: &w)
-        w.patchFixed64(UInt64(w.bytes.count - tablesStart - 8), at: tablesStart)
-        return w.bytes
+        return try encoder.encode(slim)
     }
 
     /// Writes `head`, then the buckets in blocks, then the checksum of it all.
     /// Memory holds two blocks, never the whole file; with enough buckets a
-    /// second thread encodes every other block.
+    /// second thread helps encode them (`BlockEncoder`).
     static func write<Out: ByteOutput>(head: [UInt8], buckets: [String: CompanyBuckets], into out: inout Out) throws(AtomicFile.WriteError) {
         var digest = ContentDigest()
         func emit(_ bytes: [UInt8]) throws(AtomicFile.WriteError) {
@@ -60,11 +84,13 @@ enum StateFile {
             try out.write(bytes)
         }
         try emit(head)
-        let ids = buckets.keys.sorted()
+        // Each company's bucket count taken in one pass over the dictionary, not
+        // by a lookup per id (which copied the company's buckets to count them).
+        let sized = buckets.map { (id: $0.key, count: $0.value.count) }.sorted { $0.id < $1.id }
+        let ids = sized.map(\.id)
         var blocks: [Range<Int>] = []
         var start = 0, inBlock = 0, total = 0
-        for (k, id) in ids.enumerated() {
-            let n = buckets[id]?.count ?? 0
+        for (k, n) in sized.map(\.count).enumerated() {
             inBlock += n
             total += n
             if inBlock >= bucketsPerBlock {
@@ -74,45 +100,15 @@ enum StateFile {
             }
         }
         if start < ids.count { blocks.append(start..<ids.count) }
-        let mine = BlockBuffer(), helpers = BlockBuffer()
-        var k = 0
-        while k < blocks.count {
-            let next = k + 1 < blocks.count && total >= bucketsWorthAThread ? blocks[k + 1] : nil
-            let helper = next.map { range in
-                BackgroundThread { [helpers] in helpers.encode(ids[range], of: buckets) }
-            }
-            mine.encode(ids[blocks[k]], of: buckets)
-            try emit(mine.bytes)
-            if let helper {
-                helper.wait()
-                try emit(helpers.bytes)
-            }
-            k += next == nil ? 1 : 2
-        }
+        let encoder = BlockEncoder(blocks: blocks.map { ids[$0] }, of: buckets, helped: total >= bucketsWorthAThread)
+        defer { encoder.finish() }
+        while let block = encoder.next() { try emit(block) }
         var tail = BinaryWriter()
         tail.fixed64(0)
         try emit(tail.bytes)
         tail.bytes.removeAll()
         tail.fixed64(UInt64(digest.finalize(), radix: 16) ?? 0)
         try out.write(tail.bytes)
-    }
-
-    /// One block's bytes, reused from block to block by one thread at a time
-    /// (`BackgroundThread.wait` orders the helper's writes before the reads).
-    private final class BlockBuffer: @unchecked Sendable {
-        var bytes: [UInt8] = []
-        var scratch: [UInt8] = []
-
-        /// A block: its length, then a bucket list as in a format 2 part.
-        func encode(_ ids: ArraySlice<String>, of buckets: [String: CompanyBuckets]) {
-            var w = BinaryWriter()
-            swap(&w.bytes, &bytes)
-            w.bytes.removeAll(keepingCapacity: true)
-            w.fixed64(0)
-            StateFile.encodeCompanies(ids, of: buckets, into: &w, scratch: &scratch)
-            w.patchFixed64(UInt64(w.bytes.count - 8), at: 0)
-            swap(&w.bytes, &bytes)
-        }
     }
 
     /// Blocks of about this many buckets (about 1 MB encoded).

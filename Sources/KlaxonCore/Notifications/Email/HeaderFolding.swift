@@ -65,7 +65,7 @@ enum HeaderFolding {
     /// piece fits the hard limit, otherwise as RFC 2047 encoded-words (which can
     /// carry any text and are always short enough).
     static func unstructuredField(name: String, value: String) -> String {
-        let clean = HeaderSafety.strippingLineBreaks(value).trimmingCharacters(in: .whitespaces)
+        let clean = HeaderSafety.strippingLineBreaks(value).trimming(.whitespaces)
         let plainPieces = unstructuredPieces(clean)
         // The longest line a plain piece could produce is "Name: piece".
         let tooLong = plainPieces.contains { name.utf8.count + 2 + $0.utf8.count > maximumLineLength }

@@ -18,6 +18,9 @@ public enum HeaderSafety {
     /// at either end or next to existing whitespace. The result contains no
     /// character that can end a line, so it can never start a new header field.
     public static func strippingLineBreaks(_ value: String) -> String {
+        // Printable ASCII holds nothing to replace or drop; most values are that,
+        // and rebuilding them scalar by scalar was a visible part of composing a message.
+        if value.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) { return value }
         var output = String.UnicodeScalarView()
         var pendingBreak = false
         for scalar in value.unicodeScalars {

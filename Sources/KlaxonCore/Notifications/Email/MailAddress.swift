@@ -21,7 +21,7 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
         guard Self.isValidAddress(address) else { return nil }
         self.address = address
         let name = displayName.map {
-            HeaderSafety.strippingLineBreaks($0).trimmingCharacters(in: .whitespaces)
+            HeaderSafety.strippingLineBreaks($0).trimming(.whitespaces)
         }
         self.displayName = (name?.isEmpty ?? true) ? nil : name
     }
@@ -35,7 +35,7 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
     /// encoded when rendered); addresses strictly.
     public static func parse(_ input: String) -> MailAddress? {
         guard !HeaderSafety.containsUnsafeCharacters(input) else { return nil }
-        let trimmed = input.trimmingCharacters(in: .whitespaces)
+        let trimmed = input.trimming(.whitespaces)
         guard trimmed.hasSuffix(">") else {
             return MailAddress(address: trimmed)
         }

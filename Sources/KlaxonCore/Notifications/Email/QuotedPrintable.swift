@@ -20,96 +20,76 @@ public enum QuotedPrintable {
     /// The output is pure ASCII and never contains "=" followed by anything
     /// but two hex digits or a CRLF, which is what keeps a MIME boundary that
     /// contains "=_" from occurring inside an encoded part.
+    ///
+    /// Written byte by byte into one buffer: every message of a run passes
+    /// through here, and an array per line and per character cost more than
+    /// the rest of composing the message.
     public static func encode(_ text: String) -> String {
-        splitLines(Array(text.utf8)).map(encodeLine).joined(separator: "\r\n")
-    }
-
-    /// Splits at CRLF, CR or LF; a final line end yields a final empty line.
-    private static func splitLines(_ bytes: [UInt8]) -> [[UInt8]] {
-        var lines: [[UInt8]] = []
-        var current: [UInt8] = []
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x0D || byte == 0x0A {
-                lines.append(current)
-                current = []
+        var input = text
+        return input.withUTF8 { bytes in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + bytes.count / 8 + 16)
+            var token: [UInt8] = []
+            token.reserveCapacity(12)
+            // Lines end at CRLF, CR or LF; a final line end yields a final empty line.
+            var start = 0
+            while true {
+                var end = start
+                while end < bytes.count, bytes[end] != 0x0D, bytes[end] != 0x0A { end += 1 }
+                encodeLine(UnsafeBufferPointer(rebasing: bytes[start..<end]), into: &output, token: &token)
+                guard end < bytes.count else { break }
+                output.append(contentsOf: [0x0D, 0x0A])
                 // CRLF counts as one line end, not two.
-                if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A {
-                    index += 1
-                }
-            } else {
-                current.append(byte)
+                start = bytes[end] == 0x0D && end + 1 < bytes.count && bytes[end + 1] == 0x0A ? end + 2 : end + 1
             }
-            index += 1
+            return String(decoding: output, as: UTF8.self)
         }
-        lines.append(current)
-        return lines
     }
 
-    /// One encoded unit: the bytes of one Unicode scalar, written literally or
-    /// as "=XX" escapes. Keeping a scalar's escapes together means a soft break
-    /// never splits a character, which keeps the encoded text readable.
-    private struct Token {
-        var text: [UInt8]
-        /// Offset of the token's first byte in the input line.
-        var start: Int
-    }
-
-    private static func encodeLine(_ line: [UInt8]) -> String {
-        var tokens: [Token] = []
+    /// One line, appended to `output` with soft breaks where needed.
+    ///
+    /// The line is cut into tokens, the bytes of one Unicode scalar each,
+    /// written literally or as "=XX" escapes. Keeping a scalar's escapes
+    /// together means a soft break never splits a character, which keeps the
+    /// encoded text readable. `token` is scratch space, reused from token to token.
+    private static func encodeLine(_ line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8], token: inout [UInt8]) {
+        var column = 0
         var index = 0
         while index < line.count {
-            let length = sequenceLength(leadByte: line[index])
-            let end = min(index + length, line.count)
-            let isLineEnd = end == line.count
-            var encoded: [UInt8] = []
+            let end = min(index + sequenceLength(leadByte: line[index]), line.count)
+            let isLast = end == line.count
+            token.removeAll(keepingCapacity: true)
             for byte in line[index..<end] {
-                if isLiteral(byte, atLineEnd: isLineEnd) {
-                    encoded.append(byte)
-                } else {
-                    encoded += escape(byte)
-                }
+                if isLiteral(byte, atLineEnd: isLast) { token.append(byte) } else { appendEscape(byte, to: &token) }
             }
-            tokens.append(Token(text: encoded, start: index))
-            index = end
-        }
-
-        var output: [UInt8] = []
-        var column = 0
-        for (position, token) in tokens.enumerated() {
-            var text = token.text
             // A token that is not last must leave room for a "=" soft break
             // after it; the last one may use the whole line.
-            let limit = position == tokens.count - 1 ? maximumLineLength : maximumLineLength - 1
-            if column + text.count > limit {
-                output += Array("=\r\n".utf8)
+            if column + token.count > (isLast ? maximumLineLength : maximumLineLength - 1) {
+                output.append(contentsOf: [UInt8(ascii: "="), 0x0D, 0x0A])
                 column = 0
             }
-            if column == 0 {
-                text = protectedAtLineStart(text, line: line, start: token.start)
+            if column == 0, isProtectedAtLineStart(token, line: line, start: index) {
+                let byte = token[0]
+                token.removeAll(keepingCapacity: true)
+                appendEscape(byte, to: &token)
             }
-            output += text
-            column += text.count
+            output.append(contentsOf: token)
+            column += token.count
+            index = end
         }
-        return String(decoding: output, as: UTF8.self)
     }
 
-    /// Escapes the first byte of an output line when it is "." or the "F" of
-    /// "From ". Applies after soft breaks too, since those also start lines
-    /// on the wire.
-    private static func protectedAtLineStart(_ text: [UInt8], line: [UInt8], start: Int) -> [UInt8] {
-        guard text.count == 1, let byte = text.first else { return text }
-        if byte == UInt8(ascii: ".") {
-            return escape(byte)
-        }
-        let from = Array("From ".utf8)
-        if byte == UInt8(ascii: "F"), line.count - start >= from.count,
-           Array(line[start..<(start + from.count)]) == from {
-            return escape(byte)
-        }
-        return text
+    /// Whether a token starting an output line must be escaped: a literal "."
+    /// or the "F" of "From ". Applies after soft breaks too, since those also
+    /// start lines on the wire.
+    private static func isProtectedAtLineStart(_ token: [UInt8], line: UnsafeBufferPointer<UInt8>, start: Int) -> Bool {
+        guard token.count == 1 else { return false }
+        if token[0] == UInt8(ascii: ".") { return true }
+        return token[0] == UInt8(ascii: "F") && line.count - start >= fromSpace.count
+            && line[start..<(start + fromSpace.count)].elementsEqual(fromSpace)
     }
+
+    private static let fromSpace = Array("From ".utf8)
 
     /// RFC 2045 §6.7 rules 2 and 3: printable ASCII except "=" may stay as it
     /// is; space and TAB too, except at the end of a line, where transports
@@ -122,8 +102,10 @@ public enum QuotedPrintable {
         }
     }
 
-    private static func escape(_ byte: UInt8) -> [UInt8] {
-        [UInt8(ascii: "="), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
+    private static func appendEscape(_ byte: UInt8, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "="))
+        bytes.append(hexDigits[Int(byte >> 4)])
+        bytes.append(hexDigits[Int(byte & 0x0F)])
     }
 
     /// Length of the UTF-8 sequence a byte starts. The input comes from a
