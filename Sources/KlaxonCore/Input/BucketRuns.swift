@@ -38,7 +38,6 @@ struct BucketRuns: @unchecked Sendable {
     private final class Owner {
         var current: UnsafeMutablePointer<StagedBucket>?
         var closed: UnsafeMutablePointer<Closed>?
-        var companies = 0
         /// After `group()`: each company's bytes, slices of one array.
         var grouped: [EncodedBuckets?] = []
 
@@ -88,7 +87,6 @@ struct BucketRuns: @unchecked Sendable {
             (closed + i).initialize(to: Closed())
         }
         companies = count
-        owner.companies = count
     }
 
     /// Folds one call into `company`'s bucket of `minute`.
