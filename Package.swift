@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Klaxon",
-    // Linux only: the code reads st_mtim and uses flock, sync_file_range and /proc,
+    // Linux only: the code reads st_mtim and calls sync_file_range (Linux calls),
     // so the package declares no Apple platform it could not build for.
     products: [
         .executable(name: "klaxon", targets: ["klaxon"]),
