@@ -17,12 +17,17 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // The command: arguments, printing, exit codes.
         .executableTarget(name: "klaxon", dependencies: ["KlaxonCore"]),
-        // Depends on the executable too: the crash and `--send` tests run the real `klaxon`.
-        .testTarget(name: "KlaxonCoreTests", dependencies: ["KlaxonCore", "klaxon", "KlaxonTestSupport"]),
-        // Runs the built `klaxon` on the files in fixtures/ and jobs/.
-        .testTarget(name: "KlaxonEndToEndTests", dependencies: ["KlaxonCore", "klaxon", "KlaxonTestSupport"]),
-        // Finds the repository and the built `klaxon` for both test targets.
-        .target(name: "KlaxonTestSupport", path: "Tests/KlaxonTestSupport"),
+        // Three test tiers, each runnable alone (`swift test --filter KlaxonUnitTests`):
+        // fast in-process tests of the library;
+        .testTarget(name: "KlaxonUnitTests", dependencies: ["KlaxonCore", "KlaxonTestSupport"]),
+        // real SMTP and HTTP servers on loopback, real scripts, and the built `klaxon` on jobs/ and fixtures/
+        // (they depend on the executable so that it is built);
+        .testTarget(name: "KlaxonIntegrationTests", dependencies: ["KlaxonCore", "klaxon", "KlaxonTestSupport"]),
+        // the kill loop, the fuzz smoke, disk and server faults, hostile input, the report in Chromium.
+        .testTarget(name: "KlaxonReliabilityTests", dependencies: ["KlaxonCore", "klaxon", "KlaxonTestSupport"]),
+        // What the tiers share: scratch folders and jobs, the loopback servers, the built `klaxon`.
+        // It reaches KlaxonCore's internals with @testable, so it builds in debug only (as tests do).
+        .target(name: "KlaxonTestSupport", dependencies: ["KlaxonCore"], path: "Tests/KlaxonTestSupport"),
     ],
     swiftLanguageModes: [.v6]
 )

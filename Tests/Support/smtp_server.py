@@ -71,6 +71,9 @@ def run_silent(args):
         try:
             connection, _ = listener.accept()
             held.append(connection)
+            # A readiness signal for tests: a client is now held inside its dialogue.
+            with open(os.path.join(os.path.dirname(args.out), "connections"), "a") as log:
+                log.write("connected\n")
         except socket.timeout:
             pass
 

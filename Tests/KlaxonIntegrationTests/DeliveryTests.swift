@@ -1,0 +1,194 @@
+import Foundation
+import Testing
+@testable import KlaxonCore
+@testable import KlaxonTestSupport
+
+/// Runs that send for real: e-mail to aiosmtpd and SMS and webhooks to an HTTP
+/// server, all on loopback, and what arrived checked on the servers' side.
+@Suite("Delivery through real servers", .serialized, .enabled(if: TestPython.isAvailable, "python3 is not installed"))
+struct DeliveryTests {
+    static let balances = "id,name,credit,currency,email,phone\nC1,Café Olé,5,EUR,a@c1.example;b@c1.example,+15550101\nC2,Fine Ltd,100,EUR,x@c2.example,\n"
+
+    func job(_ scratch: Scratch, email: String = "", sms: String = "", penalties: String = "", alert: String? = nil) throws -> Job {
+        try scratch.job("""
+        { name: "delivery", state: "state", brand: "ACME", inputs: { balances: { path: "drop" }, cdrs: { path: "cdrs" } },
+          \(email) \(sms) \(penalties) delivery: { retry_backoff: "10m" },
+          alerts: [ \(alert ?? "{ title: \"Low Balance\", scope: { type: \"customer\" }, to: [\"contacts\"], area: \"balance\", operator: \"<\", threshold: 10 }") ] }
+        """)
+    }
+
+    func run(_ job: Job, _ now: String, secrets: [String: String] = [:]) throws -> RunReport {
+        try Runner(job: job, options: RunOptions(now: at(now)), sink: TransportSink(job: job, secrets: Secrets(environment: secrets))).run()
+    }
+
+    @Test func aRunMailsEveryContactInOneAuthenticatedTransaction() throws {
+        let server = try LocalSMTPServer(.init(auth: ("klaxon", "s3cret")))
+        let scratch = Scratch()
+        scratch.write("drop/b.csv", Self.balances)
+        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
+        let job = try job(scratch, email: """
+        email: { url: "\(server.plainURL)", starttls: "off", from: "ACME NOC <noc@acme.example>", username_env: "U", password_env: "P" },
+        """)
+        let report = try run(job, "2026-11-27T01:00:00Z", secrets: ["U": "klaxon", "P": "s3cret"])
+        #expect(report.notifications.map(\.result) == [.sent])
+        let received = try server.received()
+        #expect(received.count == 1)
+        let message = try #require(received.first)
+        #expect(message.rcptTos == ["a@c1.example", "b@c1.example"])
+        #expect(message.mailFrom == "noc@acme.example")
+        #expect(message.authenticated)
+        let text = String(decoding: message.data, as: UTF8.self)
+        #expect(text.contains("From: ACME NOC <noc@acme.example>\r\n"))
+        #expect(text.contains("To: a@c1.example, b@c1.example\r\n"))
+        #expect(text.contains("Subject: =?UTF-8?B?"), "the company name is not ASCII")
+        #expect(text.contains("Message-ID: <klaxon."))
+        #expect(text.contains("Content-Transfer-Encoding: quoted-printable"))
+        #expect(!text.contains("s3cret"))
+    }
+
+    @Test func starttlsIsUsedAgainstAServerWithASelfSignedCertificate() throws {
+        let server = try LocalSMTPServer(.init(tls: .starttls))
+        let certificate = try TestCertificate.shared()
+        let scratch = Scratch()
+        scratch.write("drop/b.csv", Self.balances)
+        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
+        let job = try job(scratch, email: """
+        email: { url: "smtp://localhost:\(server.port)", from: "noc@acme.example", ca_file: "\(certificate.certificatePath)" },
+        """)
+        let report = try run(job, "2026-11-27T01:00:00Z")
+        #expect(report.notifications.map(\.result) == [.sent], "\(report.notifications)")
+        #expect(try server.received().first?.tls == true)
+    }
+
+    @Test func twilioGetsAFormPostWithBasicAuthOnItsMessagesEndpoint() throws {
+        let server = try LocalHTTPServer()
+        let scratch = Scratch()
+        scratch.write("drop/b.csv", Self.balances)
+        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
+        let job = try job(scratch, sms: """
+        sms: { provider: "twilio", account_env: "SID", token_env: "TOK", from: "+15550100", base_url: "\(server.url(""))" },
+        """, alert: "{ title: \"Low Balance\", company: \"C1\", to: [\"+15550199\"], area: \"balance\", operator: \"<\", threshold: 10 }")
+        let report = try run(job, "2026-11-27T01:00:00Z", secrets: ["SID": "AC123", "TOK": "tok&en"])
+        #expect(report.notifications.map(\.result) == [.sent], "\(report.notifications)")
+        let request = try #require(try server.received().first)
+        #expect(request.method == "POST")
+        #expect(request.path == "/2010-04-01/Accounts/AC123/Messages.json")
+        #expect(request.header("Authorization") == "Basic " + Data("AC123:tok&en".utf8).base64EncodedString())
+        let form = String(decoding: request.body, as: UTF8.self)
+        #expect(form.hasPrefix("To=%2B15550199&From=%2B15550100&Body="))
+        #expect(form.contains("Caf%C3%A9+Ol%C3%A9"), "the body is UTF-8 and form-escaped")
+    }
+
+    @Test func aWebhookProviderGetsEveryValueEscapedForItsEncoding() throws {
+        let server = try LocalHTTPServer()
+        let scratch = Scratch()
+        scratch.write("drop/b.csv", "id,name,credit\nC1,\"Say \"\"hi\"\" & <bye>\",5\n")
+        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
+        for encoding in ["json", "form"] {
+            let job = try self.job(scratch, sms: """
+            sms: { provider: "webhook", url: "\(server.url("/ok"))", encoding: "\(encoding)", headers: { "X-Api-Key": "k" } },
+            """, alert: "{ title: \"SMS \(encoding)\", company: \"C1\", to: [\"+15550199\"], area: \"balance\", operator: \"<\", threshold: 10 }")
+            _ = try run(job, "2026-11-27T01:00:00Z")
+        }
+        let requests = try server.received()
+        #expect(requests.count == 2)
+        for (request, check) in zip(requests, [{ (b: String) in b.contains(#"Say \"hi\" & <bye>"#) }, { (b: String) in b.contains("Say+%22hi%22+%26+%3Cbye%3E") && b.contains("to=%2B15550199") }]) {
+            let body = String(decoding: request.body, as: UTF8.self)
+            #expect(check(body), "\(body)")
+            #expect(request.header("X-Api-Key") == "k")
+        }
+    }
+
+    @Test func anSMSEndpointAnswering500IsRetriedLaterAndDeliveredOnce() throws {
+        let server = try LocalHTTPServer()
+        let scratch = Scratch()
+        scratch.write("drop/b.csv", Self.balances)
+        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
+        let job = try job(scratch, sms: "sms: { provider: \"webhook\", url: \"\(server.url("/flaky"))\" },",
+                          alert: "{ title: \"Low Balance\", company: \"C1\", to: [\"contacts\"], area: \"balance\", operator: \"<\", threshold: 10 }")
+        let first = try run(job, "2026-11-27T01:00:00Z")
+        #expect(first.notifications.map(\.result) == [.failed])
+        #expect(first.notifications.first?.error?.contains("HTTP 500: temporarily unavailable") == true)
+        #expect(first.exitCode == 2)
+        let early = try run(job, "2026-11-27T01:05:00Z")
+        #expect(early.notifications.map(\.result) == [.waiting], "the 10m backoff has not passed")
+        let retried = try run(job, "2026-11-27T01:11:00Z")
+        #expect(retried.notifications.map(\.result) == [.sent])
+        _ = try run(job, "2026-11-27T02:00:00Z")
+        #expect(try server.received().count == 2, "one failed attempt, one delivery, nothing after")
+    }
+
+    @Test func penaltyWebhooksAreCalledForApplyAndLiftWithTheToken() throws {
+        let server = try LocalHTTPServer()
+        let scratch = Scratch()
+        scratch.write("cdrs/1.csv", cdrHeader + "2026-11-27 00:10:00,x,C1,P1,1,0,503,,0,0\n")
+        try FileManager.default.createDirectory(atPath: scratch.url("drop"), withIntermediateDirectories: true)
+        let job = try job(scratch, penalties: "penalties: { webhook: { url: \"\(server.url("/ok"))\", token_env: \"HOOK\" } },",
+                          alert: "{ title: \"Carrier ASR\", company: \"P1\", to: [], area: \"asr\", operator: \"<\", threshold: 50, sample_period: \"1h\", min_calls: 1, penalty: \"1h\" }")
+        _ = try run(job, "2026-11-27T01:00:00Z", secrets: ["HOOK": "t0ken"])
+        _ = try run(job, "2026-11-27T02:00:00Z", secrets: ["HOOK": "t0ken"])
+        let calls = try server.received()
+        #expect(calls.count == 2)
+        #expect(calls.allSatisfy { $0.header("Authorization") == "Bearer t0ken" })
+        let bodies = calls.map { String(decoding: $0.body, as: UTF8.self) }
+        #expect(bodies[0].contains("\"action\":\"apply\"") && bodies[0].contains("\"company\":\"P1\""))
+        #expect(bodies[1].contains("\"action\":\"lift\""))
+    }
+
+    @Test func aMessageFailedWhileTheSMTPServerIsDownIsDeliveredOnceByALaterRun() throws {
+        let port = try unusedLoopbackPort()
+        let scratch = Scratch()
+        scratch.write("drop/b.csv", Self.balances)
+        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
+        let job = try job(scratch, email: "email: { url: \"smtp://127.0.0.1:\(port)\", starttls: \"off\", from: \"noc@acme.example\" },")
+        let down = try run(job, "2026-11-27T01:00:00Z")
+        #expect(down.notifications.map(\.result) == [.failed])
+        #expect(down.notifications.first?.error?.contains("127.0.0.1:\(port)") == true)
+        let server = try LocalSMTPServer(.init(port: port))
+        let up = try run(job, "2026-11-27T02:00:00Z")
+        #expect(up.notifications.map(\.result) == [.sent])
+        _ = try run(job, "2026-11-27T03:00:00Z")
+        #expect(try server.received().count == 1)
+    }
+
+    @Test func aRunKilledBetweenCommitAndSendHasItsMessageDeliveredExactlyOnceByTheNext() throws {
+        let port = try unusedLoopbackPort()
+        let scratch = Scratch()
+        scratch.write("drop/b.csv", Self.balances)
+        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
+        let job = try job(scratch, email: "email: { url: \"smtp://127.0.0.1:\(port)\", starttls: \"off\", from: \"noc@acme.example\", connect_timeout: \"60s\", timeout: \"60s\" },")
+        // A server that accepts and never answers holds the run between its commit and the send.
+        let silent = try LocalSMTPServer(.init(silent: true, port: port))
+        let victim = try KlaxonBinary.start(["run", job.file, "--now", "2026-11-27T01:00:00Z"])
+        #expect(silent.waitForConnections(), "the run reached the server, after its commit")
+        kill(victim.processIdentifier, SIGKILL)
+        victim.waitUntilExit()
+        silent.stop()
+        let committed = try StateStore(directory: job.stateDirectory).loadCurrent()
+        #expect(committed.meta.outbox.count == 1, "the decided message was committed before the send")
+
+        let server = try LocalSMTPServer(.init(port: port))
+        let next = try KlaxonBinary.run(["run", job.file, "--now", "2026-11-27T02:00:00Z"])
+        #expect(next.status == 0, "\(next.stdout)\(next.stderr)")
+        _ = try KlaxonBinary.run(["run", job.file, "--now", "2026-11-27T03:00:00Z"])
+        #expect(try server.received().count == 1)
+        #expect(try StateStore(directory: job.stateDirectory).loadCurrent().meta.outbox.isEmpty)
+    }
+
+    @Test func klaxonTestSendMailsAMessageMarkedAsATestAndChangesNoState() throws {
+        let server = try LocalSMTPServer()
+        let scratch = Scratch()
+        scratch.write("drop/b.csv", Self.balances)
+        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
+        let job = try job(scratch, email: "email: { url: \"\(server.plainURL)\", starttls: \"off\", from: \"noc@acme.example\" },")
+        _ = try Runner(job: job, options: RunOptions(now: at("2026-11-27T01:00:00Z"), deliverTo: scratch.url("files"))).run()
+        let before = try Data(contentsOf: URL(fileURLWithPath: scratch.url("state/state")))
+        let result = try KlaxonBinary.run(["test", job.file, "--alert", "Low Balance", "--company", "C1", "--send"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("sent email to a@c1.example, b@c1.example"))
+        let text = String(decoding: try #require(try server.received().first).data, as: UTF8.self)
+        #expect(text.contains("X-Klaxon-Test: yes\r\n"))
+        #expect(text.contains("Subject: =?UTF-8?B?"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.url("state/state"))) == before)
+    }
+}
