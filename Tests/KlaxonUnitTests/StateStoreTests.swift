@@ -74,6 +74,28 @@ import Testing
         }
     }
 
+    /// The formats before the current one were never released: refused by
+    /// number with what to do, like a newer one, never half-read.
+    @Test func aStateInAnEarlierFormatIsRefusedWithWhatToDo() throws {
+        let scratch = Scratch()
+        let store = StateStore(directory: scratch.url("state"))
+        try store.save(sampleState())
+        var bytes = try #require(FileManager.default.contents(atPath: store.stateFile)).map { $0 }
+        bytes[StateFile.magic.count] = UInt8(KlaxonState.formatVersion - 1)
+        // A valid checksum, so that only the format number is wrong.
+        bytes.removeLast(8)
+        var tail = BinaryWriter()
+        tail.fixed64(UInt64(ContentDigest.of(bytes), radix: 16) ?? 0)
+        bytes += tail.bytes
+        _ = FileManager.default.createFile(atPath: store.stateFile, contents: Data(bytes))
+        #expect {
+            _ = try store.load()
+        } throws: { error in
+            let message = (error as? KlaxonError)?.message ?? ""
+            return message.contains("state format \(KlaxonState.formatVersion - 1)") && message.contains("Move the state folder aside")
+        }
+    }
+
     @Test func aSecondRunCannotTakeTheLockWhileTheFirstHoldsIt() throws {
         let scratch = Scratch()
         let first = try RunLock(stateDirectory: scratch.path)
@@ -120,49 +142,8 @@ import Testing
         #expect(try StateFile.decode(StateFile.encode(state)) == state)
     }
 
-    @Test func aFormat1StateWithEverythingInItsJSONIsStillRead() throws {
-        var meta = StateMeta()
-        meta.lastRun = 1_800_000_000
-        meta.companies["C1"] = CompanyRecord(company: Company(id: "C1", credit: 3), inSnapshot: true, lastSeen: 1)
-        meta.instances["A\u{1F}C1"] = AlertInstance(alert: "A", company: "C1")
-        meta.failureStreaks["C1"] = FailureStreak()
-        let json = try JSONEncoder().encode(meta)
-        var w = BinaryWriter()
-        w.bytes = StateFile.magic
-        w.varint(1)
-        w.fixed64(UInt64(json.count))
-        w.bytes += Array(json)
-        w.fixed64(1)
-        w.varint(0)  // no bucket lists
-        w.fixed64(UInt64(ContentDigest.of(w.bytes), radix: 16) ?? 0)
-        let state = try StateFile.decode(w.bytes)
-        #expect(state.meta == meta)
-        #expect(state.buckets.isEmpty)
-    }
-
-    /// Format 2: one bucket section with its length, cut into parts.
-    @Test func aFormat2StateWithItsBucketPartsIsStillRead() throws {
-        var state = KlaxonState()
-        state.meta.lastRun = 1_800_000_000
-        state.meta.companies["C1"] = CompanyRecord(company: Company(id: "C1", credit: 3), inSnapshot: true, lastSeen: 1)
-        var b = MinuteBucket(minute: 29_000_000)
-        b.attempts = 4; b.connected = 1; b.pddCount = 1; b.pddMillisecondsSum = 2_500; b.providerCharge = 7
-        state.buckets["C1"] = CompanyBuckets(buckets: [b, MinuteBucket(minute: 29_000_009)])
-        state.buckets["C2"] = CompanyBuckets(buckets: [MinuteBucket(minute: 29_000_001)])
-        var w = BinaryWriter()
-        w.bytes = try StateFile.encodeHead(state)
-        w.bytes[StateFile.magic.count] = 2
-        let sectionStart = w.bytes.count
-        w.fixed64(0)
-        w.varint(2)
-        w.bytes += lengthPrefixedBucketLists(["C1", "C2"], of: state)
-        w.patchFixed64(UInt64(w.bytes.count - sectionStart - 8), at: sectionStart)
-        w.fixed64(UInt64(ContentDigest.of(w.bytes), radix: 16) ?? 0)
-        #expect(try StateFile.decode(w.bytes) == state)
-    }
-
-    /// Format 3 streams the buckets in blocks, every other one encoded (and
-    /// decoded) on a second thread once there are enough of them.
+    /// The buckets stream in blocks, every other one encoded on a second
+    /// thread once there are enough of them.
     @Test func aStateOfManyBlocksRoundTripsOnTwoThreads() throws {
         var state = KlaxonState()
         let companies = 300
@@ -228,23 +209,6 @@ import Testing
         #expect(head == expected)
     }
 
-    /// Format 3: the buckets in blocks of format 2's bucket lists, without an index.
-    @Test func aFormat3StateWithItsBlocksIsStillRead() throws {
-        var state = KlaxonState()
-        state.meta.companies["C1"] = CompanyRecord(company: Company(id: "C1", credit: 3), inSnapshot: true, lastSeen: 1)
-        var b = MinuteBucket(minute: 29_000_000)
-        b.attempts = 4; b.connected = 1; b.talkSeconds = 90; b.customerCharge = -7
-        state.buckets["C1"] = CompanyBuckets(buckets: [b, MinuteBucket(minute: 29_000_009)])
-        state.buckets["C2"] = CompanyBuckets(buckets: [MinuteBucket(minute: 29_000_001)])
-        var w = BinaryWriter()
-        w.bytes = try StateFile.encodeHead(state)
-        w.bytes[StateFile.magic.count] = 3
-        w.bytes += lengthPrefixedBucketLists(["C1", "C2"], of: state)
-        w.fixed64(0)
-        w.fixed64(UInt64(ContentDigest.of(w.bytes), radix: 16) ?? 0)
-        #expect(try StateFile.decode(w.bytes) == state)
-    }
-
     /// A loaded company keeps its encoded bytes: later minutes are appended,
     /// windows are summed from the bytes, pruning re-slices them, an earlier
     /// minute decodes them, and a save writes the same buckets as a decoded state.
@@ -287,19 +251,5 @@ import Testing
         original.buckets["C1"]?.merge(earlier)
         #expect(reloaded == original)
         #expect(try StateFile.decode(try StateFile.encode(reloaded)) == original)
-    }
-
-    /// One format 2 or 3 bucket list per company, each after its length (a
-    /// format 2 part, a format 3 block).
-    private func lengthPrefixedBucketLists(_ ids: [String], of state: KlaxonState) -> [UInt8] {
-        var w = BinaryWriter()
-        var scratch: [UInt8] = []
-        for id in ids {
-            var list = BinaryWriter()
-            StateFile.encodeBucketList([id], of: state.buckets, into: &list, scratch: &scratch)
-            w.fixed64(UInt64(list.bytes.count))
-            w.bytes += list.bytes
-        }
-        return w.bytes
     }
 }

@@ -4,19 +4,19 @@ import Foundation
 /// tables part, the bucket part and a checksum, so that a torn or edited file
 /// is recognised as corrupt instead of being half-read.
 ///
-/// Format 2 moved the three maps that grow with the companies (companies,
-/// alert instances, failure streaks) from the JSON part into the binary
-/// tables part (`StateFile+Tables.swift`): JSON took most of a load and a save
-/// at 10,000 companies. It also cut the bucket part into parts that two
-/// threads encode and decode side by side. Format 3 ends the file with the
-/// buckets in blocks of about a megabyte, each with its length, then an empty
-/// block: a save streams them to the file (two blocks in memory, not a copy of
-/// the whole state) and the checksum follows the stream. Format 1 and 2 files
-/// are still read (format 1's JSON holds the maps, its bucket part is one list).
-/// Format 4 gives each company in a block its bucket count, last minute and
-/// byte length before its buckets: a load reads that index and keeps the
-/// bytes (`EncodedBuckets`) instead of decoding three million buckets, and a
-/// save copies the bytes of the companies the run did not touch.
+/// The companies, alert instances and failure streaks (the maps that grow with
+/// the companies) are in a binary tables part (`StateFile+Tables.swift`), not
+/// the JSON: JSON took most of a load and a save at 10,000 companies. The
+/// buckets end the file in blocks of about a megabyte, each with its length,
+/// then an empty block, so that a save streams them (two blocks in memory, not
+/// a copy of the whole state) and the checksum follows the stream. In each
+/// block every company's bucket count, last minute and byte length come
+/// before its buckets: a load reads that index and keeps the bytes
+/// (`EncodedBuckets`) instead of decoding millions of buckets, and a save
+/// copies the bytes of the companies the run did not touch.
+///
+/// Only the current format is read: the formats before it were never
+/// released, and a file in one of them is refused by its number.
 enum StateFile {
     static let magic = Array("KLAXON-STATE\n".utf8)
 
@@ -114,7 +114,7 @@ enum StateFile {
     /// Blocks of about this many buckets (about 1 MB encoded).
     static let bucketsPerBlock = 65_536
 
-    enum DecodeError: Error { case corrupt(String), newerVersion(Int) }
+    enum DecodeError: Error { case corrupt(String), newerVersion(Int), olderVersion(Int) }
 
     static func decode(_ bytes: [UInt8]) throws(DecodeError) -> KlaxonState {
         guard bytes.count >= magic.count + 8, bytes[0..<magic.count].elementsEqual(magic) else {
@@ -124,6 +124,7 @@ enum StateFile {
         do {
             let version = Int(try r.varint())
             guard version <= KlaxonState.formatVersion else { throw DecodeError.newerVersion(version) }
+            guard version == KlaxonState.formatVersion else { throw DecodeError.olderVersion(version) }
             var tail = BinaryReader(bytes, offset: bytes.count - 8)
             let stored = try tail.fixed64()
             guard checksum(bytes, count: bytes.count - 8) == stored else {
@@ -136,23 +137,13 @@ enum StateFile {
                 try JSONDecoder().decode(StateMeta.self, from: Data(raw[r.offset..<r.offset + metaLength]))
             }
             r.offset += metaLength
-            if version >= 2 {
-                let tablesLength = Int(try r.fixed64())
-                guard tablesLength >= 0, tablesLength <= r.end - r.offset else { throw DecodeError.corrupt("truncated") }
-                var tables = BinaryReader(bytes, offset: r.offset, end: r.offset + tablesLength)
-                try decodeTables(&tables, into: &state.meta)
-                guard tables.offset == tables.end else { throw DecodeError.corrupt("tables section length is wrong") }
-                r.offset += tablesLength
-            }
-            if version >= 4 {
-                state.buckets = try decodeIndexedBlocks(&r)
-            } else if version == 3 {
-                state.buckets = try decodeBlocks(&r)
-            } else {
-                let bucketLength = Int(try r.fixed64())
-                guard bucketLength == r.end - r.offset else { throw DecodeError.corrupt("bucket section length is wrong") }
-                state.buckets = version == 2 ? try decodeBucketParts(&r) : try decodeBuckets(&r)
-            }
+            let tablesLength = Int(try r.fixed64())
+            guard tablesLength >= 0, tablesLength <= r.end - r.offset else { throw DecodeError.corrupt("truncated") }
+            var tables = BinaryReader(bytes, offset: r.offset, end: r.offset + tablesLength)
+            try decodeTables(&tables, into: &state.meta)
+            guard tables.offset == tables.end else { throw DecodeError.corrupt("tables section length is wrong") }
+            r.offset += tablesLength
+            state.buckets = try decodeIndexedBlocks(&r)
             return state
         } catch let error as DecodeError {
             throw error
@@ -176,9 +167,9 @@ enum StateFile {
     /// Below this many buckets a second thread costs more than it saves.
     static let bucketsWorthAThread = 200_000
 
-    /// Format 4's block content: a count of companies, then each one's id,
-    /// bucket count, last minute, byte length and buckets (as in format 3:
-    /// `EncodedBuckets`). Buckets still encoded from the load are copied.
+    /// A block's content: a count of companies, then each one's id,
+    /// bucket count, last minute, byte length and buckets (`EncodedBuckets`).
+    /// Buckets still encoded from the load are copied.
     static func encodeCompanies(_ ids: ArraySlice<String>, of buckets: [String: CompanyBuckets],
                                 into w: inout BinaryWriter, scratch: inout [UInt8]) {
         w.varint(UInt64(ids.count))
@@ -206,7 +197,7 @@ enum StateFile {
         }
     }
 
-    /// Format 4's blocks: only the index is read; each company keeps a slice of
+    /// The bucket blocks: only the index is read; each company keeps a slice of
     /// the file's bytes, decoded if and when the run needs its buckets.
     private static func decodeIndexedBlocks(_ r: inout BinaryReader) throws(BinaryReader.Truncated) -> [String: CompanyBuckets] {
         var result: [String: CompanyBuckets] = [:]
@@ -240,136 +231,5 @@ enum StateFile {
         }
         guard r.offset == r.end else { throw BinaryReader.Truncated() }
         return result
-    }
-
-    /// Formats 2 and 3's bucket list (written by tests that check older files are read).
-    static func encodeBucketList(_ ids: ArraySlice<String>, of buckets: [String: CompanyBuckets],
-                                         into w: inout BinaryWriter, scratch: inout [UInt8]) {
-        w.varint(UInt64(ids.count))
-        for id in ids {
-            let list = buckets[id]?.buckets ?? []
-            w.string(id)
-            w.varint(UInt64(list.count))
-            w.writeRaw(maxBytes: list.count * maxBucketBytes, scratch: &scratch) { c in
-                var previous: Int32 = 0
-                for b in list {
-                    c.bucket(b, after: previous)
-                    previous = b.minute
-                }
-            }
-        }
-    }
-
-    /// Below this many bytes of blocks a second thread costs more than it saves.
-    static let blockBytesWorthAThread = 2 << 20
-
-    /// Format 3's bucket blocks, up to the empty one that ends them; with
-    /// enough of them, a second thread decodes the second half.
-    private static func decodeBlocks(_ r: inout BinaryReader) throws(BinaryReader.Truncated) -> [String: CompanyBuckets] {
-        var blocks: [Range<Int>] = []
-        while true {
-            let length = try r.fixed64()
-            guard length <= UInt64(r.end - r.offset) else { throw BinaryReader.Truncated() }
-            if length == 0 { break }
-            blocks.append(r.offset..<r.offset + Int(length))
-            r.offset += Int(length)
-        }
-        guard r.offset == r.end else { throw BinaryReader.Truncated() }
-        let bytes = r.bytes
-        @Sendable func decode(_ blocks: ArraySlice<Range<Int>>) throws(BinaryReader.Truncated) -> [String: CompanyBuckets] {
-            var result: [String: CompanyBuckets] = [:]
-            for block in blocks {
-                var reader = BinaryReader(bytes, offset: block.lowerBound, end: block.upperBound)
-                try decodeBuckets(&reader, into: &result)
-                guard reader.offset == reader.end else { throw BinaryReader.Truncated() }
-            }
-            return result
-        }
-        let total = blocks.reduce(0) { $0 + $1.count }
-        var cut = blocks.count
-        if total >= blockBytesWorthAThread {
-            var sum = 0
-            cut = (blocks.firstIndex { sum += $0.count; return sum * 2 >= total } ?? blocks.count - 1) + 1
-        }
-        let second = blocks[cut...]
-        let helper = second.isEmpty ? nil : BackgroundThread {
-            Result { () throws(BinaryReader.Truncated) in try decode(second) }
-        }
-        var result = try decode(blocks[..<cut])
-        if let helper {
-            let more = try helper.wait().get()
-            result.reserveCapacity(result.count + more.count)
-            for (id, list) in more { result[id] = list }
-        }
-        return result
-    }
-
-    private static func decodeBucketParts(_ r: inout BinaryReader) throws(BinaryReader.Truncated) -> [String: CompanyBuckets] {
-        let parts = try r.varint()
-        guard parts >= 1 && parts <= 2 else { throw BinaryReader.Truncated() }
-        let firstLength = Int(try r.fixed64())
-        guard firstLength >= 0, firstLength <= r.end - r.offset else { throw BinaryReader.Truncated() }
-        var first = BinaryReader(r.bytes, offset: r.offset, end: r.offset + firstLength)
-        r.offset += firstLength
-        var secondPart: BackgroundThread<Result<[String: CompanyBuckets], BinaryReader.Truncated>>?
-        if parts == 2 {
-            let secondLength = Int(try r.fixed64())
-            guard secondLength == r.end - r.offset else { throw BinaryReader.Truncated() }
-            let second = BinaryReader(r.bytes, offset: r.offset, end: r.end)
-            r.offset = r.end
-            secondPart = BackgroundThread {
-                var reader = second
-                return Result { () throws(BinaryReader.Truncated) in
-                    let buckets = try decodeBuckets(&reader)
-                    guard reader.offset == reader.end else { throw BinaryReader.Truncated() }
-                    return buckets
-                }
-            }
-        }
-        var result = try decodeBuckets(&first)
-        guard first.offset == first.end else { throw BinaryReader.Truncated() }
-        if let secondPart {
-            let more = try secondPart.wait().get()
-            result.reserveCapacity(result.count + more.count)
-            for (id, list) in more { result[id] = list }
-        }
-        guard r.offset == r.end else { throw BinaryReader.Truncated() }
-        return result
-    }
-
-    private static func decodeBuckets(_ r: inout BinaryReader) throws(BinaryReader.Truncated) -> [String: CompanyBuckets] {
-        var result: [String: CompanyBuckets] = [:]
-        try decodeBuckets(&r, into: &result)
-        return result
-    }
-
-    /// A bucket list: a count of companies, then each one's id and buckets.
-    private static func decodeBuckets(_ r: inout BinaryReader, into result: inout [String: CompanyBuckets]) throws(BinaryReader.Truncated) {
-        let count = try r.varint()
-        result.reserveCapacity(result.count + Int(min(count, 1_000_000)))
-        for _ in 0..<count {
-            let id = try r.string()
-            let n = try r.varint()
-            // Each bucket takes at least 10 bytes: a count beyond that is a corrupt file, not an allocation.
-            guard n <= UInt64(r.end - r.offset) / 10 else { throw BinaryReader.Truncated() }
-            let list = try r.readRaw { (c) throws(BinaryReader.Truncated) -> [MinuteBucket] in
-                var list: [MinuteBucket] = []
-                // Room for the next hourly run's buckets, so that merging them is an append, not a copy.
-                list.reserveCapacity(Int(n) + Int(n) / 16 + 4)
-                var minute: Int64 = 0
-                for _ in 0..<n {
-                    let (next, overflow) = minute.addingReportingOverflow(try c.signed())
-                    guard !overflow, let m = Int32(exactly: next) else { throw BinaryReader.Truncated() }
-                    minute = next
-                    var b = MinuteBucket(minute: m)
-                    b.attempts = try c.int32(); b.connected = try c.int32(); b.nerSuccesses = try c.int32()
-                    b.redirects = try c.int32(); b.pddCount = try c.int32(); b.talkSeconds = try c.signed()
-                    b.pddMillisecondsSum = try c.signed(); b.customerCharge = try c.signed(); b.providerCharge = try c.signed()
-                    list.append(b)
-                }
-                return list
-            }
-            result[id] = CompanyBuckets(buckets: list)
-        }
     }
 }

@@ -30,6 +30,8 @@ public struct StateStore: Sendable {
             switch error {
             case .newerVersion(let version):
                 throw KlaxonError(.state, "\(stateFile) was written by a newer Klaxon (state format \(version); this one reads up to \(KlaxonState.formatVersion)). Run the newer klaxon, or restore a backup made by this version")
+            case .olderVersion(let version):
+                throw KlaxonError(.state, "\(stateFile) is in state format \(version), from a development build before the first release; this Klaxon reads format \(KlaxonState.formatVersion) only. Move the state folder aside and run again to start afresh (every file in the drop folders is then counted again)")
             case .corrupt(let reason):
                 throw KlaxonError(.state, "\(stateFile) is corrupt: \(reason). Nothing was changed. The previous version is \(backupFile): check it with `klaxon status`, then restore it with `cp \(backupFile) \(stateFile)`")
             }
