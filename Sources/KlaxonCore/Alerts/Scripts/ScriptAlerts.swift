@@ -54,7 +54,7 @@ public struct ScriptAlerts {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let timeout = alert.scriptTimeout ?? Self.defaultTimeout
         let process = ScriptProcess(executable: alert.script ?? "", arguments: alert.scriptArguments, environment: environment,
-                                    workingDirectory: (job.file as NSString).deletingLastPathComponent,
+                                    workingDirectory: job.folder,
                                     timeout: TimeInterval(timeout.seconds), outputCap: outputCap)
         let result = process.run(input: (try? encoder.encode(input)) ?? Data())
         func failed(_ failure: ScriptFailure) -> Result<ScriptOutput.Parsed, Failed> {
