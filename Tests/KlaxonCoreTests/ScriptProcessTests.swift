@@ -130,6 +130,16 @@ import KlaxonTestSupport
         #expect(run.maxResidentKiB < 120 * 1024, "peak \(run.maxResidentKiB / 1024) MiB for 300 MB of stderr")
     }
 
+    @Test func aScriptThatFloodsStandardErrorIsStillKilledAtItsTimeout() throws {
+        let scratch = Scratch()
+        script(scratch, "#!/bin/sh\nyes 'noise' >&2\n")
+        let job = try job(scratch, timeout: "1s")
+        let (outcome, seconds) = try runScripts(job)
+        #expect(outcome.warnings.first?.contains("did not finish within 1s") == true, "\(outcome.warnings)")
+        #expect(outcome.warnings.first?.contains("stderr: noise | noise") == true)
+        #expect(seconds < 3, "took \(seconds)s")
+    }
+
     @Test func aScriptWithoutAHashBangLineIsRefusedWithWhatToDo() throws {
         let scratch = Scratch()
         script(scratch, "echo '[]'\n")

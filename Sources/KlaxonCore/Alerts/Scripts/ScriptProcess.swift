@@ -185,10 +185,11 @@ private struct Capture {
     var data: Data { Data(bytes) }
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    /// Reads what `fd` has now, without waiting; false once it is at its end.
+    /// Reads what `fd` has now, without waiting, up to 1 MiB: a script that writes faster
+    /// than this reads must not keep the caller from its deadline. False once at its end.
     mutating func drain(_ fd: Int32) -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
+        for _ in 0..<16 {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             if n < 0 { return errno == EAGAIN || errno == EWOULDBLOCK }
@@ -196,6 +197,7 @@ private struct Capture {
             append(chunk[0..<n])
             if overflowed { return true }
         }
+        return true
     }
 
     private mutating func append(_ chunk: ArraySlice<UInt8>) {
