@@ -7,11 +7,11 @@ import Testing
 @Suite struct AlertTesterTests {
     @Test func aScriptAlertIsTestedByRunningItsScript() throws {
         let scratch = Scratch()
-        scratch.write("drop/b.csv", "id,name,credit\nC1,One,5\nC2,Two,50\n")
+        scratch.write("drop/b.csv", "id,name,credit\nC1,One,5\nC2,Two,50\nC3,Three,1\n")
         chmod(scratch.write("check.sh", """
         #!/bin/sh
         cat > /dev/null
-        echo '[{"company": "C1", "fire": true, "value": 1.5, "message": "runs dry in 1.5 h"}]'
+        echo '[{"company": "C1", "fire": true, "value": 1.5, "message": "runs dry in 1.5 h"}, {"company": "C3", "fire": true}]'
         """, age: 0), 0o755)
         let job = try scratch.job("""
         { name: "scripted", state: "state", inputs: { balances: { path: "drop", settle: "0s" } },
@@ -29,6 +29,9 @@ import Testing
         let c2 = try tester.test(alert: "Runway", company: "C2")
         #expect(c2.decision == .missing)
         #expect(c2.formattedValue == "no value (the script gave no verdict for this company: it left it out of its output)")
+        let c3 = try tester.test(alert: "Runway", company: "C3")
+        #expect(c3.formattedValue == "no value (the script says fire: true)")
+        #expect(!c3.text.contains("currently"), "a verdict without a value leaves the value sentence out: \(c3.text)")
     }
 
     @Test func aScriptAlertTestDecidesAsTheRunDid() throws {

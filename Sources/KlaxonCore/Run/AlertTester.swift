@@ -79,7 +79,7 @@ public struct AlertTester {
         if let recipients { alert.recipients = recipients }
         var event = AlertEvent(alert: alert, company: company, kind: .test, value: shown, message: observed.message, window: window,
                                penaltyUntil: alert.penalty.map { now + $0.seconds }, now: now)
-        if shown == nil { event.valueText = observed.formatted }
+        event.valueText = observed.standIn
         let composer = NotificationComposer(job: job, now: now)
         let rendered = composer.render(event)
         let items = composer.compose(events: [event], penaltyActions: []).items
@@ -94,6 +94,9 @@ public struct AlertTester {
         var value: MetricValue
         var formatted: String
         var message: String?
+        /// What `{{value}}` says when there is no value; nil leaves it empty, as a run would
+        /// (a script's verdict without a value).
+        var standIn: String?
     }
 
     private func measure(_ alert: AlertDefinition, window: MinuteBucket?, company: Company, inSnapshot: Bool, state: KlaxonState) -> Observed {
@@ -108,17 +111,20 @@ public struct AlertTester {
                 ? "no value (the balance snapshot gives no credit for this company)"
                 : "no value (the company is not in the current balance snapshot; it is known from CDRs only)"
         }
-        return Observed(observation: StateMachine.observe(value, alert: alert), value: value, formatted: formatted)
+        var standIn: String?
+        if case .value = value {} else { standIn = formatted }
+        return Observed(observation: StateMachine.observe(value, alert: alert), value: value, formatted: formatted, standIn: standIn)
     }
 
     private func scriptObservation(_ alert: AlertDefinition, company id: String, state: KlaxonState) -> Observed {
         switch ScriptAlerts(job: job, now: now).run(alert, state: state) {
         case .failure(let failed):
-            return Observed(observation: .missing, value: .missing, formatted: "no value (the script failed: \(failed.message))")
+            let formatted = "no value (the script failed: \(failed.message))"
+            return Observed(observation: .missing, value: .missing, formatted: formatted, standIn: formatted)
         case .success(let parsed):
             guard let verdict = parsed.verdicts[id] else {
-                return Observed(observation: .missing, value: .missing,
-                                formatted: "no value (the script gave no verdict for this company: it left it out of its output)")
+                let formatted = "no value (the script gave no verdict for this company: it left it out of its output)"
+                return Observed(observation: .missing, value: .missing, formatted: formatted, standIn: formatted)
             }
             let value = verdict.value.map { MetricValue.value($0) } ?? .missing
             let shown = verdict.value.map { ValueFormatter.format($0, area: alert.area, currency: state.meta.companies[id]?.currentView.currency ?? "") }

@@ -46,11 +46,11 @@ struct ScriptProcess {
         }
         guard let stdin = Self.inputFile(input) else { return result(.couldNotStart("cannot write its input to a temporary file")) }
         defer { close(stdin) }
-        guard let out = Spawn.pipe() else { return result(.couldNotStart("cannot create a pipe: \(Errno(errno).description)")) }
+        guard let out = Spawn.pipe() else { return result(.couldNotStart("cannot create a pipe: \(SpawnError(errno).description)")) }
         defer { close(out.readEnd) }
         guard let err = Spawn.pipe() else {
             close(out.writeEnd)
-            return result(.couldNotStart("cannot create a pipe: \(Errno(errno).description)"))
+            return result(.couldNotStart("cannot create a pipe: \(SpawnError(errno).description)"))
         }
         defer { close(err.readEnd) }
 
@@ -113,7 +113,7 @@ struct ScriptProcess {
     /// Starts the script. One that was just written or replaced can be briefly "text file
     /// busy" (ETXTBSY) while another process that forked meanwhile still holds it open
     /// for writing; a few short retries ride that out before giving up.
-    private func start(stdin: Int32, stdout: Int32, stderr: Int32) -> Swift.Result<pid_t, Errno> {
+    private func start(stdin: Int32, stdout: Int32, stderr: Int32) -> Swift.Result<pid_t, SpawnError> {
         var attempt = 0
         while true {
             let started = Spawn.start(executable: executable, arguments: arguments, environment: environment,
@@ -125,7 +125,7 @@ struct ScriptProcess {
     }
 
     /// Why the script could not be started, and what to do about it.
-    static func explain(_ error: Errno, executable: String) -> String {
+    static func explain(_ error: SpawnError, executable: String) -> String {
         switch error.code {
         case ENOEXEC:
             return "the system cannot run it: it is neither a program nor a script starting with a #! line; "

@@ -16,12 +16,15 @@ enum Spawn {
     /// `stderr` as its descriptors 0, 1 and 2. Returns the child's pid, which is also
     /// its process group id, or the `errno` of the failure.
     static func start(executable: String, arguments: [String], environment: [String: String], directory: String,
-                      stdin: Int32, stdout: Int32, stderr: Int32) -> Result<pid_t, Errno> {
+                      stdin: Int32, stdout: Int32, stderr: Int32) -> Result<pid_t, SpawnError> {
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()
-        guard posix_spawn_file_actions_init(&actions) == 0 else { return .failure(Errno(errno)) }
+        // These return the error number rather than setting errno.
+        let initialised = posix_spawn_file_actions_init(&actions)
+        guard initialised == 0 else { return .failure(SpawnError(initialised)) }
         defer { posix_spawn_file_actions_destroy(&actions) }
-        guard posix_spawnattr_init(&attributes) == 0 else { return .failure(Errno(errno)) }
+        let attributesInitialised = posix_spawnattr_init(&attributes)
+        guard attributesInitialised == 0 else { return .failure(SpawnError(attributesInitialised)) }
         defer { posix_spawnattr_destroy(&attributes) }
 
         var failed: Int32 = 0
@@ -32,7 +35,7 @@ enum Spawn {
         // Whatever else this process has open (the state folder's lock, journal, sockets)
         // stays here: a script, or a daemon it leaves behind, must not hold any of it.
         if failed == 0 { failed = addCloseFrom(&actions, 3) }
-        guard failed == 0 else { return .failure(Errno(failed)) }
+        guard failed == 0 else { return .failure(SpawnError(failed)) }
 
         var flags = Int32(POSIX_SPAWN_SETPGROUP) | Int32(POSIX_SPAWN_SETSIGMASK) | Int32(POSIX_SPAWN_SETSIGDEF)
         #if canImport(Darwin)
@@ -55,7 +58,7 @@ enum Spawn {
         let status = withCStrings(argv) { argv in
             withCStrings(envp) { envp in posix_spawn(&pid, executable, &actions, &attributes, argv, envp) }
         }
-        return status == 0 ? .success(pid) : .failure(Errno(status))
+        return status == 0 ? .success(pid) : .failure(SpawnError(status))
     }
 
     /// A pipe whose both ends are closed on exec; `readEnd` does not block.
@@ -142,7 +145,7 @@ enum Spawn {
 }
 
 /// A C `errno` value, described as `strerror` does.
-struct Errno: Error, Equatable {
+struct SpawnError: Error, Equatable {
     var code: Int32
     init(_ code: Int32) { self.code = code }
     var description: String { String(cString: strerror(code)) }
