@@ -146,9 +146,10 @@ struct ScriptProcess {
     /// one that never reads its input cannot block Klaxon or make it take a SIGPIPE.
     private static func inputFile(_ data: Data) -> Int32? {
         var template = Array((NSTemporaryDirectory() + "/klaxon-script-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { $0.baseAddress.map { mkstemp($0) } ?? -1 }
-        guard fd >= 0 else { return nil }
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        let created = template.withUnsafeMutableBufferPointer { $0.baseAddress.map { mkstemp($0) } ?? -1 }
+        guard created >= 0 else { return nil }
+        _ = fcntl(created, F_SETFD, FD_CLOEXEC)
+        let fd = Spawn.aboveStandard(created)
         template.withUnsafeBufferPointer { _ = $0.baseAddress.map { unlink($0) } }
         var written = 0
         let ok = data.withUnsafeBytes { bytes -> Bool in

@@ -71,8 +71,20 @@ enum Spawn {
         _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
         _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
         #endif
-        _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
-        return (fds[0], fds[1])
+        let (readEnd, writeEnd) = (aboveStandard(fds[0]), aboveStandard(fds[1]))
+        _ = fcntl(readEnd, F_SETFL, fcntl(readEnd, F_GETFL) | O_NONBLOCK)
+        return (readEnd, writeEnd)
+    }
+
+    /// `fd` moved to 3 or above (close-on-exec). Run with its standard descriptors closed,
+    /// Klaxon could get 0, 1 or 2 for a pipe, and the child's dup2 onto 0, 1 and 2 would
+    /// then overwrite one with another.
+    static func aboveStandard(_ fd: Int32) -> Int32 {
+        guard fd >= 0, fd <= 2 else { return fd }
+        let moved = fcntl(fd, F_DUPFD_CLOEXEC, 3)
+        guard moved >= 0 else { return fd }
+        close(fd)
+        return moved
     }
 
     /// Whether `pid` has ended, without reaping it: while it is an unreaped zombie its
