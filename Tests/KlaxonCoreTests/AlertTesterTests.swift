@@ -83,6 +83,26 @@ import Testing
         #expect(test.formattedValue == "no value (the company is not in the current balance snapshot; it is known from CDRs only)")
     }
 
+    @Test func toNeedsTheChannelsSettingsAndASendThatSendsNothingFails() throws {
+        let scratch = Scratch()
+        scratch.write("drop/b.csv", "id,name,credit\nC1,One,5\n")
+        let job = try scratch.job("""
+        { name: "bal", state: "state", inputs: { balances: { path: "drop", settle: "0s" } },
+          email: { url: "smtp://127.0.0.1:25", from: "noc@example.com" },
+          alerts: [ { title: "Low Balance", company: "C1", to: ["contacts"], area: "balance", operator: "<", threshold: 10 } ] }
+        """)
+        _ = try Runner(job: job, options: RunOptions(now: at("2026-11-27T01:00:00Z"), deliverTo: scratch.url("out"))).run()
+        let tester = AlertTester(job: job, now: epoch("2026-11-27T01:00:00Z"))
+        #expect(throws: KlaxonError.self) { try tester.test(alert: "Low Balance", company: "C1", to: [.phone("+15550199")]) }
+        let redirected = try tester.test(alert: "Low Balance", company: "C1", to: [.email("me@ops.example")])
+        #expect(redirected.email?.recipients == ["me@ops.example"])
+        // C1 has no contacts: the alert's own recipients reach no one.
+        let own = try tester.test(alert: "Low Balance", company: "C1")
+        let sent = AlertTester.send(own, through: FileSink(directory: scratch.url("sent")))
+        #expect(sent.failed)
+        #expect(sent.lines == ["nothing sent: the alert has no recipient this job can reach for this company"])
+    }
+
     @Test func toTakesAddressesAndNumbersAndRefusesAnythingElse() throws {
         #expect(try AlertTester.recipients("me@example.org, +15550199") == [.email("me@example.org"), .phone("+15550199")])
         #expect(throws: KlaxonError.self) { try AlertTester.recipients("contacts") }

@@ -40,7 +40,8 @@ public struct AlertTester {
                 lines.append("FAILED \(item.channel.rawValue) to \(item.recipients.joined(separator: ", ")): \(error.description)")
             }
         }
-        if lines.isEmpty { lines.append("nothing to send: the alert has no recipients for this company") }
+        // `--send` that sends nothing is a failure: the operator asked for a message.
+        if lines.isEmpty { return (["nothing sent: the alert has no recipient this job can reach for this company"], true) }
         return (lines, failed)
     }
 
@@ -49,6 +50,14 @@ public struct AlertTester {
     public func test(alert title: String, company id: String, to recipients: [Recipient]? = nil) throws(KlaxonError) -> Outcome {
         guard var alert = job.alerts.first(where: { $0.title == title }) else {
             throw KlaxonError(.invalidJob, "no alert titled \"\(title)\" in \(job.file); alerts: \(job.alerts.map(\.title).joined(separator: ", "))")
+        }
+        for recipient in recipients ?? [] {
+            if case .email(let address) = recipient, job.email == nil {
+                throw KlaxonError(.invalidJob, "--to: \(address) is an e-mail address, but \(job.file) has no `email` settings to send it with")
+            }
+            if case .phone(let number) = recipient, job.sms == nil {
+                throw KlaxonError(.invalidJob, "--to: \(number) is a phone number, but \(job.file) has no `sms` settings to send it with")
+            }
         }
         var state = try StateStore(directory: job.stateDirectory).load()
         guard let record = state.meta.companies[id] else {
