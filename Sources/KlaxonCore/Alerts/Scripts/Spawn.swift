@@ -9,8 +9,9 @@ import Darwin
 /// `posix_spawn` in a process group of its own, with exactly three descriptors
 /// (its standard input, output and error) and nothing else inherited.
 ///
-/// Foundation's `Process` is not used: it waits for its own descriptors to close,
-/// so a script that left a daemon behind holding one hung the run for good.
+/// Foundation's `Process` is not used: it hands the child a descriptor of its own,
+/// which a daemon the script left behind kept open, so the wait for the script never
+/// ended (with the job's lock held); and it says nothing of what else a child inherits.
 enum Spawn {
     /// Starts `executable` with `arguments`, in `directory`, with `stdin`, `stdout` and
     /// `stderr` as its descriptors 0, 1 and 2. Returns the child's pid, which is also
