@@ -99,12 +99,14 @@ enum Commands {
     static let test = Command(
         name: "test",
         usage: """
-        klaxon test JOB --alert TITLE --company ID [--now T] [--send]
+        klaxon test JOB --alert TITLE --company ID [--now T] [--send [--to LIST]]
           Evaluate one alert for one company against the committed state; show the value,
           the decision and the rendered message. Changes nothing.
-          --send   really send the message, marked as a test ([TEST], X-Klaxon-Test: yes)
+          --send     really send the message, marked as a test ([TEST], X-Klaxon-Test: yes)
+          --to LIST  send it to these e-mail addresses and/or +E.164 numbers (comma-separated)
+                     instead of the alert's recipients
         """,
-        valued: ["alert", "company", "now"], flags: ["send"]
+        valued: ["alert", "company", "now", "to"], flags: ["send"]
     ) { args, out in
         withJob("test", args, out) { job in
             guard let title = args.options["alert"], let company = args.options["company"] else {
@@ -112,7 +114,8 @@ enum Commands {
                 return .invalid
             }
             let now = Int64(((try args.date("now")) ?? Date()).timeIntervalSince1970)
-            let outcome = try AlertTester(job: job, now: now).test(alert: title, company: company)
+            let to = try args.options["to"].map(AlertTester.recipients)
+            let outcome = try AlertTester(job: job, now: now).test(alert: title, company: company, to: to)
             out.say("""
             alert:    \(title)
             company:  \(company)

@@ -191,4 +191,22 @@ struct DeliveryTests {
         #expect(text.contains("Subject: =?UTF-8?B?"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.url("state/state"))) == before)
     }
+
+    @Test func klaxonTestSendToGoesToTheGivenAddressesInsteadOfTheContacts() throws {
+        let server = try LocalSMTPServer()
+        let scratch = Scratch()
+        scratch.write("drop/b.csv", Self.balances)
+        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
+        let job = try job(scratch, email: "email: { url: \"\(server.plainURL)\", starttls: \"off\", from: \"noc@acme.example\" },")
+        _ = try Runner(job: job, options: RunOptions(now: at("2026-11-27T01:00:00Z"), deliverTo: scratch.url("files"))).run()
+        let result = try KlaxonBinary.run(["test", job.file, "--alert", "Low Balance", "--company", "C1", "--send", "--to", "me@ops.example"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("sent email to me@ops.example"), "\(result.stdout)")
+        let received = try server.received()
+        #expect(received.map(\.rcptTos) == [["me@ops.example"]], "the company's contacts get nothing")
+        let bad = try KlaxonBinary.run(["test", job.file, "--alert", "Low Balance", "--company", "C1", "--send", "--to", "not an address"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("--to: malformed address \"not an address\""), "\(bad.stderr)")
+        #expect(try server.received().count == 1, "nothing is sent when --to is wrong")
+    }
 }

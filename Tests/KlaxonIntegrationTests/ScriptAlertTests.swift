@@ -109,6 +109,7 @@ import Testing
         // A real run reports the same failure among its warnings.
         let report = try run(job, scratch, now: "2026-11-27T02:00:00Z")
         #expect(report.warnings.count == 1)
+        #expect(report.exitCode == 2, "a run whose script alert failed says so in its exit code")
         return (outcome.warnings.joined(separator: "\n"), seconds, scratch)
     }
 
@@ -117,6 +118,13 @@ import Testing
         #expect(warning.contains("script alert \"Scripted\""))
         #expect(warning.contains("check.sh exited with status 3; its 1 instance keep their state"))
         #expect(warning.hasSuffix("stderr: connecting to db | boom: database unreachable"))
+    }
+
+    @Test func aScriptThatLostItsHashBangLineSaysWhatToDo() throws {
+        let (warning, _, _) = try failure("echo '[]'\n")
+        #expect(warning.contains("check.sh could not be started: the system cannot run it"), "\(warning)")
+        #expect(warning.contains("add one as its first line, e.g. #!/bin/sh"))
+        #expect(!warning.contains("NSCocoaErrorDomain"))
     }
 
     @Test func invalidJSONIsReportedAndNamesWhatIsWrong() throws {

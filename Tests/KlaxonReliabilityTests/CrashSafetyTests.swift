@@ -26,6 +26,70 @@ struct CrashSafetyTests {
         try loop.finish()
         print("kill loop (seed \(seed)): \(loop.figures)")
     }
+
+    /// Issue 12: a script that leaves a daemon behind hung the run with the lock held, and
+    /// every later run exited 75. Here every run's script leaves two daemons (one holding
+    /// its stdout and stderr) and a background child, and runs are killed at random
+    /// instants: every run that is not killed must end within the script's timeout plus a
+    /// small bound, exit 0 with the script's verdict, and never find the lock taken.
+    @Test func aCrashLoopWhoseScriptsLeaveDaemonsNeverHangsNorLocksOut() throws {
+        let seed = ProcessInfo.processInfo.environment["KLAXON_KILL_LOOP_SEED"].flatMap(UInt64.init) ?? UInt64(Date().timeIntervalSince1970 * 1000)
+        var random = SplitMix64(seed: seed)
+        let scratch = Scratch()
+        scratch.write("drop/b.csv", "id,name,type,credit\nC1,One,customer,5\nC2,Two,customer,500\n")
+        chmod(scratch.write("daemons.sh", """
+        #!/bin/sh
+        setsid sleep 20 </dev/null >/dev/null 2>&1 &
+        echo $! >> daemons.pid
+        setsid sleep 20 &
+        echo $! >> daemons.pid
+        sleep 20 &
+        cat > /dev/null
+        echo '[{"company": "C1", "fire": true, "value": 1}, {"company": "C2", "fire": false, "value": 2}]'
+        """, age: 0), 0o755)
+        scratch.write("job.json5", """
+        { name: "daemons", state: "state", interval: "10m", inputs: { balances: { path: "drop", settle: "0s" } },
+          email: { url: "smtp://127.0.0.1:25", from: "noc@example.com" },
+          alerts: [ { title: "Daemons", scope: { type: "customer" }, to: ["noc@example.com"], area: "script",
+                      script: "daemons.sh", timeout: "5s", repeat: "10m" } ] }
+        """, age: 0)
+        defer {
+            // The setsid daemons left their group: killed here by pid, one at a time.
+            for pid in (scratch.read("daemons.pid") ?? "").split(whereSeparator: \.isWhitespace).compactMap({ pid_t($0) }) { kill(pid, SIGKILL) }
+        }
+        let bound = 5.0 + 5.0
+        var kills = 0, finished = 0
+        for n in 0..<24 {
+            let now = ValueFormatter.timestamp(epoch("2026-11-27T00:00:00Z") + Int64(n) * 600)
+            let began = Date()
+            let process = try KlaxonBinary.start(["run", scratch.url("job.json5"), "--now", now, "--quiet",
+                                                  "--deliver-to", scratch.url("out")], output: scratch.url("run.log"))
+            if n % 3 == 1 {
+                usleep(UInt32(random.next() % 300_000))
+                if process.isRunning {
+                    kill(process.processIdentifier, SIGKILL)
+                    kills += 1
+                }
+            }
+            while process.isRunning, Date().timeIntervalSince(began) < bound { usleep(10_000) }
+            let seconds = Date().timeIntervalSince(began)
+            guard !process.isRunning else {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                Issue.record("run \(n) (seed \(seed)) was still running after \(seconds)s")
+                return
+            }
+            process.waitUntilExit()
+            let killed = process.terminationReason == .uncaughtSignal
+            guard !killed else { continue }
+            finished += 1
+            #expect(process.terminationStatus == 0, "run \(n) (seed \(seed)) exited \(process.terminationStatus): \(scratch.read("run.log") ?? "")")
+            let state = try StateStore(directory: scratch.url("state")).load()
+            #expect(state.meta.instances[AlertInstance.key(alert: "Daemons", company: "C1")]?.status == .triggered,
+                    "run \(n) lost the script's verdict")
+        }
+        #expect(finished >= 12, "only \(finished) runs finished (\(kills) killed)")
+    }
 }
 
 /// The scenario and the bookkeeping of one kill loop.

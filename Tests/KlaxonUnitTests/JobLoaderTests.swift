@@ -26,6 +26,21 @@ import Testing
         #expect(job.stateDirectory == scratch.url("st"))
     }
 
+    @Test func checkRefusesAnAlertWithAnEmptyToUnlessItOnlyPenalises() throws {
+        let scratch = Scratch()
+        let job = try scratch.job("""
+        { state: "st", email: { url: "smtp://127.0.0.1:25", from: "noc@example.com" },
+          alerts: [ { title: "Nobody", company: "C1", to: [], area: "balance", operator: "<", threshold: 5 },
+                    { title: "Penalty only", company: "C1", to: [], area: "balance", operator: "<", threshold: 1, penalty: "1h" } ] }
+        """)
+        let problems = InputCheck.problems(job).map(\.description)
+        #expect(problems.contains { $0.contains("alert \"Nobody\": to: is empty, so the alert would notify no one") }, "\(problems)")
+        #expect(!problems.contains { $0.contains("Penalty only") })
+        let check = try KlaxonBinary.run(["check", job.file])
+        #expect(check.status == 1)
+        #expect(check.stderr.contains("alert \"Nobody\": to: is empty"), "\(check.stderr)")
+    }
+
     @Test func checkListsEveryProblemAtOnceWithFileAlertAndField() {
         let scratch = Scratch()
         scratch.write("job.json5", """

@@ -33,6 +33,38 @@ import Testing
         #expect(attempts(try run(job, now: "2026-11-27T02:00:00Z", deliverTo: scratch.url("out"))) == 4)
     }
 
+    @Test func aDecisionWithoutAValueCarriesNoneNotTheLastRunsValue() throws {
+        let scratch = Scratch()
+        let job = try scratch.job("""
+        { state: "state", inputs: { cdrs: { path: "drop" } }, email: { url: "smtp://h:25", from: "noc@example.com" },
+          alerts: [ { title: "ASR", company: "C1", to: ["noc@example.com"], area: "asr", operator: "<", threshold: 30, sample_period: "1h", min_calls: 2 } ] }
+        """)
+        scratch.write("drop/1.csv", cdrHeader + call("2026-11-27 00:10:00") + call("2026-11-27 00:20:00", duration: 0))
+        let first = try run(job, now: "2026-11-27T01:00:00Z", deliverTo: scratch.url("out"))
+        // 50% is above the threshold: ok, which a report leaves out; the instance remembers 50.
+        #expect(first.decisions.isEmpty)
+        let empty = try run(job, now: "2026-11-27T03:00:00Z", deliverTo: scratch.url("out"))
+        let decision = try #require(empty.decisions.first { $0.alert == "ASR" })
+        #expect(decision.decision == .insufficientData)
+        #expect(decision.value == nil, "no calls in the window: no value, not the previous run's 50")
+        let json = ReportArchive.encode(empty)
+        #expect(!json.contains("\"value\" : 50") && !json.contains("\"value\":50"), "\(json)")
+    }
+
+    @Test func aFiringForACompanyWithoutContactsIsSaidAndExitsTwo() throws {
+        let scratch = Scratch()
+        let job = try scratch.job("""
+        { state: "state", inputs: { balances: { path: "drop", settle: "0s" } }, email: { url: "smtp://h:25", from: "noc@example.com" },
+          alerts: [ { title: "Low Balance", scope: { type: "customer" }, to: ["contacts"], area: "balance", operator: "<", threshold: 10 } ] }
+        """)
+        scratch.write("drop/b.csv", "id,name,credit,email\nC1,One,5,\nC2,Two,5,b@c2.example\n")
+        let report = try run(job, now: "2026-11-27T01:00:00Z", deliverTo: scratch.url("out"))
+        #expect(Set(report.decisions.map(\.company)) == ["C1", "C2"])
+        #expect(report.warnings.contains { $0.contains("alert \"Low Balance\" fired for company C1 but notified no one") }, "\(report.warnings)")
+        #expect(!report.warnings.contains { $0.contains("company C2") })
+        #expect(report.exitCode == 2)
+    }
+
     @Test func aDryRunLeavesTheStateFolderByteIdentical() throws {
         let scratch = Scratch()
         let job = try scratch.job("""

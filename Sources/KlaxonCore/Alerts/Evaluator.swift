@@ -79,7 +79,10 @@ public struct Evaluator {
                                                      alert: alert, observation: observation, now: now, interval: job.interval)
                 result.summaries[index].count(decision)
                 if instance.status == .triggered { result.summaries[index].triggered += 1 }
-                result.decisions.append(InstanceDecision(alert: alert.title, company: company.id, decision: decision, value: instance.lastValue))
+                // `lastValue` is the last value measured, maybe runs ago: a decision made without one carries none.
+                let measured = decision != .insufficientData && decision != .missing
+                result.decisions.append(InstanceDecision(alert: alert.title, company: company.id, decision: decision,
+                                                         value: measured ? instance.lastValue : nil))
 
                 let kind: NotificationKind?
                 switch decision {
@@ -93,6 +96,9 @@ public struct Evaluator {
                     if let action = PenaltyBook.apply(&state.meta.penalties, company: company, alert: alert, duration: duration, now: now) {
                         result.penaltyActions.append(action)
                     }
+                    penaltyUntil = state.meta.penalties[company.id]?.until
+                } else if decision == .reset, alert.penalty != nil {
+                    // A reset notice says whether traffic is still suspended; lifted penalties are gone by now.
                     penaltyUntil = state.meta.penalties[company.id]?.until
                 }
                 if let kind {

@@ -15,6 +15,8 @@ public struct NotificationComposer: Sendable {
         public var items: [OutboxItem] = []
         /// Recipients that could not be used (e.g. a malformed contact in the snapshot).
         public var warnings: [String] = []
+        /// Events that reached no one: a run with any exits 2.
+        public var unnotified = 0
     }
 
     public func compose(events: [AlertEvent], penaltyActions: [PenaltyAction]) -> Composed {
@@ -30,6 +32,7 @@ public struct NotificationComposer: Sendable {
         for part in parts {
             out.items += part.items
             out.warnings += part.warnings
+            out.unnotified += part.unnotified
         }
         for action in penaltyActions {
             out.items.append(item(channel: .penaltyLog, alert: action.alert, company: action.company, kind: action.kind.rawValue,
@@ -79,6 +82,15 @@ public struct NotificationComposer: Sendable {
         }
         emails = unique(emails)
         phones = unique(phones)
+        let itemsBefore = out.items.count
+        defer {
+            // A penalty-only alert (`to: []` with a penalty) is meant to notify no one.
+            let penaltyOnly = event.alert.recipients.isEmpty && event.alert.penalty != nil
+            if out.items.count == itemsBefore, event.kind != .test, !penaltyOnly {
+                out.warnings.append(Self.notifiedNoOne(event))
+                out.unnotified += 1
+            }
+        }
         let rendered = render(event)
         if !emails.isEmpty, let email = job.email {
             var mail = item(channel: .email, alert: event.alert.title, company: event.company.id, kind: event.kind.rawValue,
@@ -97,6 +109,16 @@ public struct NotificationComposer: Sendable {
                                       recipients: [phone], subject: rendered.sms, payload: body))
             }
         }
+    }
+
+    /// Said on stderr when an event reaches no one, so a firing is never silent.
+    static func notifiedNoOne(_ event: AlertEvent) -> String {
+        let why = event.alert.recipients.isEmpty ? "its `to` is empty"
+            : event.alert.recipients == [.contacts]
+            ? "its only recipient is \"contacts\" and the balance snapshot gives the company no usable e-mail or phone"
+            : "none of its recipients could be used"
+        let what = event.kind == .repeat ? "fired again" : event.kind.rawValue
+        return "alert \"\(event.alert.title)\" \(what) for company \(event.company.id) but notified no one: \(why)"
     }
 
     /// The message for `to`; the `from` address was validated when the job was loaded.

@@ -19,6 +19,11 @@ public struct Job: Sendable {
     public var alerts: [AlertDefinition]
     /// Mail the `klaxon report` of every run (the nightly report).
     public var report: ReportMailSettings? = nil
+    /// Where relative paths were resolved, when not the job file's folder (`klaxon replay`).
+    public var baseFolder: String? = nil
+
+    /// The folder relative paths start from, and script alerts run in.
+    public var folder: String { baseFolder ?? (file as NSString).deletingLastPathComponent }
 
     /// The longest sample period of any alert: how far back buckets are kept.
     public var longestWindow: TimeSpan {

@@ -3,18 +3,19 @@ import Foundation
 /// Loads a job file and everything it names (alert files, templates), and
 /// validates all of it before any data is read (SPEC §1 step 2).
 public enum JobLoader {
-    /// The job, or every problem found in it at once.
-    public static func load(_ path: String) -> Result<Job, KlaxonError> {
+    /// The job, or every problem found in it at once. `base`, when given, is the folder
+    /// its relative paths start from instead of the file's own (`klaxon replay` runs a copy).
+    public static func load(_ path: String, relativeTo base: String? = nil) -> Result<Job, KlaxonError> {
         var diagnostics = Diagnostics()
-        let job = load(path, diagnostics: &diagnostics)
+        let job = load(path, relativeTo: base, diagnostics: &diagnostics)
         if let job, diagnostics.isEmpty { return .success(job) }
         return .failure(KlaxonError(.invalidJob, "\(path): the job is not valid (\(diagnostics.problems.count) problem\(diagnostics.problems.count == 1 ? "" : "s"))", problems: diagnostics.problems))
     }
 
-    static func load(_ path: String, diagnostics: inout Diagnostics) -> Job? {
+    static func load(_ path: String, relativeTo base: String? = nil, diagnostics: inout Diagnostics) -> Job? {
         let file = PathResolver.absolute(path, relativeTo: FileManager.default.currentDirectoryPath)
         guard let root = readJSON5Object(file, diagnostics: &diagnostics) else { return nil }
-        let folder = (file as NSString).deletingLastPathComponent
+        let folder = base ?? (file as NSString).deletingLastPathComponent
         let resolve = { (p: String) in PathResolver.absolute(p, relativeTo: folder) }
         var r = ObjectReader(root, file: file)
 
@@ -86,7 +87,7 @@ public enum JobLoader {
         guard let state else { return nil }
         return Job(file: file, name: name, interval: interval, stateDirectory: state, brand: brand,
                    balances: balances, cdrs: cdrs, templates: templates, email: email, sms: sms,
-                   penalties: penalties, delivery: delivery, alerts: alerts, report: reportMail)
+                   penalties: penalties, delivery: delivery, alerts: alerts, report: reportMail, baseFolder: base)
     }
 
     /// An alert that mails or texts someone needs the job's settings for that channel.

@@ -8,14 +8,16 @@ enum BuiltInTemplates {
     Hello {{name}},
 
     {{#is_reset}}
-    The {{area}} alert "{{title}}" has cleared: the value is now {{value}}.
+    The {{area}} alert "{{title}}" has cleared{{#value}}: the value is now {{value}}{{/value}}.
     {{/is_reset}}
     {{^is_reset}}
     {{#threshold}}
-    The {{area}} threshold of {{threshold}} has been reached and is currently at {{value}}.
+    The {{area}} threshold of {{threshold}} has been reached{{#value}} and is currently at {{value}}{{/value}}.
     {{/threshold}}
     {{^threshold}}
+    {{#value}}
     Your {{area}} is currently {{value}}.
+    {{/value}}
     {{/threshold}}
     {{/is_reset}}
     {{#message}}
@@ -26,10 +28,15 @@ enum BuiltInTemplates {
 
     Over the last {{sample_period}}: {{attempts}} attempts, {{connected}} connected, ASR {{asr}}, ACD {{acd}}.
     {{/sample_period}}
-    {{#penalty}}
+    {{#penalty_until}}
 
+    {{#is_reset}}
+    Traffic remains suspended until {{penalty_until}}.
+    {{/is_reset}}
+    {{^is_reset}}
     Traffic is suspended until {{penalty_until}} ({{penalty}}).
-    {{/penalty}}
+    {{/is_reset}}
+    {{/penalty_until}}
 
     Alert: {{title}} ({{level}}), account {{company.id}}, at {{now}}.
     {{#brandName}}
@@ -40,7 +47,7 @@ enum BuiltInTemplates {
     """
 
     static let sms = """
-    {{#brandName}}{{brandName}}: {{/brandName}}{{#is_reset}}cleared {{/is_reset}}{{title}} {{name}} {{area}} {{value}}{{#penalty}}, suspended until {{penalty_until}}{{/penalty}}
+    {{#brandName}}{{brandName}}: {{/brandName}}{{#is_reset}}cleared {{/is_reset}}{{title}} {{name}} {{area}}{{#value}} {{value}}{{/value}}{{#penalty_until}}, suspended until {{penalty_until}}{{/penalty_until}}
     """
 
     static func alert() throws(TemplateError) -> MessageTemplate {

@@ -13,4 +13,7 @@ public struct AlertEvent: Sendable {
     public var window: MinuteBucket?
     public var penaltyUntil: Int64?
     public var now: Int64
+    /// Stands in for `value` when there is none (`klaxon test` with too few calls), so a
+    /// message never reads "is currently at ."
+    public var valueText: String? = nil
 }

@@ -61,7 +61,7 @@ public struct Runner {
                                recipients: item.recipients, subject: item.subject, result: .waiting, error: nil, attempts: item.attempts)
             }
             report.previews = DryRunPreview.texts(events: evaluation.events, job: job, now: now)
-            report.exitCode = report.rows.rejected > 0 ? 2 : 0
+            report.exitCode = report.rows.rejected > 0 || !scripts.failed.isEmpty || composed.unnotified > 0 ? 2 : 0
             report.timings.totalMilliseconds = Self.milliseconds(since: started)
             try writeExternalReport(report)
             return report
@@ -82,7 +82,7 @@ public struct Runner {
         report.notifications = outbox.deliver(&state.meta.outbox, through: sink, warnings: &report.warnings)
         report.timings.deliverMilliseconds = Self.milliseconds(since: &mark)
 
-        report.exitCode = report.computedExitCode
+        report.exitCode = scripts.failed.isEmpty && composed.unnotified == 0 ? report.computedExitCode : max(2, report.computedExitCode)
         report.timings.totalMilliseconds = Self.milliseconds(since: started)
         var archiveWarnings: [String] = []
         let encoded = ReportArchive.encode(report)

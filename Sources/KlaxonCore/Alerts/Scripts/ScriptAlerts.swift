@@ -21,6 +21,9 @@ public struct ScriptAlerts {
         /// Alert title → company id → verdict.
         public var verdicts: [String: [String: ScriptVerdict]] = [:]
         public var warnings: [String] = []
+        /// Script alerts that gave no verdicts (they did not run, failed or printed nonsense):
+        /// a run with any ends with exit code 2, so cron says so.
+        public var failed: [String] = []
     }
 
     public func run(state: KlaxonState) -> Outcome {
@@ -34,6 +37,7 @@ public struct ScriptAlerts {
                 }
             case .failure(let failure):
                 outcome.warnings.append(failure.message)
+                outcome.failed.append(alert.title)
             }
         }
         return outcome
@@ -50,7 +54,7 @@ public struct ScriptAlerts {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let timeout = alert.scriptTimeout ?? Self.defaultTimeout
         let process = ScriptProcess(executable: alert.script ?? "", arguments: alert.scriptArguments, environment: environment,
-                                    workingDirectory: (job.file as NSString).deletingLastPathComponent,
+                                    workingDirectory: job.folder,
                                     timeout: TimeInterval(timeout.seconds), outputCap: outputCap)
         let result = process.run(input: (try? encoder.encode(input)) ?? Data())
         func failed(_ failure: ScriptFailure) -> Result<ScriptOutput.Parsed, Failed> {
@@ -104,7 +108,22 @@ public struct ScriptAlerts {
             } else if !FileManager.default.isExecutableFile(atPath: path) {
                 diagnostics.add(Problem(file: alerts[i].file, alert: alerts[i].title, field: "script",
                                         message: "\(path) is not executable; run chmod +x on it (it is run directly, without a shell, so it needs a #! line)"))
+            } else if !startsLikeAProgram(path) {
+                diagnostics.add(Problem(file: alerts[i].file, alert: alerts[i].title, field: "script",
+                                        message: "\(path) has no #! line; it is run directly, without a shell, so add one as its first line, e.g. #!/bin/sh or #!/usr/bin/env python3"))
             }
         }
+    }
+
+    /// Whether the file starts with `#!` or is a compiled program (ELF, Mach-O): anything
+    /// else fails to start with ENOEXEC, since scripts are not handed to a shell.
+    static func startsLikeAProgram(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return true }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
+        if head.starts(with: [0x23, 0x21]) || head == [0x7F, 0x45, 0x4C, 0x46] { return true }
+        let machO: [[UInt8]] = [[0xFE, 0xED, 0xFA, 0xCE], [0xFE, 0xED, 0xFA, 0xCF], [0xCE, 0xFA, 0xED, 0xFE],
+                                [0xCF, 0xFA, 0xED, 0xFE], [0xCA, 0xFE, 0xBA, 0xBE]]
+        return machO.contains(head)
     }
 }

@@ -9,8 +9,10 @@ import Darwin
 /// argument list, its standard input from a file, a deadline after which its
 /// whole process group is killed, and a cap on what it may print.
 ///
-/// Foundation's `Process` starts the child as the leader of its own process
-/// group, so `kill(-pid)` also reaches whatever the script started itself.
+/// The run ends when the script itself ends, not when its output pipes close: a
+/// child it left running (in its process group) is killed then, and a daemon that
+/// left the group keeps nothing of Klaxon's but the far ends of two closed pipes.
+/// So a run takes at most the timeout plus a few milliseconds, whatever the script leaves behind.
 struct ScriptProcess {
     var executable: String
     var arguments: [String]
@@ -43,140 +45,178 @@ struct ScriptProcess {
             Result(ending: ending, stdout: out, stderrTail: err, seconds: Date().timeIntervalSince(started))
         }
         guard let stdin = Self.inputFile(input) else { return result(.couldNotStart("cannot write its input to a temporary file")) }
-        var process = Process()
-        var out = Pipe(), err = Pipe()
-        let exited = DispatchGroup()
-        // A script that was just written or replaced can be briefly "text file busy"
-        // (ETXTBSY) while another process that forked meanwhile still holds it open
-        // for writing; a few short retries ride that out before giving up.
+        defer { close(stdin) }
+        guard let out = Spawn.pipe() else { return result(.couldNotStart("cannot create a pipe: \(SpawnError(errno).description)")) }
+        defer { close(out.readEnd) }
+        guard let err = Spawn.pipe() else {
+            close(out.writeEnd)
+            return result(.couldNotStart("cannot create a pipe: \(SpawnError(errno).description)"))
+        }
+        defer { close(err.readEnd) }
+
+        let spawned = start(stdin: stdin, stdout: out.writeEnd, stderr: err.writeEnd)
+        // Only the script holds the write ends now: its end is seen as theirs closing.
+        close(out.writeEnd)
+        close(err.writeEnd)
+        let pid: pid_t
+        switch spawned {
+        case .success(let p): pid = p
+        case .failure(let error): return result(.couldNotStart(Self.explain(error, executable: executable)))
+        }
+
+        var stdout = Capture(cap: outputCap, keepTail: false)
+        var stderr = Capture(cap: Self.stderrKept, keepTail: true)
+        let deadline = Date().addingTimeInterval(timeout)
+        var ending: Ending?
+        var open = [out.readEnd, err.readEnd]
+        var slice: Int32 = 1
+        while ending == nil {
+            if Spawn.hasEnded(pid) { break }
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0 else {
+                ending = .timedOut
+                break
+            }
+            // Short waits while the script may end at any moment, then up to 50 ms: its end
+            // is not something poll() sees, since a child it left may hold the pipes open.
+            var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            _ = poll(&fds, nfds_t(fds.count), min(slice, Int32(left * 1000) + 1))
+            slice = min(slice * 2, 50)
+            for fd in fds where fd.revents != 0 {
+                let more = fd.fd == out.readEnd ? stdout.drain(fd.fd) : stderr.drain(fd.fd)
+                if !more { open.removeAll { $0 == fd.fd } }
+            }
+            if stdout.overflowed { ending = .outputTooLarge }
+        }
+        if ending == nil {
+            // What the script wrote before it ended is in the pipes already.
+            if open.contains(out.readEnd) { _ = stdout.drain(out.readEnd) }
+            if open.contains(err.readEnd) { _ = stderr.drain(err.readEnd) }
+            if stdout.overflowed { ending = .outputTooLarge }
+        }
+        // Whatever the script left in its group goes with it, before it is reaped: until
+        // then its pid, which is the group's id, cannot be given to another process.
+        Spawn.killGroup(pid)
+        let status = Spawn.reap(pid)
+        let tail = stderr.text
+        switch ending {
+        case .outputTooLarge?: return result(.outputTooLarge, Data(), tail)
+        case .timedOut?: return result(.timedOut, stdout.data, tail)
+        default: break
+        }
+        switch status {
+        case .exited(let code): return result(.exited(code), stdout.data, tail)
+        case .signalled(let signal): return result(.signalled(signal), stdout.data, tail)
+        }
+    }
+
+    /// Starts the script. One that was just written or replaced can be briefly "text file
+    /// busy" (ETXTBSY) while another process that forked meanwhile still holds it open
+    /// for writing; a few short retries ride that out before giving up.
+    private func start(stdin: Int32, stdout: Int32, stderr: Int32) -> Swift.Result<pid_t, SpawnError> {
         var attempt = 0
         while true {
-            process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            process.environment = environment
-            process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
-            out = Pipe()
-            err = Pipe()
-            process.standardInput = stdin
-            process.standardOutput = out
-            process.standardError = err
-            exited.enter()
-            process.terminationHandler = { _ in exited.leave() }
-            do {
-                try process.run()
-                break
-            } catch {
-                exited.leave()
-                attempt += 1
-                guard attempt < 5, access(executable, X_OK) == 0 else {
-                    return result(.couldNotStart(error.localizedDescription))
-                }
-                usleep(UInt32(50_000 * attempt))
-            }
+            let started = Spawn.start(executable: executable, arguments: arguments, environment: environment,
+                                      directory: workingDirectory, stdin: stdin, stdout: stdout, stderr: stderr)
+            guard case .failure(let error) = started, error.code == ETXTBSY || error.code == EINTR, attempt < 5 else { return started }
+            attempt += 1
+            usleep(UInt32(50_000 * attempt))
         }
-        try? stdin.close()
-        let pid = process.processIdentifier
-        let killGroup: @Sendable () -> Void = { _ = kill(-pid, SIGKILL) }
+    }
 
-        let stdout = Collector(cap: outputCap, keepTail: false, onOverflow: killGroup)
-        let stderr = Collector(cap: Self.stderrKept, keepTail: true, onOverflow: {})
-        let drained = DispatchGroup()
-        for (pipe, collector) in [(out, stdout), (err, stderr)] {
-            drained.enter()
-            let handle = pipe.fileHandleForReading
-            DispatchQueue.global().async {
-                collector.drain(handle.fileDescriptor)
-                drained.leave()
+    /// Why the script could not be started, and what to do about it.
+    static func explain(_ error: SpawnError, executable: String) -> String {
+        switch error.code {
+        case ENOEXEC:
+            return "the system cannot run it: it is neither a program nor a script starting with a #! line; "
+                + "add one as its first line, e.g. #!/bin/sh or #!/usr/bin/env python3"
+        case ENOENT:
+            if FileManager.default.fileExists(atPath: executable) {
+                return "its #! line names an interpreter that does not exist (\(error.description)); fix the first line of \(executable)"
             }
-        }
-        try? out.fileHandleForWriting.close()
-        try? err.fileHandleForWriting.close()
-
-        let deadline = DispatchTime.now() + timeout
-        var timedOut = false
-        if exited.wait(timeout: deadline) == .timedOut {
-            timedOut = true
-            killGroup()
-            exited.wait()
-        }
-        // A child left behind holding the pipes open is killed with its group at the deadline.
-        if drained.wait(timeout: timedOut ? .now() + 2 : deadline) == .timedOut {
-            killGroup()
-            _ = drained.wait(timeout: .now() + 2)
-        }
-        let tail = String(decoding: stderr.data, as: UTF8.self)
-        if stdout.overflowed { return result(.outputTooLarge, Data(), tail) }
-        if timedOut { return result(.timedOut, stdout.data, tail) }
-        switch process.terminationReason {
-        case .exit: return result(.exited(process.terminationStatus), stdout.data, tail)
-        case .uncaughtSignal: return result(.signalled(process.terminationStatus), stdout.data, tail)
-        @unknown default: return result(.exited(process.terminationStatus), stdout.data, tail)
+            return "no such file \(executable)"
+        case EACCES:
+            return "permission denied (\(error.description)); run chmod +x on it, and check that its folders can be entered"
+        default:
+            return error.description
         }
     }
 
     /// The input in an unlinked temporary file: the script reads it at its own pace, and
     /// one that never reads its input cannot block Klaxon or make it take a SIGPIPE.
-    private static func inputFile(_ data: Data) -> FileHandle? {
+    private static func inputFile(_ data: Data) -> Int32? {
         var template = Array((NSTemporaryDirectory() + "/klaxon-script-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { $0.baseAddress.map { mkstemp($0) } ?? -1 }
-        guard fd >= 0 else { return nil }
+        let created = template.withUnsafeMutableBufferPointer { $0.baseAddress.map { mkstemp($0) } ?? -1 }
+        guard created >= 0 else { return nil }
+        _ = fcntl(created, F_SETFD, FD_CLOEXEC)
+        let fd = Spawn.aboveStandard(created)
         template.withUnsafeBufferPointer { _ = $0.baseAddress.map { unlink($0) } }
-        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-        do {
-            try handle.write(contentsOf: data)
-            try handle.seek(toOffset: 0)
-        } catch { return nil }
-        return handle
+        var written = 0
+        let ok = data.withUnsafeBytes { bytes -> Bool in
+            while written < bytes.count {
+                let n = write(fd, bytes.baseAddress?.advanced(by: written), bytes.count - written)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return false }
+                written += n
+            }
+            return true
+        }
+        guard ok, lseek(fd, 0, SEEK_SET) == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
     }
 }
 
-/// Collects what a pipe delivers, up to a cap: the first bytes (standard output,
-/// where going past the cap is a failure) or the last ones (standard error).
-private final class Collector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var buffer = Data()
-    private var exceeded = false
+/// What a pipe delivers, up to a cap: the first bytes (standard output, where
+/// going past the cap is a failure) or the last ones (standard error, of which
+/// only the end is shown). Never holds more than the cap plus one read.
+private struct Capture {
     let cap: Int
     let keepTail: Bool
-    let onOverflow: @Sendable () -> Void
+    private(set) var bytes: [UInt8] = []
+    private(set) var overflowed = false
 
-    init(cap: Int, keepTail: Bool, onOverflow: @escaping @Sendable () -> Void) {
+    init(cap: Int, keepTail: Bool) {
         self.cap = cap
         self.keepTail = keepTail
-        self.onOverflow = onOverflow
     }
 
-    var data: Data { lock.withLock { buffer } }
-    var overflowed: Bool { lock.withLock { exceeded } }
+    var data: Data { Data(bytes) }
+    var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    /// Reads `fd` to its end.
-    func drain(_ fd: Int32) {
+    /// Reads what `fd` has now, without waiting, up to 1 MiB: a script that writes faster
+    /// than this reads must not keep the caller from its deadline. False once at its end.
+    mutating func drain(_ fd: Int32) -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
+        for _ in 0..<16 {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return }
+            if n < 0 { return errno == EAGAIN || errno == EWOULDBLOCK }
+            if n == 0 { return false }
             append(chunk[0..<n])
+            if overflowed { return true }
         }
+        return true
     }
 
-    private func append(_ bytes: ArraySlice<UInt8>) {
-        let overflowNow: Bool = lock.withLock {
-            if keepTail {
-                buffer.append(contentsOf: bytes)
-                if buffer.count > cap { buffer.removeFirst(buffer.count - cap) }
-                return false
+    private mutating func append(_ chunk: ArraySlice<UInt8>) {
+        if keepTail {
+            if chunk.count >= cap {
+                bytes = Array(chunk.suffix(cap))
+            } else {
+                let excess = bytes.count + chunk.count - cap
+                if excess > 0 { bytes.removeFirst(excess) }
+                bytes.append(contentsOf: chunk)
             }
-            guard !exceeded else { return false }
-            guard buffer.count + bytes.count <= cap else {
-                exceeded = true
-                buffer = Data()
-                return true
-            }
-            buffer.append(contentsOf: bytes)
-            return false
+            return
         }
-        if overflowNow { onOverflow() }
+        guard bytes.count + chunk.count <= cap else {
+            overflowed = true
+            bytes = []
+            return
+        }
+        bytes.append(contentsOf: chunk)
     }
 }

@@ -32,5 +32,7 @@ struct Scenario {
     var description: String
     /// The job, with paths made absolute against the file that wrote them.
     var job: [String: JSONValue]
+    /// The folder the job's relative paths start from: the job file's, or the scenario's for an inline job.
+    var jobFolder: String
     var steps: [Step]
 }

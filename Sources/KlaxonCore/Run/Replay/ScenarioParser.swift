@@ -69,7 +69,7 @@ enum ScenarioParser {
             expectation.sms = e["sms"]?.numberValue.map { Int($0) }
             steps.append(.init(now: now, note: step["note"]?.stringValue ?? "", drops: drops, expect: expectation))
         }
-        return Scenario(file: file, description: root["description"]?.stringValue ?? "", job: job, steps: steps)
+        return Scenario(file: file, description: root["description"]?.stringValue ?? "", job: job, jobFolder: jobFolder, steps: steps)
     }
 
     /// Makes the job's own relative paths absolute, since the scenario runs it from a scratch folder.

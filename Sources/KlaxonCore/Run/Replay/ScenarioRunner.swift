@@ -22,7 +22,9 @@ public struct ScenarioRunner {
         defer { if !keepScratch { try? FileManager.default.removeItem(atPath: scratch) } }
         let jobFile = try prepare(scenario, scratch: scratch)
         let job: Job
-        switch JobLoader.load(jobFile) {
+        // Its relative paths (scripts, templates, alert files) start where the job was written,
+        // not in the scratch folder that holds the copy.
+        switch JobLoader.load(jobFile, relativeTo: scenario.jobFolder) {
         case .success(let j): job = j
         case .failure(let e): throw e
         }
