@@ -25,6 +25,8 @@ public struct Ingest {
         if let cdrs = job.cdrs {
             try ingestCDRs(cdrs, state: &state, reports: &reports)
         }
+        state.recordCoverage(keepFrom: Int32(clamping: floorDiv(now, 60) - job.longestWindow.seconds / 60),
+                             droppedTooOld: reports.contains { $0.tooOld > 0 })
         return reports
     }
 

@@ -3,6 +3,8 @@ public enum MetricValue: Sendable, Equatable {
     case value(Double)
     /// Fewer than `min_calls` attempts (connected calls for ACD) in the window.
     case insufficientData(have: Int, need: Int)
+    /// The window reaches before the history the state holds (`WindowCoverage`).
+    case uncoveredWindow(WindowCoverage)
     /// The company is not in the balance snapshot (or no snapshot has arrived).
     case missing
 }

@@ -61,8 +61,9 @@ public struct AlertTester {
             let from = Int32(clamping: minute - period.seconds / 60)
             window = state.buckets[id]?.total(from: from, to: Int32(clamping: minute)) ?? MinuteBucket(minute: from)
         }
-        let value = MetricCalculator.value(of: alert.area, window: window ?? MinuteBucket(minute: 0), company: company,
+        var value = MetricCalculator.value(of: alert.area, window: window ?? MinuteBucket(minute: 0), company: company,
                                            failures: state.meta.failureStreaks[id], minCalls: alert.minCalls)
+        if let uncovered = state.uncoveredValue(of: alert, now: now) { value = uncovered }
         let key = AlertInstance.key(alert: title, company: id)
         var instance = state.meta.instances[key] ?? AlertInstance(alert: title, company: id)
         let status = instance.status
@@ -81,6 +82,7 @@ public struct AlertTester {
         case .value(let v): formatted = ValueFormatter.format(v, area: alert.area, currency: company.currency)
         case .insufficientData(let have, let need): formatted = "insufficient data (\(have) of \(need) calls)"
         case .missing: formatted = "no value (company not in the balance snapshot)"
+        case .uncoveredWindow(let coverage): formatted = "insufficient data (the state's history covers \(coverage.description))"
         }
         return Outcome(value: value, formattedValue: formatted, decision: decision, instanceStatus: status,
                        subject: rendered.subject, text: rendered.text, html: rendered.html, sms: rendered.sms,
