@@ -80,7 +80,7 @@ public struct AlertTester {
         let formatted: String
         switch value {
         case .value(let v): formatted = ValueFormatter.format(v, area: alert.area, currency: company.currency)
-        case .insufficientData(let have, let need): formatted = "insufficient data (\(have) of \(need) calls)"
+        case .insufficientData(let have, let need, let sample): formatted = "insufficient data (\(have) of \(need) \(sample.rawValue))"
         case .missing: formatted = "no value (company not in the balance snapshot)"
         case .uncoveredWindow(let coverage): formatted = "insufficient data (the state's history covers \(coverage.description))"
         }
