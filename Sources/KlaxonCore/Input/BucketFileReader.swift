@@ -29,7 +29,13 @@ struct BucketFileReader {
             }
         }
         // Bucket exports are small (companies × minutes), so a second pass for the digest costs little.
-        guard read, let digest = try? DropFolder.digest(of: file.path) else { return nil }
+        guard read else { return nil }
+        let digest: String
+        do { digest = try DropFolder.digest(of: file.path, identity: file.identity) } catch {
+            report.outcome = .refused
+            report.reason = "\(error.message); not read, tried again next run"
+            return nil
+        }
         return CDRFileReader.Staging(parts: [staging], digest: digest)
     }
 

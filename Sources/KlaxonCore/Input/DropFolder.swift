@@ -6,6 +6,8 @@ public struct DropFile: Sendable, Equatable {
     public var path: String
     public var size: Int64
     public var modified: Double
+    /// What the listing saw at `path`; nil (unchecked) for files not from a listing.
+    public var identity: FileIdentity? = nil
 }
 
 /// Lists a drop folder's settled files (SPEC §3).
@@ -78,7 +80,7 @@ public enum DropFolder {
                 listing.skipped.append((name, "modified less than \(input.settle) ago; taken once settled"))
                 continue
             }
-            listing.settled.append(DropFile(name: name, path: path, size: Int64(info.st_size), modified: modified))
+            listing.settled.append(DropFile(name: name, path: path, size: Int64(info.st_size), modified: modified, identity: FileIdentity(info)))
         }
         return listing
     }
@@ -91,23 +93,23 @@ public enum DropFolder {
     }
 
     /// The ledger's digest of a whole file (`BlockDigest`, format b1), read in chunks.
-    public static func digest(of path: String) throws(KlaxonError) -> String {
+    public static func digest(of path: String, identity: FileIdentity? = nil) throws(KlaxonError) -> String {
         var digest = BlockDigest()
-        try readChunks(of: path) { digest.update($0) }
+        try readChunks(of: path, identity: identity) { digest.update($0) }
         // The length is what was read: a file that grows or shrinks meanwhile is caught by its reader's stat check.
         return digest.finalize()!
     }
 
     /// The digest older ledger entries hold (`ContentDigest`, 16 hex digits), for comparing a file with them.
-    public static func legacyDigest(of path: String) throws(KlaxonError) -> String {
+    public static func legacyDigest(of path: String, identity: FileIdentity? = nil) throws(KlaxonError) -> String {
         var digest = ContentDigest()
-        try readChunks(of: path) { digest.update($0) }
+        try readChunks(of: path, identity: identity) { digest.update($0) }
         return digest.finalize()
     }
 
-    private static func readChunks(of path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws(KlaxonError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw KlaxonError(.input, "\(path): cannot open (\(AtomicFile.errnoText()))") }
+    private static func readChunks(of path: String, identity: FileIdentity?, _ body: (UnsafeRawBufferPointer) -> Void) throws(KlaxonError) {
+        let fd: Int32
+        do { fd = try ListedFile.open(path, identity: identity) } catch { throw KlaxonError(.input, error.description) }
         defer { close(fd) }
         let capacity = 1 << 20
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)

@@ -47,3 +47,21 @@ public struct FileReport: Sendable, Codable, Equatable {
         PrintableText.make(reason, limit: maxReasonLength)
     }
 }
+
+extension FileReport {
+    /// Rows read but never to be counted, said per file with the reason, for stderr
+    /// and the run report: a switch clock running ahead, or an export older than every window.
+    static func droppedRowWarnings(_ files: [FileReport], now: Int64, longestWindow: TimeSpan) -> [String] {
+        var warnings: [String] = []
+        let oldest = floorDiv(now, 60) * 60 - longestWindow.seconds
+        for f in files {
+            if f.inFuture > 0 {
+                warnings.append("\(f.input)/\(f.name): \(f.inFuture) row\(f.inFuture == 1 ? "" : "s") dated more than 5 minutes after the run's clock (\(ValueFormatter.timestamp(now))) not counted, and never will be: is the switch's clock or the input's timezone wrong?")
+            }
+            if f.tooOld > 0 {
+                warnings.append("\(f.input)/\(f.name): \(f.tooOld) row\(f.tooOld == 1 ? "" : "s") dated before \(ValueFormatter.timestamp(oldest)) not counted: older than the longest window (\(longestWindow)), so in no alert's window")
+            }
+        }
+        return warnings
+    }
+}

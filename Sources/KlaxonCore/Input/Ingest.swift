@@ -56,8 +56,13 @@ public struct Ingest {
             if let entry = state.meta.ledger.entries[key] {
                 // Same size and time: the file already accounted for, not worth reading again.
                 if entry.size == file.size && entry.modified == file.modified { continue }
-                let digest = try DropFolder.digest(of: file.path)
-                if try state.meta.ledger.entry(key, hasContentOf: file, digest: digest) { continue }
+                guard let digest = digestOrRefuse(file, input: inputName, reports: &reports) else { continue }
+                let same: Bool
+                do { same = try state.meta.ledger.entry(key, hasContentOf: file, digest: digest) } catch {
+                    refuse(file, input: inputName, error.message, reports: &reports)
+                    continue
+                }
+                if same { continue }
                 if entry.outcome == .rejected {
                     result.append((file, digest))
                 } else {
@@ -70,7 +75,7 @@ public struct Ingest {
                 result.append((file, nil))
                 continue
             }
-            let digest = try DropFolder.digest(of: file.path)
+            guard let digest = digestOrRefuse(file, input: inputName, reports: &reports) else { continue }
             if let other = try state.meta.ledger.keyWithContent(digest, of: file, input: inputName) {
                 reports.append(FileReport(input: inputName, name: file.name, outcome: .duplicate,
                                           reason: "same content as \(other), already taken; skipped"))
@@ -80,6 +85,19 @@ public struct Ingest {
             result.append((file, digest))
         }
         return result
+    }
+
+    /// The file's digest, or nil with the file refused: a file that cannot be read (its
+    /// permissions, a name swapped to a pipe) is named and tried again next run, not an end to the run.
+    private func digestOrRefuse(_ file: DropFile, input: String, reports: inout [FileReport]) -> String? {
+        do { return try DropFolder.digest(of: file.path, identity: file.identity) } catch {
+            refuse(file, input: input, error.message, reports: &reports)
+            return nil
+        }
+    }
+
+    private func refuse(_ file: DropFile, input: String, _ reason: String, reports: inout [FileReport]) {
+        reports.append(FileReport(input: input, name: file.name, outcome: .refused, reason: "\(reason); not read, tried again next run"))
     }
 
     private func record(_ file: DropFile, digest: String, outcome: FileLedger.Outcome, key: String, state: inout KlaxonState) {
@@ -104,6 +122,7 @@ public struct Ingest {
             var report = FileReport(input: "balances", name: file.name, outcome: .taken)
             guard let companies = BalanceFileReader(input: input).read(file, report: &report) else {
                 reports.append(report)
+                if report.outcome == .refused { continue }
                 record(file, digest: digest, outcome: .rejected, key: key, state: &state)
                 continue
             }
@@ -135,9 +154,17 @@ public struct Ingest {
             let key = FileLedger.key(input: "cdrs", name: file.name)
             var report = FileReport(input: "cdrs", name: file.name, outcome: .taken)
             guard var staging = reader.read(file, report: &report) else {
-                reports.append(report)
+                if report.outcome == .refused {
+                    report.reason = (report.reason ?? "cannot be read") + "; not read, tried again next run"
+                    reports.append(report)
+                    continue
+                }
                 var digest = knownDigest ?? ""
-                if knownDigest == nil { digest = try DropFolder.digest(of: file.path) }
+                if knownDigest == nil {
+                    guard let d = digestOrRefuse(file, input: "cdrs", reports: &reports) else { continue }
+                    digest = d
+                }
+                reports.append(report)
                 record(file, digest: digest, outcome: .rejected, key: key, state: &state)
                 continue
             }

@@ -24,8 +24,9 @@ struct LayoutReader<Field: RawRepresentable & CaseIterable & Hashable & Sendable
     /// (`report.outcome` and `report.reason` then say why).
     func read(_ file: DropFile, report: inout FileReport, row: (borrowing CSVRecord, ColumnLayout<Field>, inout FileReport) -> Void) -> Bool {
         let reader: CSVReader
-        do { reader = try CSVReader(path: file.path) } catch {
-            report.outcome = .rejected
+        do { reader = try CSVReader(path: file.path, identity: file.identity) } catch {
+            // Unreadable (permissions, a file swapped after the listing) is not bad data: refused, tried again next run.
+            report.outcome = .refused
             report.reason = "\(error)"
             return false
         }
