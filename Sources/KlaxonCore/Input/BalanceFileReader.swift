@@ -6,6 +6,7 @@ struct BalanceFileReader {
     func read(_ file: DropFile, report: inout FileReport) -> [Company]? {
         let format = BalanceFormat()
         let reader = LayoutReader<BalanceField>(columns: input.columns, headerNames: format.headerNames, positions: format.positions,
+                                                positionalWidths: format.positions.count...format.positions.count,
                                                 required: [.id], kind: "a balance export")
         var companies: [Company] = []
         var seen: Set<String> = []

@@ -17,6 +17,7 @@ struct BucketFileReader {
         let input = settings.input
         let format = BucketRowFormat()
         let reader = LayoutReader<BucketField>(columns: input.columns, headerNames: BucketRowFormat.headerNames, positions: BucketRowFormat.positions,
+                                               positionalWidths: BucketRowFormat.positions.count...BucketRowFormat.positions.count,
                                                required: BucketRowFormat.required, kind: "a bucket export (format buckets)")
         var clock = LocalTimeConverter(timeZone: input.timezone ?? .gmt)
         var staging = CDRStaging(known: settings.knownCompanies)

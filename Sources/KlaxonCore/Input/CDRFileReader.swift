@@ -136,7 +136,7 @@ struct CDRFileReader: Sendable {
     private func layout(firstRow cells: [String]) -> (columns: CDRColumns, isHeader: Bool, fatal: String?) {
         let format = CDRFormat(input.format)
         guard format.looksLikeHeader(cells, overrides: input.columns) else {
-            return (CDRColumns(ColumnLayout<CDRField>.positional(format.positions, overrides: input.columns)), false, nil)
+            return (CDRColumns(ColumnLayout<CDRField>.positional(format.positions, overrides: input.columns, widths: format.positionalWidths)), false, nil)
         }
         let layout = ColumnLayout<CDRField>.fromHeader(cells, overrides: input.columns, defaultNames: format.headerNames)
         let missing = layout.missing(format.requiredFields)

@@ -7,6 +7,8 @@ struct LayoutReader<Field: RawRepresentable & CaseIterable & Hashable & Sendable
     let columns: [String: ColumnRef]
     let headerNames: [Field: String]
     let positions: [Field: Int]
+    /// The field counts of a row in a file without a header.
+    let positionalWidths: ClosedRange<Int>
     let required: [Field]
     /// "a balance export", for the message of a file no row of which could be read.
     let kind: String
@@ -46,7 +48,7 @@ struct LayoutReader<Field: RawRepresentable & CaseIterable & Hashable & Sendable
                         layout = l
                         return
                     }
-                    layout = ColumnLayout<Field>.positional(positions, overrides: columns)
+                    layout = ColumnLayout<Field>.positional(positions, overrides: columns, widths: positionalWidths)
                 }
                 guard let layout else { return }
                 report.rows += 1
