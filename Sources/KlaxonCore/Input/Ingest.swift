@@ -120,13 +120,13 @@ public struct Ingest {
                 continue
             }
             var report = FileReport(input: "balances", name: file.name, outcome: .taken)
-            guard let companies = BalanceFileReader(input: input).read(file, report: &report) else {
+            guard let snapshot = BalanceFileReader(input: input).read(file, report: &report) else {
                 reports.append(report)
                 if report.outcome == .refused { continue }
                 record(file, digest: digest, outcome: .rejected, key: key, state: &state)
                 continue
             }
-            replaceSnapshot(with: companies, state: &state)
+            replaceSnapshot(with: snapshot, state: &state, report: &report)
             state.meta.snapshotFile = key
             reports.append(report)
             record(file, digest: digest, outcome: .taken, key: key, state: &state)
@@ -134,11 +134,28 @@ public struct Ingest {
         }
     }
 
-    private func replaceSnapshot(with companies: [Company], state: inout KlaxonState) {
-        for id in state.meta.companies.keys { state.meta.companies[id]?.inSnapshot = false }
-        for company in companies {
+    /// A company whose row was rejected keeps its previous snapshot row (its balance, contacts
+    /// and tags) rather than reading as missing; when a rejected row's id could not be read
+    /// either, every company of the previous snapshot that this one lacks keeps its row.
+    private func replaceSnapshot(with snapshot: BalanceFileReader.Snapshot, state: inout KlaxonState, report: inout FileReport) {
+        let listed = Set(snapshot.companies.map(\.id))
+        var kept: [String] = []
+        for id in state.meta.companies.keys.sorted() where state.meta.companies[id]?.inSnapshot == true && !listed.contains(id) {
+            if snapshot.unidentifiedLosses > 0 || snapshot.lostIDs.contains(id) {
+                kept.append(id)
+            } else {
+                state.meta.companies[id]?.inSnapshot = false
+            }
+        }
+        for company in snapshot.companies {
             state.meta.companies[company.id] = CompanyRecord(company: company, inSnapshot: true, lastSeen: now)
         }
+        guard !kept.isEmpty else { return }
+        let shown = kept.prefix(20).joined(separator: ", ") + (kept.count > 20 ? " and \(kept.count - 20) more" : "")
+        let why = snapshot.unidentifiedLosses > 0
+            ? "\(snapshot.unidentifiedLosses) rejected row\(snapshot.unidentifiedLosses == 1 ? "" : "s") name\(snapshot.unidentifiedLosses == 1 ? "s" : "") no readable id, so the companies of the previous snapshot missing from this one"
+            : "the companies whose rows were rejected"
+        report.warnings = (report.warnings ?? []) + ["\(why) keep their previous snapshot row: \(shown)"]
     }
 
     private func ingestCDRs(_ input: InputSettings, state: inout KlaxonState, reports: inout [FileReport]) throws(KlaxonError) {
