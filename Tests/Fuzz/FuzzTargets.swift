@@ -123,14 +123,14 @@ enum CSVFuzz {
             }
             for format in [InputFormat.connexcs, .freeswitch, .asterisk] {
                 let f = CDRFormat(format)
-                _ = f.parse(record, columns: CDRColumns(.positional(f.positions, overrides: overrides)), time: &utcStamps, companies: &everyone)
+                _ = f.parse(record, columns: CDRColumns(.positional(f.positions, overrides: overrides, widths: f.positionalWidths)), time: &utcStamps, companies: &everyone)
                 if let header = cdrHeader[format] { _ = f.parse(record, columns: CDRColumns(header), time: &localStamps, companies: &known) }
             }
             let balance = BalanceFormat()
-            _ = balance.parse(record, layout: .positional(balance.positions, overrides: [:]))
+            _ = balance.parse(record, layout: .positional(balance.positions, overrides: [:], widths: balance.positions.count...balance.positions.count))
             if let balanceHeader { _ = balance.parse(record, layout: balanceHeader) }
             let buckets = BucketRowFormat()
-            _ = buckets.parse(record, layout: .positional(BucketRowFormat.positions, overrides: [:]), clock: &utc)
+            _ = buckets.parse(record, layout: .positional(BucketRowFormat.positions, overrides: [:], widths: BucketRowFormat.positions.count...BucketRowFormat.positions.count), clock: &utc)
             if let bucketHeader { _ = buckets.parse(record, layout: bucketHeader, clock: &local) }
         }
     }

@@ -167,9 +167,11 @@ struct ReferenceIngest {
     var lastConnected: [String: Int64] = [:]
     var calls: [String: [(time: Int64, connected: Bool)]] = [:]
 
+    /// Failures after the last connected call in time order, file order deciding within a second.
     func failuresAfterLastConnect(_ company: String) -> Int {
-        let last = lastConnected[company] ?? .min
-        return (calls[company] ?? []).filter { !$0.connected && $0.time > last }.count
+        let list = Array((calls[company] ?? []).enumerated())
+        let last = list.filter { $0.element.connected }.map { ($0.element.time, $0.offset) }.max { $0 < $1 } ?? (.min, -1)
+        return list.filter { !$0.element.connected && ($0.element.time, $0.offset) > last }.count
     }
 
     init(_ text: String, known: Set<String>?, now: Int64, windowSeconds: Int64) {

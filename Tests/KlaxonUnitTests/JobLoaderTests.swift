@@ -77,6 +77,7 @@ import Testing
         ("operator: \"<\", threshold: 5, template: \"nope\"", "template: unknown template \"nope\""),
         ("operator: \"<\", threshold: 5, repeat: \"daily\"", "repeat: malformed duration"),
         ("operator: \"<\", threshold: 5, thresold: 3", "thresold: unknown field"),
+        ("operator: \"<\", threshold: 5, min_calls: 0", "min_calls: must be at least 1"),
     ])
     func eachValidationRuleNamesTheField(fields: String, message: String) {
         let scratch = Scratch()

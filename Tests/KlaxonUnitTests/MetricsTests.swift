@@ -29,6 +29,16 @@ import Testing
         #expect(MetricCalculator.value(of: .ner, window: w, company: Company(id: "C"), failures: nil, minCalls: 1) == .value(75))
     }
 
+    @Test func nersMinCallsCountsTheCallsWithout3xxItDividesBy() {
+        // 20 attempts, 15 of them redirected: 5 calls in NER's denominator, short of 10.
+        let redirected = window(Array(repeating: call(code: 302), count: 15) + Array(repeating: call(duration: 10), count: 5))
+        let c = Company(id: "C")
+        #expect(MetricCalculator.value(of: .ner, window: redirected, company: c, failures: nil, minCalls: 10)
+                == .insufficientData(have: 5, need: 10, of: .callsWithout3xx))
+        let enough = window(Array(repeating: call(code: 302), count: 3) + Array(repeating: call(code: 503), count: 10))
+        #expect(MetricCalculator.value(of: .ner, window: enough, company: c, failures: nil, minCalls: 10) == .value(0))
+    }
+
     @Test func spendUsesTheChargeOfTheCompanysRoleAndProfitTheDifference() {
         let w = window([call(duration: 60, charge: 1_500_000, cost: 1_000_000), call(duration: 60, charge: 500_000, cost: 250_000)])
         #expect(MetricCalculator.value(of: .spend, window: w, company: Company(id: "C", type: .customer), failures: nil, minCalls: 1) == .value(2.0))
@@ -41,7 +51,7 @@ import Testing
         let c = Company(id: "C")
         #expect(MetricCalculator.value(of: .asr, window: w, company: c, failures: nil, minCalls: 10) == .value(10))
         #expect(MetricCalculator.value(of: .asr, window: w, company: c, failures: nil, minCalls: 11) == .insufficientData(have: 10, need: 11))
-        #expect(MetricCalculator.value(of: .acd, window: w, company: c, failures: nil, minCalls: 2) == .insufficientData(have: 1, need: 2))
+        #expect(MetricCalculator.value(of: .acd, window: w, company: c, failures: nil, minCalls: 2) == .insufficientData(have: 1, need: 2, of: .connectedCalls))
     }
 
     @Test func connectedFollowsDurationWhenThereIsNoSipCode() {

@@ -32,6 +32,7 @@ public struct Evaluator {
         let alerts = job.alerts
         // Each alert's window start, worked out once instead of once per instance.
         let windowStarts = alerts.map { alert in alert.samplePeriod.map { Int32(clamping: minute - $0.seconds / 60) } }
+        let uncovered = alerts.map { state.uncoveredValue(of: $0, now: now) }
         // The keys sorted (each is its company's id), not the views: moving whole
         // companies about cost more than the sort.
         let companies = state.meta.companies.keys.sorted().compactMap { state.meta.companies[$0]?.currentView }
@@ -66,6 +67,8 @@ public struct Evaluator {
                     } else {
                         observation = .missing
                     }
+                } else if let uncovered = uncovered[index] {
+                    observation = StateMachine.observe(uncovered, alert: alert)
                 } else {
                     // Only the consecutive-failures area reads the streak.
                     let failures = alert.area == .consecutiveFailures ? state.meta.failureStreaks[company.id] : nil

@@ -64,7 +64,7 @@ public enum StateMachine {
     public static func observe(_ value: MetricValue, alert: AlertDefinition) -> Observation {
         switch value {
         case .missing: return .missing
-        case .insufficientData: return .insufficientData
+        case .insufficientData, .uncoveredWindow: return .insufficientData
         case .value(let v):
             guard let threshold = alert.threshold else {
                 return .measured(value: v, holds: alert.comparison == .always, resets: false)

@@ -17,6 +17,7 @@ struct BucketFileReader {
         let input = settings.input
         let format = BucketRowFormat()
         let reader = LayoutReader<BucketField>(columns: input.columns, headerNames: BucketRowFormat.headerNames, positions: BucketRowFormat.positions,
+                                               positionalWidths: BucketRowFormat.positions.count...BucketRowFormat.positions.count,
                                                required: BucketRowFormat.required, kind: "a bucket export (format buckets)")
         var clock = LocalTimeConverter(timeZone: input.timezone ?? .gmt)
         var staging = CDRStaging(known: settings.knownCompanies)
@@ -29,7 +30,13 @@ struct BucketFileReader {
             }
         }
         // Bucket exports are small (companies × minutes), so a second pass for the digest costs little.
-        guard read, let digest = try? DropFolder.digest(of: file.path) else { return nil }
+        guard read else { return nil }
+        let digest: String
+        do { digest = try DropFolder.digest(of: file.path, identity: file.identity) } catch {
+            report.outcome = .refused
+            report.reason = "\(error.message); not read, tried again next run"
+            return nil
+        }
         return CDRFileReader.Staging(parts: [staging], digest: digest)
     }
 

@@ -33,6 +33,8 @@ struct CDRFileReader: Sendable {
         var tally = FileTally()
         /// Why the whole file is rejected (cannot open, read error, no required column).
         var failure: String?
+        /// The file could not be opened as listed: refused, not rejected, so it is tried again.
+        var unopened = false
         /// The file offset and line (counted from the range's start) where the range stopped.
         var stoppedAt: Int?
         var stoppedLine = 1
@@ -46,7 +48,7 @@ struct CDRFileReader: Sendable {
         if file.size >= splitThreshold, ProcessInfo.processInfo.activeProcessorCount > 1, let split = splitRead(file) {
             ranges = split
         } else {
-            ranges = [readRange(path: file.path, offset: 0, stop: nil, columns: nil, digestFrom: 0, digestTo: nil)]
+            ranges = [readRange(path: file.path, identity: file.identity, offset: 0, stop: nil, columns: nil, digestFrom: 0, digestTo: nil)]
         }
         var lineOffset = 0
         for range in ranges {
@@ -54,7 +56,8 @@ struct CDRFileReader: Sendable {
             lineOffset += range.stoppedLine - 1
         }
         if let failure = ranges.first(where: { $0.failure != nil })?.failure {
-            report.outcome = .rejected
+            // Unreadable (permissions, a file swapped after the listing) is not bad data: nothing is recorded.
+            report.outcome = ranges.contains(where: \.unopened) ? .refused : .rejected
             report.reason = failure
             return nil
         }
@@ -79,13 +82,13 @@ struct CDRFileReader: Sendable {
 
     /// Two ranges read side by side, or nil when the file has to be read in one piece.
     private func splitRead(_ file: DropFile) -> [RangeResult]? {
-        guard let middle = lineStart(after: Int(file.size / 2), in: file.path), middle < file.size,
-              let columns = probeColumns(file.path, before: middle)
+        guard let middle = lineStart(after: Int(file.size / 2), in: file), middle < file.size,
+              let columns = probeColumns(file, before: middle)
         else { return nil }
-        let path = file.path
+        let (path, identity) = (file.path, file.identity)
         let cut = BlockDigest.blockStart(atOrBefore: middle)
-        let second = BackgroundThread { readRange(path: path, offset: middle, stop: nil, columns: columns, digestFrom: cut, digestTo: nil) }
-        let first = readRange(path: path, offset: 0, stop: middle, columns: nil, digestFrom: 0, digestTo: cut)
+        let second = BackgroundThread { readRange(path: path, identity: identity, offset: middle, stop: nil, columns: columns, digestFrom: cut, digestTo: nil) }
+        let first = readRange(path: path, identity: identity, offset: 0, stop: middle, columns: nil, digestFrom: 0, digestTo: cut)
         let rest = second.wait()
         guard first.stoppedAt == middle, let a = first.digest, let b = rest.digest,
               BlockDigest.finalize([a, b], length: Int(file.size)) != nil
@@ -94,9 +97,8 @@ struct CDRFileReader: Sendable {
     }
 
     /// The offset just after the first LF at or past `offset`, looking at most 1 MiB ahead.
-    private func lineStart(after offset: Int, in path: String) -> Int? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+    private func lineStart(after offset: Int, in file: DropFile) -> Int? {
+        guard let fd = try? ListedFile.open(file.path, identity: file.identity) else { return nil }
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var position = offset
@@ -111,9 +113,9 @@ struct CDRFileReader: Sendable {
 
     /// The columns that the first range will find, for the second; nil when the
     /// first well-formed record does not start before `limit` or names no usable layout.
-    private func probeColumns(_ path: String, before limit: Int) -> CDRColumns? {
+    private func probeColumns(_ file: DropFile, before limit: Int) -> CDRColumns? {
         struct Found: Error {}
-        guard let reader = try? CSVReader(path: path) else { return nil }
+        guard let reader = try? CSVReader(path: file.path, identity: file.identity) else { return nil }
         reader.stopOffset = limit
         var cells: [String]?
         do {
@@ -134,7 +136,7 @@ struct CDRFileReader: Sendable {
     private func layout(firstRow cells: [String]) -> (columns: CDRColumns, isHeader: Bool, fatal: String?) {
         let format = CDRFormat(input.format)
         guard format.looksLikeHeader(cells, overrides: input.columns) else {
-            return (CDRColumns(ColumnLayout<CDRField>.positional(format.positions, overrides: input.columns)), false, nil)
+            return (CDRColumns(ColumnLayout<CDRField>.positional(format.positions, overrides: input.columns, widths: format.positionalWidths)), false, nil)
         }
         let layout = ColumnLayout<CDRField>.fromHeader(cells, overrides: input.columns, defaultNames: format.headerNames)
         let missing = layout.missing(format.requiredFields)
@@ -148,11 +150,13 @@ struct CDRFileReader: Sendable {
     /// Reads from `offset` to the end, or to the first record start at or past `stop`.
     /// Without `columns`, the first well-formed row decides them (header or not).
     /// The file's bytes `digestFrom..<digestTo` (nil: to the end) are digested; `digestFrom` is a block boundary.
-    private func readRange(path: String, offset: Int, stop: Int?, columns given: CDRColumns?, digestFrom: Int, digestTo: Int?) -> RangeResult {
+    private func readRange(path: String, identity: FileIdentity?, offset: Int, stop: Int?, columns given: CDRColumns?,
+                           digestFrom: Int, digestTo: Int?) -> RangeResult {
         var result = RangeResult(staging: CDRStaging(known: knownCompanies))
         let reader: CSVReader
-        do { reader = try CSVReader(path: path, offset: offset) } catch {
+        do { reader = try CSVReader(path: path, offset: offset, identity: identity) } catch {
             result.failure = "\(error)"
+            result.unopened = error is CSVReader.OpenError || error is ListedFileError
             return result
         }
         reader.stopOffset = stop

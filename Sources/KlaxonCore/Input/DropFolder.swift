@@ -6,6 +6,8 @@ public struct DropFile: Sendable, Equatable {
     public var path: String
     public var size: Int64
     public var modified: Double
+    /// What the listing saw at `path`; nil (unchecked) for files not from a listing.
+    public var identity: FileIdentity? = nil
 }
 
 /// Lists a drop folder's settled files (SPEC §3).
@@ -36,10 +38,12 @@ public enum DropFolder {
         let names: [String]
         if isFolder.boolValue {
             folder = input.path
-            do {
-                names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
-            } catch {
-                throw KlaxonError(.input, "\(folder): cannot list the folder (\(error.localizedDescription))")
+            let entries = try rawNames(in: folder)
+            names = entries.names.sorted()
+            for bytes in entries.undecodable {
+                let lossy = String(decoding: bytes, as: UTF8.self)
+                guard !isTemporaryName(lossy), Glob.matches(lossy, pattern: input.pattern) else { continue }
+                listing.refused.append((escaped(bytes), "the file name is not UTF-8 text (shown with \\x escapes); not read — rename it"))
             }
         } else {
             folder = (input.path as NSString).deletingLastPathComponent
@@ -78,9 +82,32 @@ public enum DropFolder {
                 listing.skipped.append((name, "modified less than \(input.settle) ago; taken once settled"))
                 continue
             }
-            listing.settled.append(DropFile(name: name, path: path, size: Int64(info.st_size), modified: modified))
+            listing.settled.append(DropFile(name: name, path: path, size: Int64(info.st_size), modified: modified, identity: FileIdentity(info)))
         }
         return listing
+    }
+
+    /// The folder's entries as the bytes the file system holds. Foundation's listing
+    /// repairs a name that is not UTF-8 with U+FFFD, which then names no file at all:
+    /// such files were passed over without a word.
+    static func rawNames(in folder: String) throws(KlaxonError) -> (names: [String], undecodable: [[UInt8]]) {
+        guard let dir = opendir(folder) else {
+            throw KlaxonError(.input, "\(folder): cannot list the folder (\(AtomicFile.errnoText()))")
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        var undecodable: [[UInt8]] = []
+        while let entry = readdir(dir) {
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            if bytes == [0x2E] || bytes == [0x2E, 0x2E] { continue }
+            if let name = String(validating: bytes, as: UTF8.self) { names.append(name) } else { undecodable.append(bytes) }
+        }
+        return (names, undecodable)
+    }
+
+    /// A name that is not UTF-8, printable: ASCII as it is, every other byte as `\xNN`.
+    static func escaped(_ bytes: [UInt8]) -> String {
+        bytes.map { $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C ? String(UnicodeScalar($0)) : String(format: "\\x%02X", $0) }.joined()
     }
 
     /// The absolute path with every symbolic link and `.`/`..` resolved; nil (errno set) for a loop or a missing target.
@@ -91,23 +118,23 @@ public enum DropFolder {
     }
 
     /// The ledger's digest of a whole file (`BlockDigest`, format b1), read in chunks.
-    public static func digest(of path: String) throws(KlaxonError) -> String {
+    public static func digest(of path: String, identity: FileIdentity? = nil) throws(KlaxonError) -> String {
         var digest = BlockDigest()
-        try readChunks(of: path) { digest.update($0) }
+        try readChunks(of: path, identity: identity) { digest.update($0) }
         // The length is what was read: a file that grows or shrinks meanwhile is caught by its reader's stat check.
         return digest.finalize()!
     }
 
     /// The digest older ledger entries hold (`ContentDigest`, 16 hex digits), for comparing a file with them.
-    public static func legacyDigest(of path: String) throws(KlaxonError) -> String {
+    public static func legacyDigest(of path: String, identity: FileIdentity? = nil) throws(KlaxonError) -> String {
         var digest = ContentDigest()
-        try readChunks(of: path) { digest.update($0) }
+        try readChunks(of: path, identity: identity) { digest.update($0) }
         return digest.finalize()
     }
 
-    private static func readChunks(of path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws(KlaxonError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw KlaxonError(.input, "\(path): cannot open (\(AtomicFile.errnoText()))") }
+    private static func readChunks(of path: String, identity: FileIdentity?, _ body: (UnsafeRawBufferPointer) -> Void) throws(KlaxonError) {
+        let fd: Int32
+        do { fd = try ListedFile.open(path, identity: identity) } catch { throw KlaxonError(.input, error.description) }
         defer { close(fd) }
         let capacity = 1 << 20
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)

@@ -61,12 +61,16 @@ struct FailureStaging: @unchecked Sendable {
     @inline(__always)
     mutating func record(company i: Int, time: Int64, connected: Bool) {
         let slot = slots + i
-        guard time > slot.pointee.lastConnected else { return }
+        // Equal times: the later call in file order is the later call.
+        guard time >= slot.pointee.lastConnected else { return }
         if slot.pointee.count < 0 {
             let k = Int(slot.pointee.spill)
             spills[k].record(time: time, connected: connected)
             slot.pointee.lastConnected = spills[k].lastConnected
-            if connected && spills[k].failures.count <= Self.inlineCapacity { unspill(slot) }
+            if connected && spills[k].failures.count <= 2 * Self.inlineCapacity {
+                spills[k] = spills[k].finished()
+                if spills[k].failures.count <= Self.inlineCapacity { unspill(slot) }
+            }
             return
         }
         withTimes(slot) { times in
@@ -103,9 +107,7 @@ struct FailureStaging: @unchecked Sendable {
             spills.append(FileFailures())
         }
         let k = Int(slot.pointee.spill)
-        spills[k].lastConnected = slot.pointee.lastConnected
-        spills[k].failures.removeAll(keepingCapacity: true)
-        spills[k].failures.append(contentsOf: times[0..<Int(slot.pointee.count)])
+        spills[k] = FileFailures(lastConnected: slot.pointee.lastConnected, sortedFailures: times[0..<Int(slot.pointee.count)])
         slot.pointee.count = -1
     }
 
@@ -116,7 +118,7 @@ struct FailureStaging: @unchecked Sendable {
             for (n, time) in failures.enumerated() { times[n] = time }
         }
         slot.pointee.count = Int32(failures.count)
-        spills[k].failures.removeAll(keepingCapacity: true)
+        spills[k] = FileFailures()
     }
 
     @inline(__always)
@@ -125,11 +127,11 @@ struct FailureStaging: @unchecked Sendable {
         return body(UnsafeMutableBufferPointer(start: raw.assumingMemoryBound(to: Int64.self), count: Self.inlineCapacity))
     }
 
-    /// Company `i`'s calls reduced, to apply to its streak.
+    /// Company `i`'s calls reduced, to apply to its streak (`FileFailures.finished()`).
     func failures(of i: Int) -> FileFailures {
         guard i < companies else { return FileFailures() }
         let slot = slots + i
-        if slot.pointee.count < 0 { return spills[Int(slot.pointee.spill)] }
+        if slot.pointee.count < 0 { return spills[Int(slot.pointee.spill)].finished() }
         var result = FileFailures()
         result.lastConnected = slot.pointee.lastConnected
         result.failures = withTimes(slot) { Array($0[0..<Int(slot.pointee.count)]) }

@@ -47,7 +47,7 @@ public struct FileLedger: Sendable, Codable, Equatable {
             $0.key.hasPrefix(input + "/") && $0.value.outcome == .taken && $0.value.size == file.size && !BlockDigest.isCurrent($0.value.digest)
         }
         guard !older.isEmpty else { return nil }
-        let legacy = try DropFolder.legacyDigest(of: file.path)
+        let legacy = try DropFolder.legacyDigest(of: file.path, identity: file.identity)
         return older.keys.sorted().first { older[$0]?.digest == legacy }
     }
 
@@ -57,7 +57,7 @@ public struct FileLedger: Sendable, Codable, Equatable {
     public mutating func entry(_ key: String, hasContentOf file: DropFile, digest: String) throws(KlaxonError) -> Bool {
         guard let entry = entries[key] else { return false }
         if BlockDigest.isCurrent(entry.digest) { return entry.digest == digest }
-        guard entry.size == file.size, try DropFolder.legacyDigest(of: file.path) == entry.digest else { return false }
+        guard entry.size == file.size, try DropFolder.legacyDigest(of: file.path, identity: file.identity) == entry.digest else { return false }
         entries[key]?.digest = digest
         return true
     }

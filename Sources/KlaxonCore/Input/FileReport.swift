@@ -22,6 +22,8 @@ public struct FileReport: Sendable, Codable, Equatable {
     public var inFuture: Int = 0
     /// The first rejections with file:line and reason; `rejectedRows` counts them all.
     public var rejections: [String] = []
+    /// What the run did about this file's rejected rows, said on stderr (a balance snapshot's kept rows).
+    public var warnings: [String]?
 
     public init(input: String, name: String, outcome: Outcome, reason: String? = nil) {
         self.input = input
@@ -45,5 +47,25 @@ public struct FileReport: Sendable, Codable, Equatable {
     /// sequence that would forge lines in a terminal or a cron mail.
     static func printable(_ reason: String) -> String {
         PrintableText.make(reason, limit: maxReasonLength)
+    }
+}
+
+extension FileReport {
+    /// Rows read but never to be counted, said per file with the reason, for stderr
+    /// and the run report: a switch clock running ahead, or an export older than every window;
+    /// and what was done about rejected rows (`warnings`).
+    static func droppedRowWarnings(_ files: [FileReport], now: Int64, longestWindow: TimeSpan) -> [String] {
+        var warnings: [String] = []
+        let oldest = floorDiv(now, 60) * 60 - longestWindow.seconds
+        for f in files {
+            for w in f.warnings ?? [] { warnings.append("\(f.input)/\(f.name): \(w)") }
+            if f.inFuture > 0 {
+                warnings.append("\(f.input)/\(f.name): \(f.inFuture) row\(f.inFuture == 1 ? "" : "s") dated more than 5 minutes after the run's clock (\(ValueFormatter.timestamp(now))) not counted, and never will be: is the switch's clock or the input's timezone wrong?")
+            }
+            if f.tooOld > 0 {
+                warnings.append("\(f.input)/\(f.name): \(f.tooOld) row\(f.tooOld == 1 ? "" : "s") dated before \(ValueFormatter.timestamp(oldest)) not counted: older than the longest window (\(longestWindow)), so in no alert's window")
+            }
+        }
+        return warnings
     }
 }

@@ -25,6 +25,8 @@ public struct Ingest {
         if let cdrs = job.cdrs {
             try ingestCDRs(cdrs, state: &state, reports: &reports)
         }
+        state.recordCoverage(keepFrom: Int32(clamping: floorDiv(now, 60) - job.longestWindow.seconds / 60),
+                             droppedTooOld: reports.contains { $0.tooOld > 0 })
         return reports
     }
 
@@ -54,8 +56,13 @@ public struct Ingest {
             if let entry = state.meta.ledger.entries[key] {
                 // Same size and time: the file already accounted for, not worth reading again.
                 if entry.size == file.size && entry.modified == file.modified { continue }
-                let digest = try DropFolder.digest(of: file.path)
-                if try state.meta.ledger.entry(key, hasContentOf: file, digest: digest) { continue }
+                guard let digest = digestOrRefuse(file, input: inputName, reports: &reports) else { continue }
+                let same: Bool
+                do { same = try state.meta.ledger.entry(key, hasContentOf: file, digest: digest) } catch {
+                    refuse(file, input: inputName, error.message, reports: &reports)
+                    continue
+                }
+                if same { continue }
                 if entry.outcome == .rejected {
                     result.append((file, digest))
                 } else {
@@ -68,7 +75,7 @@ public struct Ingest {
                 result.append((file, nil))
                 continue
             }
-            let digest = try DropFolder.digest(of: file.path)
+            guard let digest = digestOrRefuse(file, input: inputName, reports: &reports) else { continue }
             if let other = try state.meta.ledger.keyWithContent(digest, of: file, input: inputName) {
                 reports.append(FileReport(input: inputName, name: file.name, outcome: .duplicate,
                                           reason: "same content as \(other), already taken; skipped"))
@@ -78,6 +85,19 @@ public struct Ingest {
             result.append((file, digest))
         }
         return result
+    }
+
+    /// The file's digest, or nil with the file refused: a file that cannot be read (its
+    /// permissions, a name swapped to a pipe) is named and tried again next run, not an end to the run.
+    private func digestOrRefuse(_ file: DropFile, input: String, reports: inout [FileReport]) -> String? {
+        do { return try DropFolder.digest(of: file.path, identity: file.identity) } catch {
+            refuse(file, input: input, error.message, reports: &reports)
+            return nil
+        }
+    }
+
+    private func refuse(_ file: DropFile, input: String, _ reason: String, reports: inout [FileReport]) {
+        reports.append(FileReport(input: input, name: file.name, outcome: .refused, reason: "\(reason); not read, tried again next run"))
     }
 
     private func record(_ file: DropFile, digest: String, outcome: FileLedger.Outcome, key: String, state: inout KlaxonState) {
@@ -100,12 +120,13 @@ public struct Ingest {
                 continue
             }
             var report = FileReport(input: "balances", name: file.name, outcome: .taken)
-            guard let companies = BalanceFileReader(input: input).read(file, report: &report) else {
+            guard let snapshot = BalanceFileReader(input: input).read(file, report: &report) else {
                 reports.append(report)
+                if report.outcome == .refused { continue }
                 record(file, digest: digest, outcome: .rejected, key: key, state: &state)
                 continue
             }
-            replaceSnapshot(with: companies, state: &state)
+            replaceSnapshot(with: snapshot, state: &state, report: &report)
             state.meta.snapshotFile = key
             reports.append(report)
             record(file, digest: digest, outcome: .taken, key: key, state: &state)
@@ -113,11 +134,28 @@ public struct Ingest {
         }
     }
 
-    private func replaceSnapshot(with companies: [Company], state: inout KlaxonState) {
-        for id in state.meta.companies.keys { state.meta.companies[id]?.inSnapshot = false }
-        for company in companies {
+    /// A company whose row was rejected keeps its previous snapshot row (its balance, contacts
+    /// and tags) rather than reading as missing; when a rejected row's id could not be read
+    /// either, every company of the previous snapshot that this one lacks keeps its row.
+    private func replaceSnapshot(with snapshot: BalanceFileReader.Snapshot, state: inout KlaxonState, report: inout FileReport) {
+        let listed = Set(snapshot.companies.map(\.id))
+        var kept: [String] = []
+        for id in state.meta.companies.keys.sorted() where state.meta.companies[id]?.inSnapshot == true && !listed.contains(id) {
+            if snapshot.unidentifiedLosses > 0 || snapshot.lostIDs.contains(id) {
+                kept.append(id)
+            } else {
+                state.meta.companies[id]?.inSnapshot = false
+            }
+        }
+        for company in snapshot.companies {
             state.meta.companies[company.id] = CompanyRecord(company: company, inSnapshot: true, lastSeen: now)
         }
+        guard !kept.isEmpty else { return }
+        let shown = kept.prefix(20).joined(separator: ", ") + (kept.count > 20 ? " and \(kept.count - 20) more" : "")
+        let why = snapshot.unidentifiedLosses > 0
+            ? "\(snapshot.unidentifiedLosses) rejected row\(snapshot.unidentifiedLosses == 1 ? "" : "s") name\(snapshot.unidentifiedLosses == 1 ? "s" : "") no readable id, so the companies of the previous snapshot missing from this one"
+            : "the companies whose rows were rejected"
+        report.warnings = (report.warnings ?? []) + ["\(why) keep their previous snapshot row: \(shown)"]
     }
 
     private func ingestCDRs(_ input: InputSettings, state: inout KlaxonState, reports: inout [FileReport]) throws(KlaxonError) {
@@ -133,9 +171,17 @@ public struct Ingest {
             let key = FileLedger.key(input: "cdrs", name: file.name)
             var report = FileReport(input: "cdrs", name: file.name, outcome: .taken)
             guard var staging = reader.read(file, report: &report) else {
-                reports.append(report)
+                if report.outcome == .refused {
+                    report.reason = (report.reason ?? "cannot be read") + "; not read, tried again next run"
+                    reports.append(report)
+                    continue
+                }
                 var digest = knownDigest ?? ""
-                if knownDigest == nil { digest = try DropFolder.digest(of: file.path) }
+                if knownDigest == nil {
+                    guard let d = digestOrRefuse(file, input: "cdrs", reports: &reports) else { continue }
+                    digest = d
+                }
+                reports.append(report)
                 record(file, digest: digest, outcome: .rejected, key: key, state: &state)
                 continue
             }

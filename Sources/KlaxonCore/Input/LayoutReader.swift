@@ -7,6 +7,8 @@ struct LayoutReader<Field: RawRepresentable & CaseIterable & Hashable & Sendable
     let columns: [String: ColumnRef]
     let headerNames: [Field: String]
     let positions: [Field: Int]
+    /// The field counts of a row in a file without a header.
+    let positionalWidths: ClosedRange<Int>
     let required: [Field]
     /// "a balance export", for the message of a file no row of which could be read.
     let kind: String
@@ -24,8 +26,9 @@ struct LayoutReader<Field: RawRepresentable & CaseIterable & Hashable & Sendable
     /// (`report.outcome` and `report.reason` then say why).
     func read(_ file: DropFile, report: inout FileReport, row: (borrowing CSVRecord, ColumnLayout<Field>, inout FileReport) -> Void) -> Bool {
         let reader: CSVReader
-        do { reader = try CSVReader(path: file.path) } catch {
-            report.outcome = .rejected
+        do { reader = try CSVReader(path: file.path, identity: file.identity) } catch {
+            // Unreadable (permissions, a file swapped after the listing) is not bad data: refused, tried again next run.
+            report.outcome = .refused
             report.reason = "\(error)"
             return false
         }
@@ -45,7 +48,7 @@ struct LayoutReader<Field: RawRepresentable & CaseIterable & Hashable & Sendable
                         layout = l
                         return
                     }
-                    layout = ColumnLayout<Field>.positional(positions, overrides: columns)
+                    layout = ColumnLayout<Field>.positional(positions, overrides: columns, widths: positionalWidths)
                 }
                 guard let layout else { return }
                 report.rows += 1

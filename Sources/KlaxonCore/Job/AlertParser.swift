@@ -59,6 +59,10 @@ enum AlertParser {
         }
 
         let minCalls = r.integer("min_calls") ?? 10
+        // A ratio over no call has no value: 0 would silently mean 1.
+        if minCalls < 1, area != .script {
+            r.problem("min_calls", "must be at least 1 (a ratio over no call has no value); write 1 to evaluate whenever there is a call")
+        }
         let penalty = r.duration("penalty")
         let template = r.string("template") ?? "alert"
         var repeatEvery: TimeSpan?

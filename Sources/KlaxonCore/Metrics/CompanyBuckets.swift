@@ -26,6 +26,8 @@ public struct CompanyBuckets: Sendable, Equatable {
 
     /// The minute of the latest bucket.
     public var lastMinute: Int32? { list.last?.minute ?? encoded?.last }
+    /// The encoded buckets are all earlier than the decoded ones.
+    public var firstMinute: Int32? { encoded?.first ?? list.first?.minute }
 
     /// The buckets still encoded as loaded, and the decoded ones after them (for the writer).
     var parts: (encoded: EncodedBuckets?, decoded: [MinuteBucket]) { (encoded, list) }

@@ -1,10 +1,21 @@
 /// The value of an area for one company, or why there is none.
 public enum MetricValue: Sendable, Equatable {
     case value(Double)
-    /// Fewer than `min_calls` attempts (connected calls for ACD) in the window.
-    case insufficientData(have: Int, need: Int)
+    /// Fewer than `min_calls` of the calls the area counts (`of`) in the window.
+    case insufficientData(have: Int, need: Int, of: Sample = .calls)
+    /// The window reaches before the history the state holds (`WindowCoverage`).
+    case uncoveredWindow(WindowCoverage)
     /// The company is not in the balance snapshot (or no snapshot has arrived).
     case missing
+}
+
+/// What a ratio's `min_calls` counts: its denominator, so that "insufficient
+/// data (20 of 10 …)" cannot happen.
+public enum Sample: String, Sendable {
+    case calls
+    case connectedCalls = "connected calls"
+    case callsWithout3xx = "calls without a 3xx answer"
+    case callsWithPDD = "calls with a known PDD"
 }
 
 /// Computes SPEC §4's areas from a window total and the company's snapshot.
@@ -23,14 +34,16 @@ public enum MetricCalculator {
             guard Int(window.attempts) >= max(minCalls, 1) else { return .insufficientData(have: Int(window.attempts), need: max(minCalls, 1)) }
             return .value(connected / attempts * 100)
         case .ner:
+            // 3xx answers are outside NER's denominator, so outside its sample too.
             let denominator = Int(window.attempts - window.redirects)
-            guard Int(window.attempts) >= max(minCalls, 1), denominator > 0 else { return .insufficientData(have: Int(window.attempts), need: max(minCalls, 1)) }
+            guard denominator >= max(minCalls, 1) else { return .insufficientData(have: denominator, need: max(minCalls, 1), of: .callsWithout3xx) }
             return .value(Double(window.nerSuccesses) / Double(denominator) * 100)
         case .acd:
-            guard Int(window.connected) >= max(minCalls, 1) else { return .insufficientData(have: Int(window.connected), need: max(minCalls, 1)) }
+            guard Int(window.connected) >= max(minCalls, 1) else { return .insufficientData(have: Int(window.connected), need: max(minCalls, 1), of: .connectedCalls) }
             return .value(Double(window.talkSeconds) / connected)
         case .pdd:
-            guard Int(window.attempts) >= max(minCalls, 1), window.pddCount > 0 else { return .insufficientData(have: Int(window.pddCount), need: max(minCalls, 1)) }
+            guard Int(window.attempts) >= max(minCalls, 1) else { return .insufficientData(have: Int(window.attempts), need: max(minCalls, 1)) }
+            guard window.pddCount > 0 else { return .insufficientData(have: 0, need: 1, of: .callsWithPDD) }
             return .value(Double(window.pddMillisecondsSum) / Double(window.pddCount))
         case .attempts:
             return .value(attempts)

@@ -49,6 +49,7 @@ extension MetricsReport {
         }, numeric: [4, 5, 6])
         for (i, period) in windows.enumerated() {
             out += "<h2>Traffic over the last \(e(period.description))</h2>\n"
+            if let note = coverageNote(i) { out += "<p class=\"partial\">\(e(note))</p>\n" }
             out += table(["company", "name"] + Self.trafficHeaders, rows.map { row in
                 var cells = ([row.company.id, row.company.name] + Self.trafficCells(row.windows[i], currency: row.company.currency)).map(e)
                 if let asr = row.windows[i].asr {

@@ -15,6 +15,7 @@ extension MetricsReport {
         table(Self.companyHeaders, rows.map(Self.companyCells))
         for (i, period) in windows.enumerated() {
             out += "\n## Traffic over the last \(period)\n"
+            if let note = coverageNote(i) { out += "\n\(note)\n" }
             table(["company", "name"] + Self.trafficHeaders, rows.map { [$0.company.id, $0.company.name] + Self.trafficCells($0.windows[i], currency: $0.company.currency) },
                   rightFrom: 2)
         }

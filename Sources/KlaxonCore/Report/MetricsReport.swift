@@ -30,6 +30,8 @@ public struct MetricsReport: Sendable {
     public var lastRun: Int64?
     /// The sample periods of the job's alerts (1h when none has one).
     public var windows: [TimeSpan]
+    /// How much of each window the state's history holds, in `windows` order.
+    public var coverage: [WindowCoverage]
     public var rows: [Row]
     public var triggered: [Triggered]
     public var penalties: [Penalty]
@@ -43,6 +45,7 @@ public struct MetricsReport: Sendable {
         lastRun = state.meta.lastRun
         let periods = Set(job.alerts.compactMap(\.samplePeriod)).sorted()
         windows = periods.isEmpty ? [TimeSpan(seconds: 3_600)] : periods
+        coverage = windows.map { state.coverage(of: $0, now: now) }
         let alerts = Dictionary(job.alerts.map { ($0.title, $0) }, uniquingKeysWith: { first, _ in first })
         let companies = state.meta.companies
         let live = state.meta.instances.values.filter { $0.status == .triggered && alerts[$0.alert] != nil && companies[$0.company] != nil }
@@ -130,5 +133,14 @@ public struct MetricsReport: Sendable {
 
     static func penaltyCells(_ p: Penalty) -> [String] {
         [p.company, p.type.rawValue, ValueFormatter.timestamp(p.until), p.alert]
+    }
+}
+
+extension MetricsReport {
+    /// Said above a window's table when the state's history does not hold all of it: its sums are partial.
+    func coverageNote(_ i: Int) -> String? {
+        let c = coverage[i]
+        guard !c.isComplete else { return nil }
+        return "Partial window: the state's history covers \(c.description); alerts over \(c.period) have insufficient data until it is complete."
     }
 }

@@ -40,9 +40,15 @@ public struct RunReport: Sendable, Codable, Equatable {
         self.dryRun = dryRun
     }
 
+    /// Rows rejected or dated in the future (a switch clock to fix), or files rejected,
+    /// conflicting or refused: a dry run says so with its exit code as a real run does.
+    public var inputNeedsAttention: Bool {
+        rows.rejected > 0 || rows.inFuture > 0 || files.contains { $0.outcome.needsAttention }
+    }
+
     /// 2 when rows or files were rejected or deliveries are pending or dead (SPEC §11).
     public var computedExitCode: Int {
-        let badInput = rows.rejected > 0 || files.contains { $0.outcome.needsAttention }
+        let badInput = inputNeedsAttention
         let undelivered = notifications.contains { $0.result != .sent }
         return badInput || undelivered ? 2 : 0
     }

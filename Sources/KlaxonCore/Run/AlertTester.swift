@@ -109,16 +109,18 @@ public struct AlertTester {
     }
 
     private func measure(_ alert: AlertDefinition, window: MinuteBucket?, company: Company, inSnapshot: Bool, state: KlaxonState) -> Observed {
-        let value = MetricCalculator.value(of: alert.area, window: window ?? MinuteBucket(minute: 0), company: company,
+        var value = MetricCalculator.value(of: alert.area, window: window ?? MinuteBucket(minute: 0), company: company,
                                            failures: state.meta.failureStreaks[company.id], minCalls: alert.minCalls)
+        if let uncovered = state.uncoveredValue(of: alert, now: now) { value = uncovered }
         let formatted: String
         switch value {
         case .value(let v): formatted = ValueFormatter.format(v, area: alert.area, currency: company.currency)
-        case .insufficientData(let have, let need): formatted = "insufficient data (\(have) of \(need) calls)"
+        case .insufficientData(let have, let need, let sample): formatted = "insufficient data (\(have) of \(need) \(sample.rawValue))"
         case .missing:
             formatted = inSnapshot
                 ? "no value (the balance snapshot gives no credit for this company)"
                 : "no value (the company is not in the current balance snapshot; it is known from CDRs only)"
+        case .uncoveredWindow(let coverage): formatted = "insufficient data (the state's history covers \(coverage.description))"
         }
         var standIn: String?
         if case .value = value {} else { standIn = formatted }

@@ -36,6 +36,7 @@ public struct Runner {
             report.rows.tooOld += f.tooOld
             report.rows.inFuture += f.inFuture
         }
+        report.warnings += FileReport.droppedRowWarnings(report.files, now: now, longestWindow: job.longestWindow)
         report.timings.ingestMilliseconds = Self.milliseconds(since: &mark)
 
         let scripts = ScriptAlerts(job: job, now: now).run(state: state)
@@ -61,7 +62,7 @@ public struct Runner {
                                recipients: item.recipients, subject: item.subject, result: .waiting, error: nil, attempts: item.attempts)
             }
             report.previews = DryRunPreview.texts(events: evaluation.events, job: job, now: now)
-            report.exitCode = report.rows.rejected > 0 || !scripts.failed.isEmpty || composed.unnotified > 0 ? 2 : 0
+            report.exitCode = report.inputNeedsAttention || !scripts.failed.isEmpty || composed.unnotified > 0 ? 2 : 0
             report.timings.totalMilliseconds = Self.milliseconds(since: started)
             try writeExternalReport(report)
             return report

@@ -22,6 +22,9 @@ public struct StateMeta: Sendable, Codable, Equatable {
     public var penalties: [String: Penalty] = [:]
     public var outbox: [OutboxItem] = []
     public var failureStreaks: [String: FailureStreak] = [:]
+    /// The first minute from which the buckets hold every call the job has read
+    /// (`WindowCoverage`); nil until a call is folded.
+    public var coveredSince: Int32?
 
     public init() {}
 }

@@ -89,9 +89,13 @@ public final class CSVReader {
     ///     reported as malformed and skipped up to the next LF without being buffered.
     /// - Throws: `OpenError` if the file cannot be opened or is a directory.
     ///   - offset: where to start in the file; the first record is taken to start there.
-    public convenience init(path: String, offset: Int = 0, chunkSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw OpenError(path: path, code: errno) }
+    ///   - identity: the file a drop folder listing saw; a name leading elsewhere now is not read (`ListedFile`).
+    public convenience init(path: String, offset: Int = 0, identity: FileIdentity? = nil, chunkSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20) throws {
+        let fd: Int32
+        do { fd = try ListedFile.open(path, identity: identity) } catch {
+            if let code = error.code { throw OpenError(path: path, code: code) }
+            throw error
+        }
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
             close(fd)

@@ -22,6 +22,8 @@ enum AsteriskFormat {
         var format = CDRFormat(name: .asterisk, headerNames: fields,
                                positions: positioned.compactMapValues { masterColumns.firstIndex(of: $0) })
         format.outcome = .disposition
+        // 16 columns, 17 with loguniqueid, 18 with loguserfield.
+        format.positionalWidths = (masterColumns.count - 2)...masterColumns.count
         format.providerIsChannel = true
         return format
     }

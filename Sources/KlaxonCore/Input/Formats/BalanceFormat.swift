@@ -4,9 +4,7 @@ struct BalanceFormat {
     let positions = Dictionary(uniqueKeysWithValues: BalanceField.allCases.enumerated().map { ($1, $0) })
 
     func parse(_ record: borrowing CSVRecord, layout: ColumnLayout<BalanceField>) -> RowParse<Company> {
-        if let width = layout.width, record.count != width {
-            return .failure("wrong field count: \(record.count) fields, the header has \(width)")
-        }
+        if let problem = layout.fieldCountProblem(record.count) { return .failure(problem) }
         guard record.count >= layout.requiredWidth, let idIndex = layout[.id] else {
             return .failure("wrong field count: \(record.count) fields, at least \(layout.requiredWidth) needed")
         }

@@ -39,9 +39,7 @@ struct BucketRowFormat {
     static let positions = Dictionary(uniqueKeysWithValues: BucketField.allCases.enumerated().map { ($1, $0) })
 
     func parse(_ record: borrowing CSVRecord, layout: ColumnLayout<BucketField>, clock: inout LocalTimeConverter) -> RowParse<BucketRow> {
-        if let width = layout.width, record.count != width {
-            return .failure("wrong field count: \(record.count) fields, the header has \(width)")
-        }
+        if let problem = layout.fieldCountProblem(record.count) { return .failure(problem) }
         guard record.count >= layout.requiredWidth, let companyIndex = layout[.company], let minuteIndex = layout[.minute] else {
             return .failure("wrong field count: \(record.count) fields, at least \(layout.requiredWidth) needed")
         }

@@ -12,11 +12,15 @@ struct CDRRow {
 /// `ColumnLayout` so that a row costs no dictionary look-ups.
 struct CDRColumns: Sendable {
     var width: Int?
+    /// `ColumnLayout.widths`: checked on every row, so kept as two integers.
+    var fewestFields: Int, mostFields: Int
     var requiredWidth: Int
     var dt, customer, provider, duration, sipCode, pdd, customerCharge, providerCharge, answerStamp: Int
 
     init(_ layout: ColumnLayout<CDRField>) {
         width = layout.width
+        fewestFields = layout.widths?.lowerBound ?? 0
+        mostFields = layout.widths?.upperBound ?? .max
         requiredWidth = layout.requiredWidth
         dt = layout[.dt] ?? -1
         customer = layout[.customerID] ?? -1
@@ -42,6 +46,8 @@ struct CDRFormat {
     let headerNames: [CDRField: String]
     let positions: [CDRField: Int]
     let requiredFields: [CDRField]
+    /// The field counts of a row in a file without a header.
+    var positionalWidths: ClosedRange<Int>
     /// What the column mapped to `sip_code` holds.
     var outcome: CallOutcomeColumn = .sipCode
     /// Asterisk names the carrier in a channel (`SIP/P10-0000002a`): keep the peer only.
@@ -60,6 +66,8 @@ struct CDRFormat {
         self.headerNames = headerNames
         self.positions = positions
         self.requiredFields = requiredFields
+        let count = (positions.values.max() ?? -1) + 1
+        positionalWidths = count...count
     }
 
     /// ConnexCS's raw CDR names; a headerless file lists them in this order.
@@ -87,8 +95,8 @@ struct CDRFormat {
     /// Converts one row. `time` and `companies` belong to the file being read.
     func parse(_ record: borrowing CSVRecord, columns c: CDRColumns, time: inout TimestampParser,
                companies: inout CompanyTable) -> RowParse<CDRRow> {
-        if let width = c.width, record.count != width {
-            return .failure("wrong field count: \(record.count) fields, the header has \(width)")
+        if record.count < c.fewestFields || record.count > c.mostFields {
+            return .failure(ColumnLayout<CDRField>.fieldCountProblem(record.count, widths: c.fewestFields...c.mostFields, fromHeader: c.width != nil))
         }
         if record.count < c.requiredWidth {
             return .failure("wrong field count: \(record.count) fields, at least \(c.requiredWidth) needed")

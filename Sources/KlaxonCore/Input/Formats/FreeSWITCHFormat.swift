@@ -22,6 +22,7 @@ enum FreeSWITCHFormat {
         var format = CDRFormat(name: .freeswitch, headerNames: fields,
                                positions: fields.compactMapValues { templateColumns.firstIndex(of: $0) })
         format.outcome = .hangupCause
+        format.positionalWidths = templateColumns.count...templateColumns.count
         return format
     }
 }
