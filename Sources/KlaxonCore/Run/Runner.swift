@@ -68,12 +68,13 @@ public struct Runner {
         }
 
         // One atomic commit of state, ledger, penalties and the decided outbox, before any send.
-        try store.save(state)
+        report.warnings += try store.save(state)
         journal.clear()
         report.timings.commitMilliseconds = Self.milliseconds(since: &mark)
 
         if let file = job.penalties.file {
-            AtomicFile.removeStaleTemporaries(in: (file as NSString).deletingLastPathComponent)
+            // The folder is often the switch's: only this file's own leftovers are Klaxon's to remove.
+            AtomicFile.removeStaleTemporaries(in: (file as NSString).deletingLastPathComponent, of: [(file as NSString).lastPathComponent])
             do { try AtomicFile.write(PenaltyBook.csv(state.meta.penalties), to: file) } catch {
                 report.warnings.append("the penalties file could not be written: \(error.description)")
             }
