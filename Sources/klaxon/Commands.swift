@@ -68,6 +68,8 @@ enum Commands {
                 out.warn("\(f.outcome.rawValue) \(f.input)/\(f.name)\(f.reason.map { ": \($0)" } ?? "")")
             }
             for f in report.files { for r in f.rejections { out.warn("rejected \(r)") } }
+            // Every failed, pending and dead delivery, penalty log lines included: cron mails stderr.
+            for line in DeliveryProblems.lines(report.notifications) where !report.dryRun { out.warn(line) }
             return ExitCode(rawValue: Int32(report.exitCode)) ?? .partial
         }
     }
