@@ -83,7 +83,8 @@ enum Commands {
     ) { args, out in
         switch loadJob(args, out) {
         case .success(let job):
-            let problems = InputCheck.problems(job)
+            let problems = InputCheck.problems(job) + DeliveryCheck.problems(job)
+            for warning in DeliveryCheck.warnings(job) { out.warn("warning: " + warning) }
             if !problems.isEmpty {
                 out.warn("\(job.file): the job's inputs are not ready (\(problems.count) problem\(problems.count == 1 ? "" : "s"))")
                 for p in problems { out.warn("  " + p.description) }
