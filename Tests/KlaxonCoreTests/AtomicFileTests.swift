@@ -128,3 +128,38 @@ import Testing
         #expect(warnings.first?.contains("state.bak could not be updated") == true, "\(warnings)")
     }
 }
+
+/// The penalties file as the switch reads it.
+@Suite struct PenaltiesFileModeTests {
+    func mode(_ path: String) throws -> Int {
+        try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+    }
+
+    func job(_ scratch: Scratch, mode: String? = nil) throws -> Job {
+        scratch.write("drop/b.csv", "id,name,type,credit\nC1,Acme,customer,5\n")
+        return try scratch.job("""
+        { state: "state", inputs: { balances: { path: "drop" } },
+          penalties: { file: "import/penalties.csv" \(mode.map { ", mode: \"\($0)\"" } ?? "") },
+          alerts: [ { title: "Low", scope: { type: "customer" }, to: [], area: "balance", operator: "<", threshold: 10, penalty: "1h" } ] }
+        """)
+    }
+
+    @Test func theOperatorsChmodOfThePenaltiesFileSurvivesTheNextRun() throws {
+        let scratch = Scratch()
+        let job = try job(scratch)
+        _ = try Runner(job: job, options: RunOptions(now: at("2026-11-27T01:00:00Z"))).run()
+        let file = scratch.url("import/penalties.csv")
+        #expect(try mode(file) == 0o600)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file)
+        _ = try Runner(job: job, options: RunOptions(now: at("2026-11-27T02:00:00Z"))).run()
+        #expect(try mode(file) == 0o644)
+    }
+
+    @Test func aModeInTheSettingsIsGivenToTheFileFromTheFirstRun() throws {
+        let scratch = Scratch()
+        let job = try job(scratch, mode: "0640")
+        _ = try Runner(job: job, options: RunOptions(now: at("2026-11-27T01:00:00Z"))).run()
+        #expect(try mode(scratch.url("import/penalties.csv")) == 0o640)
+        #expect(throws: Error.self) { try self.job(Scratch(), mode: "rw-r-----") }
+    }
+}

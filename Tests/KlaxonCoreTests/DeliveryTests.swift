@@ -59,6 +59,23 @@ struct DeliveryTests {
         #expect(try server.received().first?.tls == true)
     }
 
+    @Test func starttlsOffWithALoginStillUpgradesWhenTheServerOffersIt() throws {
+        let server = try LocalSMTPServer(.init(auth: ("klaxon", "s3cret"), tls: .starttls))
+        let certificate = try TestCertificate.shared()
+        let scratch = Scratch()
+        scratch.write("drop/b.csv", Self.balances)
+        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
+        let job = try job(scratch, email: """
+        email: { url: "smtp://localhost:\(server.port)", starttls: "off", from: "noc@acme.example", username_env: "U", password_env: "P",
+                 ca_file: "\(certificate.certificatePath)" },
+        """)
+        let report = try run(job, "2026-11-27T01:00:00Z", secrets: ["U": "klaxon", "P": "s3cret"])
+        #expect(report.notifications.map(\.result) == [.sent], "\(report.notifications)")
+        let received = try #require(try server.received().first)
+        #expect(received.tls, "the password went over the STARTTLS the server offered")
+        #expect(received.authenticated)
+    }
+
     @Test func twilioGetsAFormPostWithBasicAuthOnItsMessagesEndpoint() throws {
         let server = try LocalHTTPServer()
         let scratch = Scratch()

@@ -82,7 +82,15 @@ enum DeliveryParser {
             w.rejectUnknownKeys()
             p.absorb(w)
         }
-        return PenaltySettings(file: file, log: log, webhook: webhook)
+        var settings = PenaltySettings(file: file, log: log, webhook: webhook)
+        if let text = p.string("mode") {
+            if text.count == 4, text.hasPrefix("0"), let mode = UInt16(text, radix: 8) {
+                settings.fileMode = mode
+            } else {
+                p.problem("mode", "\"\(text)\" is not a file mode; write four octal digits such as \"0640\"")
+            }
+        }
+        return settings
     }
 
     static func delivery(_ r: inout ObjectReader) -> DeliverySettings {

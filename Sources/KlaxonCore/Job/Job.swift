@@ -102,6 +102,9 @@ public struct PenaltySettings: Sendable {
     /// The append-only apply/lift log.
     public var log: String
     public var webhook: WebhookSettings?
+    /// Permission bits for the penalties file (e.g. 0o640 for a switch importing as
+    /// another user of the group); nil keeps the file's current mode, 0600 when new.
+    public var fileMode: UInt16? = nil
 }
 
 public struct WebhookSettings: Sendable {

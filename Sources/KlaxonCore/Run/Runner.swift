@@ -78,7 +78,7 @@ public struct Runner {
         if let file = job.penalties.file {
             // The folder is often the switch's: only this file's own leftovers are Klaxon's to remove.
             AtomicFile.removeStaleTemporaries(in: (file as NSString).deletingLastPathComponent, of: [(file as NSString).lastPathComponent])
-            do { try AtomicFile.write(PenaltyBook.csv(state.meta.penalties), to: file) } catch {
+            do { try AtomicFile.write(PenaltyBook.csv(state.meta.penalties), to: file, mode: job.penalties.fileMode) } catch {
                 report.warnings.append("the penalties file could not be written: \(error.description); the switch still has the previous set")
                 unwritten = true
             }

@@ -14,8 +14,8 @@ public enum AtomicFile {
     }
 
     @discardableResult
-    public static func write(_ bytes: [UInt8], to path: String, keepingBackupAt backup: String? = nil) throws(WriteError) -> [String] {
-        try write(to: path, keepingBackupAt: backup) { (out) throws(WriteError) in try out.write(bytes) }
+    public static func write(_ bytes: [UInt8], to path: String, keepingBackupAt backup: String? = nil, mode: UInt16? = nil) throws(WriteError) -> [String] {
+        try write(to: path, keepingBackupAt: backup, mode: mode) { (out) throws(WriteError) in try out.write(bytes) }
     }
 
     /// The temporary file being written; `write` puts bytes at its end, and
@@ -55,9 +55,10 @@ public enum AtomicFile {
     /// If `body` throws, the temporary file is removed and `path` is untouched.
     /// The new file keeps the mode (and, where allowed, the owner) of the file it
     /// replaces, so an operator's `chmod` for a switch that imports it holds.
+    /// `mode`, when given, is the new file's mode whatever the old one's was.
     /// Returns warnings about the backup, which never stop the write.
     @discardableResult
-    public static func write(to path: String, keepingBackupAt backup: String? = nil,
+    public static func write(to path: String, keepingBackupAt backup: String? = nil, mode: UInt16? = nil,
                              _ body: (inout Output) throws(WriteError) -> Void) throws(WriteError) -> [String] {
         let folder = (path as NSString).deletingLastPathComponent
         // access(2), not FileManager: a run writes hundreds of files with `--deliver-to`.
@@ -66,6 +67,7 @@ public enum AtomicFile {
         let temporary = temporaryName(for: path)
         let fd = try createTemporary(temporary)
         if let existing { keepAttributes(of: existing, on: fd) }
+        if let mode { _ = fchmod(fd, mode_t(mode & 0o777)) }
         var output = Output(fd: fd, path: path)
         do throws(WriteError) {
             try body(&output)
@@ -89,8 +91,8 @@ public enum AtomicFile {
         return warnings
     }
 
-    public static func write(_ text: String, to path: String) throws(WriteError) {
-        try write(Array(text.utf8), to: path)
+    public static func write(_ text: String, to path: String, mode: UInt16? = nil) throws(WriteError) {
+        try write(Array(text.utf8), to: path, mode: mode)
     }
 
     /// Appends one line durably (append-only logs).
