@@ -8,7 +8,7 @@ import KlaxonCore
 @Suite(.serialized) struct CronOutputTests {
     /// A job whose SMS gateway and penalty webhook refuse connections (port 9 on
     /// loopback is closed) and whose penalty log is a folder, so appending to it fails.
-    func failingJob(_ temp: TempFolder, penaltiesFile: String = "out/penalties.csv") throws -> String {
+    func failingJob(_ temp: TempFolder, penaltiesFile: String = "out/penalties.csv", log: String = "state/log-is-a-folder") throws -> String {
         try FileManager.default.createDirectory(atPath: temp.url("drop"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: temp.url("state/log-is-a-folder"), withIntermediateDirectories: true)
         try "id,name,type,credit,phone\nC1,Acme,customer,5,+15550101\n".write(toFile: temp.url("drop/b.csv"), atomically: true, encoding: .utf8)
@@ -17,7 +17,7 @@ import KlaxonCore
         try """
         { name: "cron", state: "state", inputs: { balances: { path: "drop" } },
           sms: { provider: "webhook", url: "http://127.0.0.1:9/sms" },
-          penalties: { file: "\(penaltiesFile)", log: "state/log-is-a-folder", webhook: { url: "http://127.0.0.1:9/hook" } },
+          penalties: { file: "\(penaltiesFile)", log: "\(log)", webhook: { url: "http://127.0.0.1:9/hook" } },
           delivery: { retry_backoff: "1m", give_up_after: "5m" },
           alerts: [ { title: "Low Balance", scope: { type: "customer" }, to: ["contacts"], area: "balance", operator: "<",
                       threshold: 10, penalty: "1h" } ] }
@@ -55,15 +55,17 @@ import KlaxonCore
         let temp = TempFolder()
         // The penalties file's folder is a plain file: it can never be created.
         try "not a folder".write(toFile: temp.url("blocked"), atomically: true, encoding: .utf8)
-        let job = try failingJob(temp, penaltiesFile: "blocked/penalties.csv")
+        // Everything else succeeds: the messages go to files and the log is writable.
+        let job = try failingJob(temp, penaltiesFile: "blocked/penalties.csv", log: "state/penalties.log")
         let result = try KlaxonBinary.run(["run", job, "--now", "2026-11-27T01:00:00Z", "--deliver-to", temp.url("sent"), "--quiet"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("warning: the penalties file could not be written"), "\(result.stderr)")
+        #expect(!result.stderr.contains("delivery "), "nothing else went wrong: \(result.stderr)")
     }
 
     @Test func anUnwritableReportFileIsAWarningAfterTheCommitNotAStateFailure() throws {
         let temp = TempFolder()
-        let job = try failingJob(temp)
+        let job = try failingJob(temp, log: "state/penalties.log")
         try FileManager.default.createDirectory(atPath: temp.url("report-is-a-folder"), withIntermediateDirectories: true)
         let result = try KlaxonBinary.run(["run", job, "--now", "2026-11-27T01:00:00Z", "--deliver-to", temp.url("sent"),
                                            "--report", temp.url("report-is-a-folder")])
@@ -71,6 +73,7 @@ import KlaxonCore
         #expect(result.stdout.contains("cron at 2026-11-27T01:00:00Z"), "the summary is still printed: \(result.stdout)")
         #expect(result.stderr.contains("warning: the report could not be written to --report"), "\(result.stderr)")
         #expect(!result.stderr.contains("the state could not"))
+        #expect(!result.stderr.contains("delivery "), "nothing else went wrong: \(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: temp.url("state/state")))
     }
 
