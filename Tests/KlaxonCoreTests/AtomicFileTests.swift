@@ -163,3 +163,25 @@ import Testing
         #expect(throws: Error.self) { try self.job(Scratch(), mode: "rw-r-----") }
     }
 }
+
+/// A run whose `state.bak` could not be brought up to date says so and is not clean.
+@Suite struct BackupWarningTests {
+    @Test func aRunThatCouldNotUpdateTheBackupWarnsAndExits2() throws {
+        let scratch = Scratch()
+        scratch.write("drop/b.csv", "id,name,type,credit\nC1,Acme,customer,50\n")
+        let job = try scratch.job("""
+        { state: "state", inputs: { balances: { path: "drop" } },
+          alerts: [ { title: "Low", scope: { type: "customer" }, to: [], area: "balance", operator: "<", threshold: 10 } ] }
+        """)
+        #expect(try Runner(job: job, options: RunOptions(now: at("2026-11-27T01:00:00Z"))).run().exitCode == 0)
+        let backup = StateStore(directory: job.stateDirectory).backupFile
+        for name in [AtomicFile.temporaryName(for: backup) + AtomicFile.linkSuffix, AtomicFile.temporaryName(for: backup)] {
+            try FileManager.default.createDirectory(atPath: name, withIntermediateDirectories: false)
+        }
+
+        let report = try Runner(job: job, options: RunOptions(now: at("2026-11-27T02:00:00Z"))).run()
+
+        #expect(report.exitCode == 2)
+        #expect(report.warnings.contains { $0.contains("state.bak could not be updated") }, "\(report.warnings)")
+    }
+}
