@@ -68,6 +68,8 @@ enum Commands {
                 out.warn("\(f.outcome.rawValue) \(f.input)/\(f.name)\(f.reason.map { ": \($0)" } ?? "")")
             }
             for f in report.files { for r in f.rejections { out.warn("rejected \(r)") } }
+            // Every failed, pending and dead delivery, penalty log lines included: cron mails stderr.
+            for line in DeliveryProblems.lines(report.notifications) where !report.dryRun { out.warn(line) }
             return ExitCode(rawValue: Int32(report.exitCode)) ?? .partial
         }
     }
@@ -81,7 +83,8 @@ enum Commands {
     ) { args, out in
         switch loadJob(args, out) {
         case .success(let job):
-            let problems = InputCheck.problems(job)
+            let problems = InputCheck.problems(job) + DeliveryCheck.problems(job)
+            for warning in DeliveryCheck.warnings(job) { out.warn("warning: " + warning) }
             if !problems.isEmpty {
                 out.warn("\(job.file): the job's inputs are not ready (\(problems.count) problem\(problems.count == 1 ? "" : "s"))")
                 for p in problems { out.warn("  " + p.description) }

@@ -60,6 +60,23 @@ struct DeliveryTests {
         #expect(try server.received().first?.tls == true)
     }
 
+    @Test func starttlsOffWithALoginStillUpgradesWhenTheServerOffersIt() throws {
+        let server = try LocalSMTPServer(.init(auth: ("klaxon", "s3cret"), tls: .starttls))
+        let certificate = try TestCertificate.shared()
+        let scratch = Scratch()
+        scratch.write("drop/b.csv", Self.balances)
+        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
+        let job = try job(scratch, email: """
+        email: { url: "smtp://localhost:\(server.port)", starttls: "off", from: "noc@acme.example", username_env: "U", password_env: "P",
+                 ca_file: "\(certificate.certificatePath)" },
+        """)
+        let report = try run(job, "2026-11-27T01:00:00Z", secrets: ["U": "klaxon", "P": "s3cret"])
+        #expect(report.notifications.map(\.result) == [.sent], "\(report.notifications)")
+        let received = try #require(try server.received().first)
+        #expect(received.tls, "the password went over the STARTTLS the server offered")
+        #expect(received.authenticated)
+    }
+
     @Test func twilioGetsAFormPostWithBasicAuthOnItsMessagesEndpoint() throws {
         let server = try LocalHTTPServer()
         let scratch = Scratch()
@@ -208,5 +225,91 @@ struct DeliveryTests {
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("--to: malformed address \"not an address\""), "\(bad.stderr)")
         #expect(try server.received().count == 1, "nothing is sent when --to is wrong")
+    }
+}
+
+/// The SMS webhook as the job writes it: JSON types and nesting, secrets from the
+/// environment, and gateways behind a private CA (SMS and penalty webhook alike).
+@Suite("SMS webhook shape and trust", .serialized, .enabled(if: TestPython.isAvailable, "python3 is not installed"))
+struct WebhookShapeTests {
+    func job(_ scratch: Scratch, sms: String, penalties: String = "") throws -> Job {
+        scratch.write("drop/b.csv", "id,name,credit\nC1,Acme,5\n")
+        return try scratch.job("""
+        { name: "shape", state: "state", inputs: { balances: { path: "drop" } }, \(sms) \(penalties)
+          alerts: [ { title: "Low", company: "C1", to: ["+15550199"], area: "balance", operator: "<", threshold: 10, penalty: "1h" } ] }
+        """)
+    }
+
+    func run(_ job: Job, secrets: [String: String] = [:]) throws -> RunReport {
+        try Runner(job: job, options: RunOptions(now: at("2026-11-27T01:00:00Z")), sink: TransportSink(job: job, secrets: Secrets(environment: secrets))).run()
+    }
+
+    @Test func numbersBooleansAndNestedObjectsKeepTheirJSONTypes() throws {
+        let server = try LocalHTTPServer()
+        let scratch = Scratch()
+        let job = try job(scratch, sms: """
+        sms: { provider: "webhook", url: "\(server.url("/ok"))",
+               body: { to: "{{to}}", text: "{{body}}", priority: 1, flash: false, ratio: 0.5, none: null,
+                       meta: { tags: ["alert", 7], to: "{{to}}" } } },
+        """)
+        let report = try run(job)
+        #expect(report.notifications.filter { $0.channel == .sms }.map(\.result) == [.sent], "\(report.notifications)")
+        let request = try #require(try server.received().first)
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
+        #expect((body["priority"] as? NSNumber)?.intValue == 1 && !(body["priority"] is String))
+        #expect((body["flash"] as? Bool) == false)
+        #expect((body["ratio"] as? NSNumber)?.doubleValue == 0.5)
+        #expect(body["none"] is NSNull)
+        let meta = try #require(body["meta"] as? [String: Any])
+        #expect(meta["to"] as? String == "+15550199", "string leaves inside objects are templates too")
+        let tags = try #require(meta["tags"] as? [Any])
+        #expect(tags.first as? String == "alert")
+        #expect((tags.last as? NSNumber)?.intValue == 7)
+        #expect((body["text"] as? String)?.isEmpty == false)
+    }
+
+    @Test func theTokenAndHeaderValuesComeFromTheEnvironment() throws {
+        let server = try LocalHTTPServer()
+        let scratch = Scratch()
+        let job = try job(scratch, sms: """
+        sms: { provider: "webhook", url: "\(server.url("/ok"))", token_env: "SMS_TOKEN",
+               headers: { "X-Api-Key": "key-${SMS_KEY}", "X-Tenant": 42 } },
+        """)
+        let report = try run(job, secrets: ["SMS_TOKEN": "tok-123", "SMS_KEY": "k-456"])
+        #expect(report.notifications.filter { $0.channel == .sms }.map(\.result) == [.sent], "\(report.notifications)")
+        let request = try #require(try server.received().first)
+        #expect(request.header("Authorization") == "Bearer tok-123")
+        #expect(request.header("X-Api-Key") == "key-k-456")
+        #expect(request.header("X-Tenant") == "42")
+        #expect(job.secretVariables.map(\.name).sorted() == ["SMS_KEY", "SMS_TOKEN"])
+    }
+
+    @Test func anUnsetHeaderVariableFailsTheSendByName() throws {
+        let server = try LocalHTTPServer()
+        let scratch = Scratch()
+        let job = try job(scratch, sms: """
+        sms: { provider: "webhook", url: "\(server.url("/ok"))", headers: { "X-Api-Key": "${SMS_KEY}" } },
+        """)
+        let report = try run(job)
+        #expect(report.notifications.filter { $0.channel == .sms }.map(\.result) == [.failed])
+        #expect(report.notifications.first?.error?.contains("SMS_KEY") == true, "\(report.notifications)")
+        #expect(try server.received().isEmpty)
+    }
+
+    @Test func gatewaysBehindAPrivateCAAreReachedThroughTheirCAFile() throws {
+        let certificate = try TestCertificate.shared()
+        let server = try LocalHTTPServer(certificate: certificate)
+        let scratch = Scratch()
+        let trusted = try job(scratch, sms: "sms: { provider: \"webhook\", url: \"\(server.url("/ok"))\", ca_file: \"\(certificate.certificatePath)\" },",
+                              penalties: "penalties: { webhook: { url: \"\(server.url("/ok"))\", ca_file: \"\(certificate.certificatePath)\" } },")
+        let report = try run(trusted)
+        #expect(report.notifications.filter { $0.channel != .penaltyLog }.map(\.result) == [.sent, .sent], "\(report.notifications)")
+        #expect(try server.received().count == 2)
+
+        let other = Scratch()
+        let untrusted = try job(other, sms: "sms: { provider: \"webhook\", url: \"\(server.url("/ok"))\" },")
+        let refused = try run(untrusted)
+        #expect(refused.notifications.filter { $0.channel == .sms }.map(\.result) == [.failed])
+        #expect(refused.notifications.first?.error?.contains("certificate") == true, "\(refused.notifications)")
     }
 }

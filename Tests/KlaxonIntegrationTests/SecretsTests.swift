@@ -88,4 +88,61 @@ struct SecretsTests {
             }
         }
     }
+
+    /// A token whose base64 (in Basic auth) holds both `/` and `+`, with characters that
+    /// every encoding writes differently: a space, `&`, `"`, `?` and non-ASCII.
+    static let encodedToken = "Tw/tok+5 a&\"?ÿþ"
+
+    /// An SMS gateway that quotes the credentials it refuses in one encoding or another
+    /// (Tests/Support/http_server.py `/encoded/<form>`): the forms it really writes are
+    /// asked of it first, then every one is searched for in what two runs (a failure
+    /// and its retry, so `state.bak` holds the first) printed and wrote.
+    @Test(arguments: ["json", "json-ascii", "url", "url-lower", "form", "base64", "html", "all"])
+    func anSMSGatewayEchoingCredentialsInAnyEncodingLeaksNothing(encoding: String) throws {
+        let http = try LocalHTTPServer()
+        let basic = Data("\(Self.twilioAccount):\(Self.encodedToken)".utf8).base64EncodedString()
+        #expect(basic.contains("/") && basic.contains("+"))
+        // What the gateway writes for each credential, asked of it directly.
+        var forms: Set<String> = []
+        for credential in [basic, Self.encodedToken] {
+            let probe = try CurlHTTPTransport().send(HTTPRequest(method: "POST", url: http.url("/encoded/\(encoding)/probe"),
+                                                                 headers: [HTTPHeader("X-Token", credential)]))
+            let echoed = String(decoding: probe.body, as: UTF8.self).dropFirst("refused: ".count)
+            // json.dumps quotes the value; what matters is what is inside the quotes.
+            forms.formUnion(echoed.components(separatedBy: " | ").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }.filter { $0.count > 4 })
+        }
+        #expect(forms.count >= 2, "\(forms)")
+
+        for provider in ["twilio", "webhook"] {
+            let scratch = Scratch()
+            scratch.write("drop/b.csv", "id,name,credit\nC1,Acme,5\n")
+            let sms = provider == "twilio"
+                ? "{ provider: \"twilio\", account_env: \"SID\", token_env: \"TOK\", from: \"+15550100\", base_url: \"\(http.url("/encoded/\(encoding)"))\" }"
+                : "{ provider: \"webhook\", url: \"\(http.url("/encoded/\(encoding)/send"))\", token_env: \"TOK\" }"
+            let job = try scratch.job("""
+            { name: "echo", state: "state", inputs: { balances: { path: "drop" } }, sms: \(sms), delivery: { retry_backoff: "1m" },
+              alerts: [ { title: "Low", company: "C1", to: ["+15550199"], area: "balance", operator: "<", threshold: 10 } ] }
+            """)
+            let sink = TransportSink(job: job, secrets: Secrets(environment: ["SID": Self.twilioAccount, "TOK": Self.encodedToken]))
+            var printed: [String] = []
+            for now in ["2026-11-27T01:00:00Z", "2026-11-27T01:02:00Z"] {
+                let report = try Runner(job: job, options: RunOptions(now: at(now), reportPath: scratch.url("report.json")), sink: sink).run()
+                printed += [RunSummary.text(report)] + DeliveryProblems.lines(report.notifications)
+                let error = report.notifications.first?.error ?? ""
+                #expect(error.contains("HTTP 500: refused: ") && error.contains("[redacted]"), "\(provider) \(encoding): \(error)")
+            }
+            var searched = printed
+            for case let relative as String in FileManager.default.enumerator(atPath: scratch.path)! where !relative.hasPrefix("drop") && relative != "job.json5" {
+                var isFolder: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: scratch.url(relative), isDirectory: &isFolder), !isFolder.boolValue else { continue }
+                searched.append(String(decoding: try Data(contentsOf: URL(fileURLWithPath: scratch.url(relative))), as: UTF8.self))
+            }
+            #expect(FileManager.default.fileExists(atPath: scratch.url("state/state.bak")))
+            for text in searched {
+                for form in forms {
+                    #expect(!text.contains(form), "\(provider) \(encoding): \(form) found in \(text.prefix(400))")
+                }
+            }
+        }
+    }
 }

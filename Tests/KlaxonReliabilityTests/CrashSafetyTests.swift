@@ -339,7 +339,7 @@ final class KillLoop {
         figures.delivered = decided.count
         // A commit removes what killed commits left; the final run committed after every kill.
         for folder in [store.directory, store.reportsDirectory, scratch.url("out")] {
-            let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains(".tmp-") }
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains(".klaxon-tmp-") }
             #expect(leftovers.isEmpty, "temporary files left in \(folder): \(leftovers)")
         }
     }

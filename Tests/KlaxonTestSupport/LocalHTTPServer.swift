@@ -23,14 +23,19 @@ final class LocalHTTPServer {
     }
 
     private let process: LocalServerProcess
+    private let scheme: String
     var port: Int { process.port }
 
     /// `lifetime`: seconds before the server exits on its own (it also exits when the tests do).
-    init(lifetime: Int = 120) throws {
-        process = try LocalServerProcess(script: "http_server.py", arguments: ["--lifetime", String(lifetime)])
+    /// With `certificate` it speaks HTTPS (a gateway behind a private CA).
+    init(lifetime: Int = 120, certificate: TestCertificate? = nil) throws {
+        var arguments = ["--lifetime", String(lifetime)]
+        if let certificate { arguments += ["--cert", certificate.certificatePath, "--key", certificate.keyPath] }
+        scheme = certificate == nil ? "http" : "https"
+        process = try LocalServerProcess(script: "http_server.py", arguments: arguments)
     }
 
-    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+    func url(_ path: String) -> String { "\(scheme)://localhost:\(port)\(path)".replacingOccurrences(of: "http://localhost", with: "http://127.0.0.1") }
 
     func stop() { process.stop() }
 

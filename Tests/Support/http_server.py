@@ -13,6 +13,12 @@ answers. The answer depends on the path:
   /flaky  500 to the first request, 201 to every later one
   /echo…  500, echoing the request's headers and body (a gateway that quotes
           the credentials it refuses, for the secrets tests)
+  /encoded/<form>/…  500, echoing each credential header's value and the
+          body in one encoding: json (slashes as \/), json-ascii (every
+          non-alphanumeric as a \\u escape), url, url-lower (lowercase hex), form
+          (space as +), base64, html; "all" gives every one of them
+
+With --cert and --key it speaks HTTPS (a gateway behind a private CA).
   /2010-04-01/Accounts/<sid>/Messages.json   201 and a Twilio-shaped JSON answer
   other   404
 
@@ -22,15 +28,18 @@ as soon as the test process that started it goes away.
 
 import argparse
 import base64
+import html
 import json
 import os
+import re
+import ssl
 import signal
 import sys
 import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, quote_plus, urlsplit
 
 from recording import watch_stdin, write_record
 
@@ -40,7 +49,30 @@ def parse_args():
     parser.add_argument("--out", required=True, help="folder for request JSON files")
     parser.add_argument("--lifetime", type=float, default=120.0, help="seconds before exiting on its own")
     parser.add_argument("--exit-on-stdin-eof", action="store_true", help="exit when stdin closes")
+    parser.add_argument("--cert", help="PEM certificate: serve HTTPS")
+    parser.add_argument("--key", help="PEM private key for --cert")
     return parser.parse_args()
+
+
+def json_ascii(text):
+    """JSON the way some encoders write it: every non-alphanumeric escaped."""
+    return "".join(c if c.isalnum() and c.isascii() else "\\u%04x" % ord(c) for c in text)
+
+
+def url_lower(text):
+    return re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), quote(text, safe=""))
+
+
+ENCODERS = {
+    "json": lambda v: json.dumps(v).replace("/", "\\/"),
+    "json-ascii": json_ascii,
+    "url": lambda v: quote(v, safe=""),
+    "url-lower": url_lower,
+    "form": quote_plus,
+    "base64": lambda v: base64.b64encode(v.encode()).decode("ascii"),
+    "html": lambda v: html.escape(v, quote=True),
+}
+ENCODINGS = list(ENCODERS)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -83,6 +115,14 @@ class Handler(BaseHTTPRequestHandler):
         elif url.path.startswith("/echo"):
             echoed = "".join(f"{name}: {value}\n" for name, value in self.headers.items())
             self.reply(500, b"refused: " + echoed.encode() + b"\n" + body, "text/plain")
+        elif url.path.startswith("/encoded/"):
+            form = url.path.split("/")[2]
+            values = [value for name, value in self.headers.items()
+                      if any(word in name.lower() for word in ("auth", "token", "key"))]
+            values.append(body.decode("utf-8", "replace"))
+            forms = ENCODINGS if form == "all" else [form]
+            echoed = " | ".join(ENCODERS[f](v) for f in forms for v in values)
+            self.reply(500, ("refused: " + echoed).encode(), "text/plain")
         elif url.path.startswith("/2010-04-01/Accounts/") and url.path.endswith("/Messages.json"):
             self.reply(201, b'{"sid":"SM0001","status":"queued"}', "application/json")
         elif url.path == "/big":
@@ -114,6 +154,10 @@ def main():
     Handler.out_dir = args.out
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if args.cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.cert, args.key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"PORT {server.server_address[1]}", flush=True)
     if args.exit_on_stdin_eof:

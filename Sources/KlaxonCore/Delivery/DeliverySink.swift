@@ -23,8 +23,7 @@ public struct FileSink: DeliverySink {
         let (name, content): (String, String)
         switch item.channel {
         case .email:
-            let envelope = item.recipients.map(HeaderSafety.strippingLineBreaks).joined(separator: ", ")
-            (name, content) = ("\(item.id).eml", "X-Klaxon-Envelope-To: \(envelope)\r\n" + item.payload)
+            (name, content) = ("\(item.id).eml", Self.envelopeHeader(item.recipients) + "\r\n" + item.payload)
         case .sms: (name, content) = ("\(item.id).sms.json", item.payload + "\n")
         case .webhook: (name, content) = ("\(item.id).webhook.json", item.payload + "\n")
         case .penaltyLog: return
@@ -35,5 +34,13 @@ public struct FileSink: DeliverySink {
         } catch {
             throw SendFailure(error.description)
         }
+    }
+
+    /// `X-Klaxon-Envelope-To`, folded like the message's own `To` (RFC 5322 §2.2.3):
+    /// a long recipient list must not make one line past 998 characters.
+    static func envelopeHeader(_ recipients: [String]) -> String {
+        let addresses = recipients.map(HeaderSafety.strippingLineBreaks)
+        let pieces = addresses.enumerated().map { $0.offset < addresses.count - 1 ? $0.element + "," : $0.element }
+        return HeaderFolding.fold(name: "X-Klaxon-Envelope-To", pieces: pieces, limit: HeaderFolding.recommendedLineLength)
     }
 }

@@ -27,6 +27,8 @@ public struct Outbox {
         public var result: Result
         public var error: String?
         public var attempts: Int
+        /// When a failed or waiting item is tried again (nil once sent or dead).
+        public var retryAt: Int64? = nil
     }
 
     /// At most this many outcomes, or this many seconds of sending, wait for
@@ -65,8 +67,10 @@ public struct Outbox {
             }
             if pending.isEmpty { batchStarted = Date() }
             func outcome(_ r: Outcome.Result) -> Outcome {
+                // A retry that succeeded is not reported with the error of the attempt before it.
                 Outcome(id: item.id, channel: item.channel, alert: item.alert, company: item.company, kind: item.kind,
-                        recipients: item.recipients, subject: item.subject, result: r, error: item.lastError, attempts: item.attempts)
+                        recipients: item.recipients, subject: item.subject, result: r, error: r == .sent ? nil : item.lastError,
+                        attempts: item.attempts, retryAt: r == .failed || r == .waiting ? item.nextAttempt : nil)
             }
             if item.dead || item.nextAttempt > now {
                 outcomes.append(outcome(item.dead ? .dead : .waiting))

@@ -12,30 +12,51 @@ enum SMSRequest {
                                headers: [HTTPHeader("Content-Type", "application/x-www-form-urlencoded"), HTTPHeader("Accept", "application/json")],
                                body: Array(FormEncoding.encode([("To", to), ("From", from), ("Body", body)]).utf8),
                                basicAuth: .init(user: account, password: token))
-        case .webhook(let url, let method, let headers, let encoding, let fields):
-            // Each field is a template over {{to}} and {{body}}, rendered raw and then escaped
-            // once for the body's encoding, so no value can break out of its field.
-            let context: TemplateValue = .object(["to": .string(to), "body": .string(body)])
-            var values: [(String, String)] = []
-            for (name, source) in fields.sorted(by: { $0.key < $1.key }) {
-                let rendered: String
-                do { rendered = try Template(source: source, name: "sms.body.\(name)").render(context, escapeHTML: false) } catch {
-                    throw SendFailure("sms.body.\(name): \(error.description)")
-                }
-                values.append((name, rendered))
-            }
-            var httpHeaders = headers.sorted { $0.key < $1.key }.map { HTTPHeader(HeaderSafety.strippingLineBreaks($0.key), HeaderSafety.strippingLineBreaks($0.value)) }
-            let payload: String
-            switch encoding {
-            case .form:
-                payload = FormEncoding.encode(values)
-                httpHeaders.append(HTTPHeader("Content-Type", "application/x-www-form-urlencoded"))
-            case .json:
-                payload = JSONBody.object(values)
-                httpHeaders.append(HTTPHeader("Content-Type", "application/json"))
-            }
-            return HTTPRequest(method: method, url: url, headers: httpHeaders, body: Array(payload.utf8))
+        case .webhook(let hook):
+            return try webhook(hook, to: to, body: body, secrets: secrets)
         }
+    }
+
+    /// The job's own request shape. Each string leaf of the body is a template over
+    /// {{to}} and {{body}}, rendered raw and then escaped once for the body's encoding,
+    /// so no value can break out of its field; numbers, booleans and nesting stay as written.
+    static func webhook(_ hook: WebhookSMS, to: String, body: String, secrets: Secrets) throws(SendFailure) -> HTTPRequest {
+        let context: TemplateValue = .object(["to": .string(to), "body": .string(body)])
+        func render(_ source: String, _ field: String) throws(SendFailure) -> String {
+            do throws(TemplateError) { return try Template(source: source, name: "sms.\(field)").render(context, escapeHTML: false) } catch {
+                throw SendFailure("sms.\(field): \(error.description)")
+            }
+        }
+        var secretValues: [String] = []
+        var headers: [HTTPHeader] = []
+        for (name, value) in hook.headers.sorted(by: { $0.key < $1.key }) {
+            let resolved = try EnvironmentReference.substitute(value) { (variable) throws(SendFailure) -> String in
+                let secret = try secrets.value(variable) ?? ""
+                secretValues.append(secret)
+                return secret
+            }
+            headers.append(HTTPHeader(HeaderSafety.strippingLineBreaks(name), HeaderSafety.strippingLineBreaks(resolved)))
+        }
+        if let token = try secrets.value(hook.tokenEnv) {
+            headers.append(HTTPHeader("Authorization", "Bearer \(token)"))
+            secretValues.append(token)
+        }
+        let payload: String
+        switch hook.encoding {
+        case .form:
+            var pairs: [(String, String)] = []
+            for (name, value) in hook.body.sorted(by: { $0.key < $1.key }) {
+                pairs.append((name, value.stringValue != nil ? try render(value.stringValue ?? "", "body.\(name)") : DeliveryParser.scalarText(value)))
+            }
+            payload = FormEncoding.encode(pairs)
+            headers.append(HTTPHeader("Content-Type", "application/x-www-form-urlencoded"))
+        case .json:
+            payload = try JSONText.value(.object(hook.body), field: "body", render)
+            headers.append(HTTPHeader("Content-Type", "application/json"))
+        }
+        var request = HTTPRequest(method: hook.method, url: hook.url, headers: headers, body: Array(payload.utf8))
+        request.secretValues = secretValues
+        return request
     }
 }
 
@@ -62,12 +83,37 @@ enum FormEncoding {
     }
 }
 
-/// A flat JSON object of strings, keys in the given order.
-enum JSONBody {
-    static func object(_ pairs: [(String, String)]) -> String {
+/// JSON text written by hand: keys in sorted order, numbers as JSON writes them,
+/// string leaves passed through `leaf` (the SMS templates) before they are quoted.
+enum JSONText {
+    static func value(_ value: JSONValue, field: String, _ leaf: (String, String) throws(SendFailure) -> String) throws(SendFailure) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let n): return number(n)
+        case .string(let source): return string(try leaf(source, field))
+        case .array(let items):
+            var parts: [String] = []
+            for (i, item) in items.enumerated() { parts.append(try self.value(item, field: "\(field)[\(i)]", leaf)) }
+            return "[" + parts.joined(separator: ",") + "]"
+        case .object(let fields):
+            var parts: [String] = []
+            for (name, item) in fields.sorted(by: { $0.key < $1.key }) {
+                parts.append(string(name) + ":" + (try self.value(item, field: "\(field).\(name)", leaf)))
+            }
+            return "{" + parts.joined(separator: ",") + "}"
+        }
+    }
+
+    /// Whole numbers without a fraction (a gateway reading `5.0` as a float may refuse it).
+    static func number(_ n: Double) -> String {
+        if n.isFinite, n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
+        return n.isFinite ? "\(n)" : "null"
+    }
+
+    static func string(_ text: String) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        let quoted = { (s: String) in String(decoding: (try? encoder.encode(s)) ?? Data("\"\"".utf8), as: UTF8.self) }
-        return "{" + pairs.map { "\(quoted($0.0)):\(quoted($0.1))" }.joined(separator: ",") + "}"
+        return String(decoding: (try? encoder.encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
     }
 }

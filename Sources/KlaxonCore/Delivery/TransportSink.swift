@@ -7,14 +7,20 @@ public struct TransportSink: DeliverySink {
     let job: Job
     let secrets: Secrets
     let mail: (any MailTransport)?
-    let http: any HTTPTransport
+    /// A transport given by a test; otherwise each channel gets libcurl with its own CA file.
+    let http: (any HTTPTransport)?
 
     public init(job: Job, secrets: Secrets = Secrets(), mail: (any MailTransport)? = nil, http: (any HTTPTransport)? = nil) {
         self.job = job
         self.secrets = secrets
         self.mail = mail
+        self.http = http
+    }
+
+    private func httpTransport(caFile: String?) -> any HTTPTransport {
+        if let http { return http }
         let timeout = job.sms?.timeout.seconds ?? 30
-        self.http = http ?? CurlHTTPTransport(timeouts: .init(connect: .seconds(10), total: .seconds(timeout)))
+        return CurlHTTPTransport(timeouts: .init(connect: .seconds(10), total: .seconds(timeout)), caFile: caFile)
     }
 
     public func deliver(_ item: OutboxItem) throws(SendFailure) {
@@ -36,8 +42,11 @@ public struct TransportSink: DeliverySink {
         } else {
             let username = try secrets.value(settings.usernameEnv)
             let password = try secrets.value(settings.passwordEnv)
+            // With a login, "off" still takes the STARTTLS a server offers: the password never
+            // goes in clear where it need not (the job was refused if it would have to, see EndpointRules).
+            let login = username != nil || password != nil
             transport = SMTPTransport(.init(
-                url: settings.url, starttls: settings.starttls == .off ? .off : .required,
+                url: settings.url, starttls: settings.starttls == .required ? .required : login ? .whenOffered : .off,
                 username: username, password: password,
                 connectTimeout: .seconds(settings.connectTimeout.seconds), totalTimeout: .seconds(settings.timeout.seconds),
                 caFile: settings.caFile))
@@ -56,19 +65,23 @@ public struct TransportSink: DeliverySink {
               let to = message["to"], let body = message["body"] else {
             throw SendFailure("the outbox item \(item.id) holds no SMS")
         }
-        try expect2xx(SMSRequest.make(to: to, body: body, settings: settings, secrets: secrets), what: "the SMS provider")
+        try expect2xx(SMSRequest.make(to: to, body: body, settings: settings, secrets: secrets), what: "the SMS provider", caFile: settings.caFile)
     }
 
     private func callWebhook(_ item: OutboxItem) throws(SendFailure) {
         guard let hook = job.penalties.webhook else { throw SendFailure("the job has no `penalties.webhook`") }
-        var headers = [HTTPHeader("Content-Type", "application/json")]
-        if let token = try secrets.value(hook.tokenEnv) { headers.append(HTTPHeader("Authorization", "Bearer \(token)")) }
-        try expect2xx(HTTPRequest(method: hook.method, url: hook.url, headers: headers, body: Array(item.payload.utf8)), what: "the penalty webhook")
+        let headers = [HTTPHeader("Content-Type", "application/json")]
+        var request = HTTPRequest(method: hook.method, url: hook.url, headers: headers, body: Array(item.payload.utf8))
+        if let token = try secrets.value(hook.tokenEnv) {
+            request.headers.append(HTTPHeader("Authorization", "Bearer \(token)"))
+            request.secretValues.append(token)
+        }
+        try expect2xx(request, what: "the penalty webhook", caFile: hook.caFile)
     }
 
-    private func expect2xx(_ request: HTTPRequest, what: String) throws(SendFailure) {
+    private func expect2xx(_ request: HTTPRequest, what: String, caFile: String?) throws(SendFailure) {
         let response: HTTPResponse
-        do { response = try http.send(request) } catch { throw SendFailure(error.description) }
+        do { response = try httpTransport(caFile: caFile).send(request) } catch { throw SendFailure(error.description) }
         guard (200..<300).contains(response.status) else {
             // The provider's own error text is what tells an operator what to fix; a gateway may
             // quote the credentials it refuses, so they are redacted before the text is cut.

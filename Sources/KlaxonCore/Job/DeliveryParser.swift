@@ -1,7 +1,7 @@
 /// Reads the `email`, `sms`, `penalties` and `delivery` sections of a job.
 /// Secrets are never read here: only the names of the variables that hold them.
 enum DeliveryParser {
-    static func email(_ r: inout ObjectReader) -> EmailSettings? {
+    static func email(_ r: inout ObjectReader, resolve: (String) -> String) -> EmailSettings? {
         guard var e = r.object("email") else { return nil }
         defer { e.rejectUnknownKeys(); r.absorb(e) }
         let url = e.string("url", required: true)
@@ -15,20 +15,28 @@ enum DeliveryParser {
         let starttlsText = e.string("starttls") ?? "required"
         let starttls = EmailSettings.StartTLS(rawValue: starttlsText)
         if starttls == nil { e.problem("starttls", "write \"required\" (the default) or \"off\"") }
-        let settings = EmailSettings(
+        var settings = EmailSettings(
             url: url ?? "", from: from ?? "",
             usernameEnv: e.string("username_env"), passwordEnv: e.string("password_env"),
             starttls: starttls ?? .required,
             connectTimeout: e.duration("connect_timeout") ?? TimeSpan(seconds: 10),
             timeout: e.duration("timeout") ?? TimeSpan(seconds: 60),
-            caFile: e.string("ca_file"))
+            caFile: e.string("ca_file").map(resolve))
+        settings.allowPlaintextCredentials = e.bool("allow_plaintext_credentials") ?? false
+        let credentials = settings.usernameEnv != nil || settings.passwordEnv != nil
+        if credentials, settings.starttls == .off, !settings.allowPlaintextCredentials,
+           EndpointRules.isPlainToAnotherHost(settings.url, plainScheme: "smtp") {
+            e.problem("starttls", EndpointRules.plaintextProblem("with starttls \"off\", the SMTP login", settings.url))
+        }
         return settings
     }
 
-    static func sms(_ r: inout ObjectReader) -> SMSSettings? {
+    static func sms(_ r: inout ObjectReader, resolve: (String) -> String) -> SMSSettings? {
         guard var s = r.object("sms") else { return nil }
         defer { s.rejectUnknownKeys(); r.absorb(s) }
         let timeout = s.duration("timeout") ?? TimeSpan(seconds: 30)
+        let caFile = s.string("ca_file").map(resolve)
+        let allowPlain = s.bool("allow_plaintext_credentials") ?? false
         switch s.string("provider", required: true) {
         case "twilio":
             let account = s.string("account_env", required: true) ?? ""
@@ -36,23 +44,15 @@ enum DeliveryParser {
             let from = s.string("from", required: true) ?? ""
             if !from.isEmpty, !PhoneNumber.isValid(from) { s.problem("from", "malformed phone number \"\(from)\"; write E.164 such as +15550100") }
             let base = s.string("base_url") ?? "https://api.twilio.com"
-            return SMSSettings(provider: .twilio(accountEnv: account, tokenEnv: token, from: from, baseURL: base), timeout: timeout)
+            if let problem = EndpointRules.httpURLProblem(base) {
+                s.problem("base_url", problem)
+            } else if !allowPlain, EndpointRules.isPlainToAnotherHost(base, plainScheme: "http") {
+                s.problem("base_url", EndpointRules.plaintextProblem("the Twilio account token", base))
+            }
+            return SMSSettings(provider: .twilio(accountEnv: account, tokenEnv: token, from: from, baseURL: base), timeout: timeout, caFile: caFile)
         case "webhook":
-            let url = s.string("url", required: true) ?? ""
-            let method = (s.string("method") ?? "POST").uppercased()
-            var headers: [String: String] = [:]
-            if let h = s.object("headers") {
-                for (k, v) in h.object { headers[k] = v.stringValue ?? "" }
-            }
-            let encodingText = s.string("encoding") ?? "json"
-            let encoding = SMSSettings.BodyEncoding(rawValue: encodingText)
-            if encoding == nil { s.problem("encoding", "write \"json\" or \"form\"") }
-            var fields = ["to": "{{to}}", "body": "{{body}}"]
-            if let b = s.object("body") {
-                fields = [:]
-                for (k, v) in b.object { fields[k] = v.stringValue ?? "" }
-            }
-            return SMSSettings(provider: .webhook(url: url, method: method, headers: headers, encoding: encoding ?? .json, fields: fields), timeout: timeout)
+            guard let hook = webhookSMS(&s, allowPlain: allowPlain) else { return nil }
+            return SMSSettings(provider: .webhook(hook), timeout: timeout, caFile: caFile)
         case let other?:
             s.problem("provider", "unknown provider \"\(other)\"; use twilio or webhook")
             return nil
@@ -70,13 +70,27 @@ enum DeliveryParser {
         let log = p.string("log").map(resolve) ?? stateDirectory + "/penalties.log"
         var webhook: WebhookSettings?
         if var w = p.object("webhook") {
-            webhook = WebhookSettings(url: w.string("url", required: true) ?? "",
-                                      method: (w.string("method") ?? "POST").uppercased(),
-                                      tokenEnv: w.string("token_env"))
+            let url = w.string("url", required: true) ?? ""
+            let method = (w.string("method") ?? "POST").uppercased()
+            let tokenEnv = w.string("token_env")
+            if w.has("url"), let problem = EndpointRules.httpURLProblem(url) { w.problem("url", problem) }
+            if let problem = EndpointRules.methodProblem(method) { w.problem("method", problem) }
+            if tokenEnv != nil, !(w.bool("allow_plaintext_credentials") ?? false), EndpointRules.isPlainToAnotherHost(url, plainScheme: "http") {
+                w.problem("url", EndpointRules.plaintextProblem("the webhook's token", url))
+            }
+            webhook = WebhookSettings(url: url, method: method, tokenEnv: tokenEnv, caFile: w.string("ca_file").map(resolve))
             w.rejectUnknownKeys()
             p.absorb(w)
         }
-        return PenaltySettings(file: file, log: log, webhook: webhook)
+        var settings = PenaltySettings(file: file, log: log, webhook: webhook)
+        if let text = p.string("mode") {
+            if text.count == 4, text.hasPrefix("0"), let mode = UInt16(text, radix: 8) {
+                settings.fileMode = mode
+            } else {
+                p.problem("mode", "\"\(text)\" is not a file mode; write four octal digits such as \"0640\"")
+            }
+        }
+        return settings
     }
 
     static func delivery(_ r: inout ObjectReader) -> DeliverySettings {

@@ -72,16 +72,33 @@ public struct EmailSettings: Sendable {
     public var timeout: TimeSpan
     /// A CA bundle to trust instead of the system's (private relays, tests).
     public var caFile: String?
+    /// The job says credentials may cross a plain connection to a host that is not loopback.
+    public var allowPlaintextCredentials = false
 }
 
 public struct SMSSettings: Sendable {
     public enum Provider: Sendable {
         case twilio(accountEnv: String, tokenEnv: String, from: String, baseURL: String)
-        case webhook(url: String, method: String, headers: [String: String], encoding: BodyEncoding, fields: [String: String])
+        case webhook(WebhookSMS)
     }
     public enum BodyEncoding: String, Sendable { case form, json }
     public var provider: Provider
     public var timeout: TimeSpan
+    /// A CA bundle to trust instead of the system's (a gateway behind a private CA).
+    public var caFile: String? = nil
+}
+
+/// An SMS gateway spoken to with the job's own request shape.
+public struct WebhookSMS: Sendable {
+    public var url: String
+    public var method: String
+    /// Values may name environment variables as `${NAME}`; they are read at send time.
+    public var headers: [String: String]
+    public var encoding: SMSSettings.BodyEncoding
+    /// The body's fields with their JSON types; string leaves are templates over `{{to}}` and `{{body}}`.
+    public var body: [String: JSONValue]
+    /// Sent as `Authorization: Bearer …`.
+    public var tokenEnv: String?
 }
 
 public struct PenaltySettings: Sendable {
@@ -90,10 +107,15 @@ public struct PenaltySettings: Sendable {
     /// The append-only apply/lift log.
     public var log: String
     public var webhook: WebhookSettings?
+    /// Permission bits for the penalties file (e.g. 0o640 for a switch importing as
+    /// another user of the group); nil keeps the file's current mode, 0600 when new.
+    public var fileMode: UInt16? = nil
 }
 
 public struct WebhookSettings: Sendable {
     public var url: String
     public var method: String
     public var tokenEnv: String?
+    /// A CA bundle to trust instead of the system's.
+    public var caFile: String? = nil
 }

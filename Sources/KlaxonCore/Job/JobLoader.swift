@@ -45,8 +45,8 @@ public enum JobLoader {
             templates.load(folder: templateFolder, diagnostics: &diagnostics)
         }
 
-        let email = DeliveryParser.email(&r)
-        let sms = DeliveryParser.sms(&r)
+        let email = DeliveryParser.email(&r, resolve: resolve)
+        let sms = DeliveryParser.sms(&r, resolve: resolve)
         let penalties = DeliveryParser.penalties(&r, resolve: resolve, stateDirectory: state ?? folder)
         let delivery = DeliveryParser.delivery(&r)
         let reportMail = ReportMailSettings.parse(&r, hasEmail: email != nil)

@@ -27,7 +27,7 @@ public enum RunSummary {
         }
         for n in report.notifications where n.channel != .penaltyLog {
             let verb = report.dryRun ? "would send" : n.result.rawValue
-            lines.append("  \(verb) \(n.channel.rawValue) to \(n.recipients.joined(separator: ", ")): \(n.subject ?? n.kind)\(n.error.map { " — \($0)" } ?? "")")
+            lines.append("  \(verb) \(n.channel.rawValue) \(n.destination): \(n.about)\(n.error.map { " — \($0)" } ?? "")")
         }
         for d in report.dropped { lines.append("dropped \(d)") }
         return lines.joined(separator: "\n")

@@ -64,33 +64,42 @@ public struct Runner {
             report.previews = DryRunPreview.texts(events: evaluation.events, job: job, now: now)
             report.exitCode = report.inputNeedsAttention || !scripts.failed.isEmpty || composed.unnotified > 0 ? 2 : 0
             report.timings.totalMilliseconds = Self.milliseconds(since: started)
-            try writeExternalReport(report)
+            writeRequestedReport(&report)
             return report
         }
 
         // One atomic commit of state, ledger, penalties and the decided outbox, before any send.
-        try store.save(state)
+        let backupWarnings = try store.save(state)
+        report.warnings += backupWarnings
+        // What could not be written after the commit is no state failure, but the run is not clean either.
+        var unwritten = !backupWarnings.isEmpty
         journal.clear()
         report.timings.commitMilliseconds = Self.milliseconds(since: &mark)
 
         if let file = job.penalties.file {
-            AtomicFile.removeStaleTemporaries(in: (file as NSString).deletingLastPathComponent)
-            do { try AtomicFile.write(PenaltyBook.csv(state.meta.penalties), to: file) } catch {
-                report.warnings.append("the penalties file could not be written: \(error.description)")
+            // The folder is often the switch's: only this file's own leftovers are Klaxon's to remove.
+            AtomicFile.removeStaleTemporaries(in: (file as NSString).deletingLastPathComponent, of: [(file as NSString).lastPathComponent])
+            do { try AtomicFile.write(PenaltyBook.csv(state.meta.penalties), to: file, mode: job.penalties.fileMode) } catch {
+                report.warnings.append("the penalties file could not be written: \(error.description); the switch still has the previous set")
+                unwritten = true
             }
         }
         let outbox = Outbox(settings: job.delivery, journal: journal, penaltyLog: job.penalties.log, now: now)
+        let warningsBefore = report.warnings.count
         report.notifications = outbox.deliver(&state.meta.outbox, through: sink, warnings: &report.warnings)
+        if report.warnings.count > warningsBefore { unwritten = true }
         report.timings.deliverMilliseconds = Self.milliseconds(since: &mark)
 
-        report.exitCode = scripts.failed.isEmpty && composed.unnotified == 0 ? report.computedExitCode : max(2, report.computedExitCode)
+        let needsAttention = unwritten || !scripts.failed.isEmpty || composed.unnotified > 0
+        report.exitCode = max(report.computedExitCode, needsAttention ? 2 : 0)
         report.timings.totalMilliseconds = Self.milliseconds(since: started)
         var archiveWarnings: [String] = []
         let encoded = ReportArchive.encode(report)
         ReportArchive(directory: store.reportsDirectory).write(encoded: encoded, of: report, warnings: &archiveWarnings)
         report.warnings += archiveWarnings
+        if !archiveWarnings.isEmpty { report.exitCode = max(report.exitCode, 2) }
         // The archived report is the one `--report` asks for, unless archiving added a warning.
-        try writeExternalReport(report, encoded: archiveWarnings.isEmpty ? encoded : nil)
+        writeRequestedReport(&report, encoded: archiveWarnings.isEmpty ? encoded : nil)
         return report
     }
 
@@ -119,10 +128,13 @@ public struct Runner {
         return old.map { "outbox \($0.channel.rawValue) to \($0.recipients.joined(separator: ", ")) (\($0.alert ?? $0.kind)), dead since it was decided at \(ValueFormatter.timestamp($0.createdAt)): removed after 7 days" }
     }
 
-    private func writeExternalReport(_ report: RunReport, encoded: String? = nil) throws(KlaxonError) {
+    /// `--report FILE`. Its failure comes after the commit: the state is fine, so it is a
+    /// warning and exit 2, never exit 3, which would send an operator to restore `state.bak`.
+    private func writeRequestedReport(_ report: inout RunReport, encoded: String? = nil) {
         guard let path = options.reportPath else { return }
         do { try AtomicFile.write(encoded ?? ReportArchive.encode(report), to: path) } catch {
-            throw KlaxonError(.state, "cannot write the report: \(error.description)")
+            report.warnings.append("the report could not be written to --report \(path): \(error.description); the run itself is complete and its state committed")
+            report.exitCode = max(report.exitCode, 2)
         }
     }
 

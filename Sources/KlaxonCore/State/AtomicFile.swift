@@ -3,7 +3,9 @@ import Foundation
 /// Writes files so that a reader, or a run killed at any instant, sees either
 /// the old content or the new one (SPEC §10): temporary file, fsync, rename,
 /// fsync of the folder. Files are created 0600: state and outbox hold
-/// addresses and message bodies.
+/// addresses and message bodies. Nothing is ever written through a symbolic
+/// link: whoever can write to a folder Klaxon writes to (a switch's import
+/// folder) must not choose what a root run overwrites.
 public enum AtomicFile {
     public struct WriteError: Error, CustomStringConvertible {
         public var path: String
@@ -11,8 +13,9 @@ public enum AtomicFile {
         public var description: String { "cannot write \(path): \(reason)" }
     }
 
-    public static func write(_ bytes: [UInt8], to path: String, keepingBackupAt backup: String? = nil) throws(WriteError) {
-        try write(to: path, keepingBackupAt: backup) { (out) throws(WriteError) in try out.write(bytes) }
+    @discardableResult
+    public static func write(_ bytes: [UInt8], to path: String, keepingBackupAt backup: String? = nil, mode: UInt16? = nil) throws(WriteError) -> [String] {
+        try write(to: path, keepingBackupAt: backup, mode: mode) { (out) throws(WriteError) in try out.write(bytes) }
     }
 
     /// The temporary file being written; `write` puts bytes at its end, and
@@ -50,14 +53,21 @@ public enum AtomicFile {
     /// Like `write(_:to:keepingBackupAt:)`, with the content streamed by `body`
     /// into the temporary file, so that it never has to be in memory whole.
     /// If `body` throws, the temporary file is removed and `path` is untouched.
-    public static func write(to path: String, keepingBackupAt backup: String? = nil,
-                             _ body: (inout Output) throws(WriteError) -> Void) throws(WriteError) {
+    /// The new file keeps the mode (and, where allowed, the owner) of the file it
+    /// replaces, so an operator's `chmod` for a switch that imports it holds.
+    /// `mode`, when given, is the new file's mode whatever the old one's was.
+    /// Returns warnings about the backup, which never stop the write.
+    @discardableResult
+    public static func write(to path: String, keepingBackupAt backup: String? = nil, mode: UInt16? = nil,
+                             _ body: (inout Output) throws(WriteError) -> Void) throws(WriteError) -> [String] {
         let folder = (path as NSString).deletingLastPathComponent
         // access(2), not FileManager: a run writes hundreds of files with `--deliver-to`.
         if !folder.isEmpty, access(folder, F_OK) != 0 { try createFolder(folder) }
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw WriteError(path: temporary, reason: errnoText()) }
+        let existing = try refuseLink(at: path)
+        let temporary = temporaryName(for: path)
+        let fd = try createTemporary(temporary)
+        if let existing { keepAttributes(of: existing, on: fd) }
+        if let mode { _ = fchmod(fd, mode_t(mode & 0o777)) }
         var output = Output(fd: fd, path: path)
         do throws(WriteError) {
             try body(&output)
@@ -68,13 +78,9 @@ public enum AtomicFile {
             throw error
         }
         close(fd)
-        if let backup, access(path, F_OK) == 0 {
-            // A hard link keeps `path` in place the whole time: there is no instant without a state file.
-            let linkName = backup + ".tmp-\(getpid())"
-            unlink(linkName)
-            if link(path, linkName) == 0 {
-                rename(linkName, backup)
-            }
+        var warnings: [String] = []
+        if let backup, existing != nil {
+            warnings = keepBackup(of: path, at: backup)
         }
         guard rename(temporary, path) == 0 else {
             let reason = errnoText()
@@ -82,10 +88,11 @@ public enum AtomicFile {
             throw WriteError(path: path, reason: reason)
         }
         syncFolder(folder)
+        return warnings
     }
 
-    public static func write(_ text: String, to path: String) throws(WriteError) {
-        try write(Array(text.utf8), to: path)
+    public static func write(_ text: String, to path: String, mode: UInt16? = nil) throws(WriteError) {
+        try write(Array(text.utf8), to: path, mode: mode)
     }
 
     /// Appends one line durably (append-only logs).
@@ -95,8 +102,11 @@ public enum AtomicFile {
 
     /// Appends lines durably with one write and one fsync.
     public static func appendLines(_ lines: [String], to path: String) throws(WriteError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw WriteError(path: path, reason: errnoText()) }
+        // O_NOFOLLOW: a link planted at a log's name must not choose what a root run appends to.
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else {
+            throw WriteError(path: path, reason: errno == ELOOP ? linkRefusal : errnoText())
+        }
         defer { close(fd) }
         var bytes: [UInt8] = []
         for line in lines {
@@ -105,20 +115,6 @@ public enum AtomicFile {
         }
         let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, bytes.count) }
         guard n == bytes.count, fsync(fd) == 0 else { throw WriteError(path: path, reason: n < 0 ? errnoText() : "short write") }
-    }
-
-    /// Removes the temporary files (`NAME.tmp-PID`) that a writer killed mid-write left
-    /// in `folder`. Only files of processes that no longer exist go, so a concurrent
-    /// writer's file is never pulled from under it.
-    public static func removeStaleTemporaries(in folder: String) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-        for name in names {
-            guard let marker = name.range(of: ".tmp-", options: .backwards),
-                  let pid = Int32(name[marker.upperBound...]), pid > 0, pid != getpid() else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH {
-                unlink((folder as NSString).appendingPathComponent(name))
-            }
-        }
     }
 
     static func syncFolder(of path: String) {

@@ -70,13 +70,15 @@ public struct StateStore: Sendable {
     }
 
     /// Commits `state` atomically, keeping the previous version as the backup.
-    public func save(_ state: KlaxonState) throws(KlaxonError) {
+    /// Returns warnings about the backup (the commit itself succeeded).
+    @discardableResult
+    public func save(_ state: KlaxonState) throws(KlaxonError) -> [String] {
         do {
             try AtomicFile.createFolder(directory)
             // A run killed mid-commit leaves its temporary file behind; the lock makes this run the only writer.
             AtomicFile.removeStaleTemporaries(in: directory)
             let head = try StateFile.encodeHead(state)
-            try AtomicFile.write(to: stateFile, keepingBackupAt: backupFile) { (out) throws(AtomicFile.WriteError) in
+            return try AtomicFile.write(to: stateFile, keepingBackupAt: backupFile) { (out) throws(AtomicFile.WriteError) in
                 try StateFile.write(head: head, buckets: state.buckets, into: &out)
             }
         } catch let error as AtomicFile.WriteError {

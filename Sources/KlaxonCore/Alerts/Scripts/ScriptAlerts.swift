@@ -80,10 +80,8 @@ public struct ScriptAlerts {
     /// Klaxon's environment without the variables the job names as holding secrets:
     /// a script has no business with the SMTP password or the SMS token.
     var environment: [String: String] {
-        var secrets: [String?] = [job.email?.usernameEnv, job.email?.passwordEnv, job.penalties.webhook?.tokenEnv]
-        if case .twilio(let account, let token, _, _)? = job.sms?.provider { secrets += [account, token] }
         var env = ProcessInfo.processInfo.environment
-        for name in secrets.compactMap({ $0 }) { env[name] = nil }
+        for secret in job.secretVariables { env[secret.name] = nil }
         return env
     }
 

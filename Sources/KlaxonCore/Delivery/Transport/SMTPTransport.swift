@@ -6,6 +6,9 @@ public struct SMTPTransport: MailTransport {
     public enum StartTLS: String, Sendable {
         /// smtp:// must upgrade with STARTTLS or the send fails (CURLUSESSL_ALL). The default.
         case required
+        /// STARTTLS when the server offers it, plain text when it does not (CURLUSESSL_TRY):
+        /// what `starttls: "off"` means once a login is configured.
+        case whenOffered
         /// Plain-text SMTP. Only for a trusted local relay.
         case off
     }
@@ -62,7 +65,11 @@ public struct SMTPTransport: MailTransport {
         try easy.set(CURLOPT_URL, settings.url)
         // Only mail protocols: a typo such as file:// or http:// must not do something else.
         try easy.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
-        let tlsLevel = settings.starttls == .required ? CURLUSESSL_ALL : CURLUSESSL_NONE
+        let tlsLevel = switch settings.starttls {
+        case .required: CURLUSESSL_ALL
+        case .whenOffered: CURLUSESSL_TRY
+        case .off: CURLUSESSL_NONE
+        }
         try easy.set(CURLOPT_USE_SSL, Int(tlsLevel.rawValue))
         if let caFile = settings.caFile {
             try easy.set(CURLOPT_CAINFO, caFile)

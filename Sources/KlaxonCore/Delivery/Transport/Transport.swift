@@ -44,6 +44,9 @@ public struct HTTPRequest: Sendable {
     public var headers: [HTTPHeader]
     public var body: [UInt8]
     public var basicAuth: BasicAuth?
+    /// Values read from the environment into headers or the body, whatever their names:
+    /// redacted from error text and answers like the credentials found by name.
+    public var secretValues: [String] = []
 
     public init(method: String, url: String, headers: [HTTPHeader] = [], body: [UInt8] = [], basicAuth: BasicAuth? = nil) {
         self.method = method
@@ -70,7 +73,7 @@ extension HTTPRequest {
     /// headers (whole, and without their scheme, "Bearer …"), long values in the query
     /// and a password in the URL.
     var secrets: [String] {
-        var secrets: [String] = []
+        var secrets = secretValues
         if let auth = basicAuth {
             secrets += [auth.password, Printable.base64("\(auth.user):\(auth.password)")]
         }
@@ -166,19 +169,6 @@ public struct DeliveryError: Error, CustomStringConvertible, Sendable, Equatable
             details.append("curl error \(curlCode)\(text)")
         }
         return details.isEmpty ? message : "\(message) [\(details.joined(separator: "; "))]"
-    }
-}
-
-/// Replaces secrets in error text. Short secrets are still replaced: an operator
-/// log showing "[redacted]" in an odd place is better than a leaked PIN.
-enum Redaction {
-    static func apply(_ secrets: [String], to text: String) -> String {
-        var result = text
-        // Longest first, so a secret containing another one is removed whole.
-        for secret in secrets.filter({ !$0.isEmpty }).sorted(by: { $0.count > $1.count }) {
-            result = result.replacingOccurrences(of: secret, with: "[redacted]")
-        }
-        return result
     }
 }
 
