@@ -80,26 +80,25 @@ extension KlaxonBinary {
     }
 
     /// Runs to the end with stdout and stderr into `output`, and returns the exit status
-    /// and the process's own peak resident memory (wait4's ru_maxrss, KiB): Process cannot
-    /// tell it, and RUSAGE_CHILDREN would mix in every other child of the test process.
+    /// and the process's own peak resident memory (KiB). `Tests/Support/peak_rss.py`
+    /// forks it: a child of the test process itself would report at least the test
+    /// process's peak (Linux keeps the peak of the address space an exec replaces).
     public static func runMeasuringMemory(_ arguments: [String], output: String) throws -> (status: Int32, maxResidentKiB: Int) {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
-        guard spawned == 0 else { throw SpawnError(description: "posix_spawn \(path) failed: \(spawned)") }
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 {
-            guard errno == EINTR else { throw SpawnError(description: "wait4 failed: \(errno)") }
+        let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let python else { throw SpawnError(description: "python3 is not installed") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [Repository.path("Tests/Support/peak_rss.py"), output, path] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: Repository.root)
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let fields = text.split(whereSeparator: \.isWhitespace)
+        guard fields.count == 2, let status = Int32(fields[0]), let peak = Int(fields[1]) else {
+            throw SpawnError(description: "peak_rss.py printed \"\(text)\"")
         }
-        // WIFEXITED / WEXITSTATUS, which Swift does not import.
-        let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        return (exitStatus, usage.ru_maxrss)
+        return (status, peak)
     }
 }
