@@ -133,12 +133,15 @@ enum Commands {
     static let status = Command(
         name: "status",
         usage: """
-        klaxon status JOB
+        klaxon status JOB [--backup]
           Triggered instances, active penalties, pending and dead outbox items.
-        """
+          --backup   show the previous commit (state.bak) instead, before restoring it
+        """,
+        flags: ["backup"]
     ) { args, out in
         withJob("status", args, out) { job in
-            out.say(StatusReport.text(job: job, state: try StateStore(directory: job.stateDirectory).loadCurrent()))
+            let store = StateStore(job: job)
+            out.say(StatusReport.text(job: job, state: try args.flags.contains("backup") ? store.loadBackup() : store.loadCurrent()))
             return .clean
         }
     }
@@ -162,7 +165,7 @@ enum Commands {
                 return .invalid
             }
             let now = Int64(((try args.date("now")) ?? Date()).timeIntervalSince1970)
-            let state = try StateStore(directory: job.stateDirectory).loadCurrent()
+            let state = try StateStore(job: job).loadCurrent()
             let text = MetricsReport(job: job, state: state, now: now).render(format)
             if let path = args.options["output"] {
                 try AtomicFile.write(text, to: path)

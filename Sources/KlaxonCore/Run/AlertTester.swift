@@ -48,7 +48,7 @@ public struct AlertTester {
         guard let alert = job.alerts.first(where: { $0.title == title }) else {
             throw KlaxonError(.invalidJob, "no alert titled \"\(title)\" in \(job.file); alerts: \(job.alerts.map(\.title).joined(separator: ", "))")
         }
-        var state = try StateStore(directory: job.stateDirectory).load()
+        var state = try StateStore(job: job).load()
         guard let company = state.meta.companies[id]?.currentView else {
             throw KlaxonError(.invalidJob, "company \"\(id)\" is not known to job \(job.name) (not in the balance snapshot nor in any CDR)")
         }
