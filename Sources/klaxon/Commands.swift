@@ -87,7 +87,10 @@ enum Commands {
                 for p in problems { out.warn("  " + p.description) }
                 return .invalid
             }
-            out.say("\(job.file): OK — \(job.alerts.count) alert\(job.alerts.count == 1 ? "" : "s"), state in \(job.stateDirectory)")
+            let warnings = JobWarnings.all(job)
+            for w in warnings { out.warn("warning: " + w.description) }
+            let counted = warnings.isEmpty ? "" : ", \(warnings.count) warning\(warnings.count == 1 ? "" : "s") (above)"
+            out.say("\(job.file): OK — \(job.alerts.count) alert\(job.alerts.count == 1 ? "" : "s"), state in \(job.stateDirectory)\(counted)")
             return .clean
         case .failure(let e):
             out.warn(e.message)
