@@ -163,7 +163,7 @@ enum Commands {
             .value("format", "md|csv|html", choices: ["md", "csv", "html"], "md (default), csv (one row per company) or html (a self-contained page)"),
             .value("now", "T", "compute the windows at T (ISO 8601) instead of the wall clock"),
             .value("output", "FILE", "write the report to FILE instead of stdout"),
-            .quiet,
+            .flag("quiet", short: "q", "accepted as by every command; the report itself is the output and is still written"),
         ]
     )) { args, out in
         withJob("report", args, out) { job in

@@ -84,6 +84,32 @@ import Testing
         }
     }
 
+    /// Bytes cut, swapped and inserted at random into a real job: every result is a
+    /// value or a located error, never a trap or a hang.
+    @Test func mangledJobsAreReadOrRefusedNeverCrash() throws {
+        let original = Array(try String(contentsOfFile: Repository.path("jobs/example-hourly.json5"), encoding: .utf8).utf8)
+        let alphabet = Array("{}[]:,'\"\\/*+-.0x1eE \n\tanIfinityNu\u{A0}é".utf8)
+        var random = SplitMix64(seed: 0x15_0A5)
+        for _ in 0..<3_000 {
+            var bytes = original
+            for _ in 0..<Int(random.next() % 4 + 1) {
+                let at = Int(random.next() % UInt64(bytes.count))
+                switch random.next() % 3 {
+                case 0: bytes.remove(at: at)
+                case 1: bytes.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: at)
+                default: bytes.removeSubrange(at..<min(bytes.count, at + Int(random.next() % 200)))
+                }
+                if bytes.isEmpty { bytes = [0x7B] }
+            }
+            guard ConfigFile.firstInvalidUTF8(bytes) == nil else { continue }
+            do {
+                _ = try JSON5Parser.parse(bytes)
+            } catch {
+                #expect(error.line >= 1 && error.column >= 1 && !error.message.isEmpty)
+            }
+        }
+    }
+
     @Test func deepNestingIsAnErrorNotACrash() {
         let e = error(String(repeating: "[", count: 100_000))
         #expect(e?.message == "objects and lists are nested more than 256 deep")
