@@ -1,13 +1,17 @@
 import Foundation
 import KlaxonCore
 
-/// One `klaxon` command: its usage text and what it does.
+/// One `klaxon` command: its declaration (arguments, options; see `CommandSpec`) and what it does.
 struct Command: Sendable {
-    var name: String
-    var usage: String
-    var valued: Set<String> = []
-    var flags: Set<String> = []
+    var spec: CommandSpec
     var run: @Sendable (Arguments, Output) -> ExitCode
+    var name: String { spec.name }
+}
+
+typealias Arguments = ParsedArguments
+
+extension ArgumentSpec {
+    static let job = ArgumentSpec("JOB", "the job file")
 }
 
 enum Commands {
@@ -32,7 +36,7 @@ enum Commands {
     static func guarded(_ command: String, _ out: Output, _ body: () throws -> ExitCode) -> ExitCode {
         do {
             return try body()
-        } catch let e as Arguments.Invalid {
+        } catch let e as ArgumentError {
             out.warn("klaxon \(command): \(e.message)")
             return .invalid
         } catch let e as KlaxonError {
@@ -43,18 +47,19 @@ enum Commands {
         }
     }
 
-    static let run = Command(
+    static let run = Command(spec: CommandSpec(
         name: "run",
-        usage: """
-        klaxon run JOB [--now T] [--dry-run] [--deliver-to DIR] [--report FILE] [--quiet]
-          One scheduled run: ingest new files, evaluate every alert, commit, deliver, report.
-          --now T          evaluate at T (ISO 8601) instead of the wall clock
-          --dry-run        show what would be sent and done; change nothing on disk
-          --deliver-to DIR write messages as DIR/<id>.eml and DIR/<id>.sms.json instead of sending
-          --report FILE    also write the JSON run report to FILE
-        """,
-        valued: ["now", "deliver-to", "report"], flags: ["dry-run"]
-    ) { args, out in
+        summary: "One scheduled run: ingest new files, evaluate every alert, commit, deliver, report.",
+        arguments: [.job],
+        options: [
+            .value("now", "T", "evaluate at T (ISO 8601) instead of the wall clock"),
+            .flag("dry-run", "show what would be sent and done; change nothing on disk"),
+            .value("deliver-to", "DIR", "write messages as DIR/<id>.eml and DIR/<id>.sms.json instead of sending"),
+            .value("report", "FILE", "also write the JSON run report to FILE"),
+            .quiet,
+        ],
+        conflicts: [Conflict("dry-run", "deliver-to", "a dry run writes no message anywhere; drop --dry-run to have the messages written to DIR")]
+    )) { args, out in
         withJob("run", args, out) { job in
             var options = RunOptions(now: try args.date("now"), dryRun: args.flags.contains("dry-run"),
                                      deliverTo: args.options["deliver-to"], reportPath: args.options["report"])
@@ -74,13 +79,12 @@ enum Commands {
         }
     }
 
-    static let check = Command(
+    static let check = Command(spec: CommandSpec(
         name: "check",
-        usage: """
-        klaxon check JOB
-          Validate the job, its alerts, templates, inputs and delivery settings; list every problem.
-        """
-    ) { args, out in
+        summary: "Validate the job, its alerts, templates, inputs and delivery settings; list every problem\nand warning.",
+        arguments: [.job],
+        options: [.quiet]
+    )) { args, out in
         switch loadJob(args, out) {
         case .success(let job):
             let problems = InputCheck.problems(job) + DeliveryCheck.problems(job)
@@ -90,7 +94,10 @@ enum Commands {
                 for p in problems { out.warn("  " + p.description) }
                 return .invalid
             }
-            out.say("\(job.file): OK — \(job.alerts.count) alert\(job.alerts.count == 1 ? "" : "s"), state in \(job.stateDirectory)")
+            let warnings = JobWarnings.all(job)
+            for w in warnings { out.warn("warning: " + w.description) }
+            let counted = warnings.isEmpty ? "" : ", \(warnings.count) warning\(warnings.count == 1 ? "" : "s") (above)"
+            out.say("\(job.file): OK — \(job.alerts.count) alert\(job.alerts.count == 1 ? "" : "s"), state in \(job.stateDirectory)\(counted)")
             return .clean
         case .failure(let e):
             out.warn(e.message)
@@ -99,18 +106,19 @@ enum Commands {
         }
     }
 
-    static let test = Command(
+    static let test = Command(spec: CommandSpec(
         name: "test",
-        usage: """
-        klaxon test JOB --alert TITLE --company ID [--now T] [--send [--to LIST]]
-          Evaluate one alert for one company against the committed state; show the value,
-          the decision and the rendered message. Changes nothing.
-          --send     really send the message, marked as a test ([TEST], X-Klaxon-Test: yes)
-          --to LIST  send it to these e-mail addresses and/or +E.164 numbers (comma-separated)
-                     instead of the alert's recipients
-        """,
-        valued: ["alert", "company", "now", "to"], flags: ["send"]
-    ) { args, out in
+        summary: "Evaluate one alert for one company against the committed state; show the value,\nthe decision and the rendered message. Changes nothing.",
+        arguments: [.job],
+        options: [
+            .value("alert", "TITLE", required: true, "the alert's title"),
+            .value("company", "ID", required: true, "the company's id"),
+            .value("now", "T", "evaluate at T (ISO 8601) instead of the wall clock"),
+            .flag("send", "really send the message, marked as a test ([TEST], X-Klaxon-Test: yes)"),
+            .value("to", "LIST", "with --send: these e-mail addresses and/or +E.164 numbers (comma-separated)\ninstead of the alert's recipients"),
+            .quiet,
+        ]
+    )) { args, out in
         withJob("test", args, out) { job in
             guard let title = args.options["alert"], let company = args.options["company"] else {
                 out.warn("klaxon test: --alert TITLE and --company ID are required")
@@ -136,31 +144,33 @@ enum Commands {
         }
     }
 
-    static let status = Command(
+    static let status = Command(spec: CommandSpec(
         name: "status",
-        usage: """
-        klaxon status JOB
-          Triggered instances, active penalties, pending and dead outbox items.
-        """
-    ) { args, out in
+        summary: "Triggered instances, active penalties, pending and dead outbox items.",
+        arguments: [.job],
+        options: [
+            .flag("backup", "show the previous commit (state.bak) instead, before restoring it"),
+            .quiet,
+        ]
+    )) { args, out in
         withJob("status", args, out) { job in
-            out.say(StatusReport.text(job: job, state: try StateStore(directory: job.stateDirectory).loadCurrent()))
+            let store = StateStore(job: job)
+            out.say(StatusReport.text(job: job, state: try args.flags.contains("backup") ? store.loadBackup() : store.loadCurrent()))
             return .clean
         }
     }
 
-    static let report = Command(
+    static let report = Command(spec: CommandSpec(
         name: "report",
-        usage: """
-        klaxon report JOB [--format md|csv|html] [--now T] [--output FILE]
-          The per-company metrics over the job's windows, the triggered alerts and the active
-          penalties, from the committed state, for people. Changes nothing.
-          --format F     md (default), csv (one row per company) or html (a self-contained page)
-          --now T        compute the windows at T (ISO 8601) instead of the wall clock
-          --output FILE  write the report to FILE instead of stdout
-        """,
-        valued: ["format", "now", "output"]
-    ) { args, out in
+        summary: "The per-company metrics over the job's windows, the triggered alerts and the active\npenalties, from the committed state, for people. Changes nothing.",
+        arguments: [.job],
+        options: [
+            .value("format", "md|csv|html", choices: ["md", "csv", "html"], "md (default), csv (one row per company) or html (a self-contained page)"),
+            .value("now", "T", "compute the windows at T (ISO 8601) instead of the wall clock"),
+            .value("output", "FILE", "write the report to FILE instead of stdout"),
+            .flag("quiet", short: "q", "accepted as by every command; the report itself is the output and is still written"),
+        ]
+    )) { args, out in
         withJob("report", args, out) { job in
             let formatName = args.options["format"] ?? "md"
             guard let format = MetricsReport.Format(rawValue: formatName) else {
@@ -168,7 +178,7 @@ enum Commands {
                 return .invalid
             }
             let now = Int64(((try args.date("now")) ?? Date()).timeIntervalSince1970)
-            let state = try StateStore(directory: job.stateDirectory).loadCurrent()
+            let state = try StateStore(job: job).loadCurrent()
             let text = MetricsReport(job: job, state: state, now: now).render(format)
             if let path = args.options["output"] {
                 try AtomicFile.write(text, to: path)
@@ -179,15 +189,15 @@ enum Commands {
         }
     }
 
-    static let replay = Command(
+    static let replay = Command(spec: CommandSpec(
         name: "replay",
-        usage: """
-        klaxon replay SCENARIO
-          Run a scenario (a job, then steps of: now, files to drop, expected firings, resets and
-          penalties) against a scratch state; one pass/fail line per step; exit 1 on any mismatch.
-        """,
-        flags: ["keep"]
-    ) { args, out in
+        summary: "Run a scenario (a job, then steps of: now, files to drop, expected firings, resets and\npenalties) against a scratch state; one pass/fail line per step; exit 1 on any mismatch.",
+        arguments: [ArgumentSpec("SCENARIO", "the scenario file")],
+        options: [
+            .flag("keep", "keep the scratch folder (state, drop folders, sent messages) and print where it is"),
+            .quiet,
+        ]
+    )) { args, out in
         guard args.positionals.count == 1 else {
             out.warn("klaxon replay: expected one scenario file")
             return .invalid
@@ -195,6 +205,10 @@ enum Commands {
         do throws(KlaxonError) {
             let result = try ScenarioRunner(path: args.positionals[0], keepScratch: args.flags.contains("keep")).run()
             for line in result.lines { out.say(line) }
+            if let kept = result.keptFolder {
+                // On stderr, so that --quiet still says where the files are.
+                out.warn("klaxon replay: kept the scratch folder \(kept) (state/, drop/, sent/); remove it when done")
+            }
             return result.passed ? .clean : .invalid
         } catch {
             return out.fail(error)

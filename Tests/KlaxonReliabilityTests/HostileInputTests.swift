@@ -28,11 +28,11 @@ import Testing
             _ = FileManager.default.createFile(atPath: rig.job, contents: Data((0..<2048).map { UInt8(truncatingIfNeeded: $0 &* 167 &+ 13) }))
         },
         Unusable(name: "a template with an unbalanced section", status: 1,
-                 message: "alert.txt:1:1: section \"is_fired\" is never closed (expected \"{{/is_fired}}\")") { rig in
+                 message: "alert.txt: line 1, column 1: section \"is_fired\" is never closed (expected \"{{/is_fired}}\")") { rig in
             rig.scratch.write("templates/alert.txt", "{{#is_fired}}Fired: {{title}} for {{name}}.\n", age: 0)
         },
         Unusable(name: "a section closed by the wrong name", status: 1,
-                 message: "alert.subject:1:24: section \"is_reset\" opened on line 1 is closed by \"/is_fired\"") { rig in
+                 message: "alert.subject: line 1, column 24: section \"is_reset\" opened on line 1 is closed by \"/is_fired\"") { rig in
             rig.scratch.write("templates/alert.subject", "{{#is_reset}}Resolved: {{/is_fired}}{{title}}", age: 0)
         },
         Unusable(name: "a template that is not UTF-8", status: 1, message: "alert.subject: not UTF-8 text: byte 0xC3 at line 1, column 6") { rig in

@@ -52,9 +52,27 @@ struct ValueFormatterTests {
         #expect(ValueFormatter.format(27.449, area: .asr, currency: "") == "27.4%")
         #expect(ValueFormatter.format(30, area: .asr, currency: "") == "30%")
         #expect(ValueFormatter.format(-0.01, area: .asr, currency: "") == "0%")
-        #expect(ValueFormatter.format(1.005, area: .balance, currency: "USD") == "1.00 USD")
+        #expect(ValueFormatter.format(1.004, area: .balance, currency: "USD") == "1.00 USD")
         #expect(ValueFormatter.format(-3.5, area: .spend, currency: "") == "-3.50")
         #expect(ValueFormatter.format(2.5, area: .minutes, currency: "") == "2.5")
+    }
+
+    /// A billing person rounds a half cent away from zero, from the decimal value as written
+    /// (0.125 is 0.13, although 0.125 is exactly representable and half-even would give 0.12).
+    @Test("money rounds half away from zero, from the decimal value")
+    func moneyRoundsCommercially() {
+        let cases: [(Double, String)] = [
+            (0.125, "0.13"), (0.135, "0.14"), (1.005, "1.01"), (2.675, "2.68"), (1.115, "1.12"), (0.005, "0.01"),
+            (-0.125, "-0.13"), (-1.005, "-1.01"), (-2.675, "-2.68"), (9.995, "10.00"), (99.995, "100.00"),
+            (123456789.125, "123456789.13"), (1.0049999, "1.00"), (0.124999, "0.12"), (12.5, "12.50"),
+            (0.1 + 0.2, "0.30"), (-0.004, "0.00"), (-0.0, "0.00"), (0, "0.00"), (8.2, "8.20"),
+        ]
+        for (value, expected) in cases {
+            #expect(ValueFormatter.format(value, area: .balance, currency: "USD") == "\(expected) USD", "\(value)")
+            #expect(ValueFormatter.format(value, area: .spend, currency: "") == expected, "\(value)")
+        }
+        // Only money: an ASR on the boundary keeps the rounding the messages always had.
+        #expect(ValueFormatter.format(27.25, area: .asr, currency: "") == "27.2%")
     }
 
     /// What `duration(seconds:)` wrote with `String(format:)`.

@@ -20,7 +20,7 @@ enum AlertParser {
 
     private static func parse(_ r: inout ObjectReader) -> AlertDefinition? {
         let title = r.string("title", required: true)
-        if let title, title.trimmingCharacters(in: .whitespaces).isEmpty { r.problem("title", "must not be empty") }
+        if let title, title.trimming(.whitespaces).isEmpty { r.problem("title", "must not be empty") }
         if let title, title.contains(where: { $0.isNewline }) { r.problem("title", "must be one line") }
 
         let scope = parseScope(&r)
@@ -154,7 +154,7 @@ enum AlertParser {
         }
         var recipients: [Recipient] = []
         for (i, text) in list.enumerated() {
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let trimmed = text.trimming(.whitespaces)
             if trimmed == "contacts" {
                 recipients.append(.contacts)
             } else if trimmed.hasPrefix("+") {

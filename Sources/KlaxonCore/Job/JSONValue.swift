@@ -10,21 +10,15 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses JSON with the JSON5 extensions (comments, trailing commas, unquoted keys, single quotes).
-    ///
-    /// Two traps in Foundation's JSON5 scanner (found by fuzzing, Tests/Fuzz) are kept
-    /// out: invalid UTF-8 is refused before it sees it (three 0xFF bytes in an unquoted
-    /// key trap instead of throwing), and a final newline is added, because a document
-    /// ending in a number is read one byte past its end (a "." there traps).
+    /// Parses JSON with the JSON5 extensions (comments, trailing commas, unquoted keys,
+    /// single quotes, hexadecimal numbers, Infinity and NaN); a syntax error is a
+    /// `JSON5SyntaxError` with its line and column.
     public static func parseJSON5(_ data: Data) throws -> JSONValue {
-        var bytes = [UInt8](data)
+        let bytes = [UInt8](data)
         if let offset = ConfigFile.firstInvalidUTF8(bytes) {
             throw ConfigFileError("not UTF-8 text (byte \(offset))")
         }
-        bytes.append(UInt8(ascii: "\n"))
-        let decoder = JSONDecoder()
-        decoder.allowsJSON5 = true
-        return try decoder.decode(JSONValue.self, from: Data(bytes))
+        return try JSON5Parser.parse(bytes)
     }
 
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }

@@ -113,10 +113,10 @@ public enum JobLoader {
             diagnostics.add(Problem(file: file, message: error.description))
             return nil
         }
-        do {
-            return try JSONValue.parseJSON5(Data(text.utf8))
+        do throws(JSON5SyntaxError) {
+            return try JSON5Parser.parse(Array(text.utf8))
         } catch {
-            diagnostics.add(Problem(file: file, message: "not valid JSON5: \(JSON5ErrorText.describe(error))"))
+            diagnostics.add(Problem(file: file, message: "not valid JSON5 at line \(error.line), column \(error.column): \(error.message)"))
             return nil
         }
     }
@@ -128,19 +128,5 @@ public enum JobLoader {
             return nil
         }
         return object
-    }
-}
-
-/// Turns Foundation's decoding errors into one line an operator can act on.
-enum JSON5ErrorText {
-    static func describe(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            if let underlying = context.underlyingError {
-                let text = (underlying as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
-                return text ?? context.debugDescription
-            }
-            return context.debugDescription
-        }
-        return String(describing: error)
     }
 }

@@ -32,7 +32,7 @@ public struct TimeSpan: Sendable, Hashable, Comparable, Codable, CustomStringCon
         var digits: Int64 = 0
         var sawDigit = false
         var sawPart = false
-        for ch in text.trimmingCharacters(in: .whitespaces) {
+        for ch in text.trimming(.whitespaces) {
             if let d = ch.wholeNumberValue, ch.isASCII {
                 let (m, o1) = digits.multipliedReportingOverflow(by: 10)
                 let (a, o2) = m.addingReportingOverflow(Int64(d))

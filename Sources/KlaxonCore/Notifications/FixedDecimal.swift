@@ -6,14 +6,19 @@
 /// half-even to N decimals, the sign kept even when the result is zero
 /// (`-0.004` → `-0.00`). That is not C's `printf`, which rounds the exact
 /// binary value (`2.675` → `2.67`, where Foundation writes `2.68`).
+///
+/// Money takes `.halfAwayFromZero` instead: the commercial rounding a billing
+/// person does by hand on the same digits (0.125 → 0.13, -2.675 → -2.68).
 enum FixedDecimal {
+    enum Rounding { case halfEven, halfAwayFromZero }
+
     /// nil for what this does not cover (inf, nan, magnitudes from 10¹⁵ on):
     /// the caller formats those with Foundation.
-    static func format(_ value: Double, decimals: Int) -> String? {
+    static func format(_ value: Double, decimals: Int, rounding: Rounding = .halfEven) -> String? {
         guard value.isFinite, abs(value) < 1e15, decimals >= 0, decimals <= 17 else { return nil }
         guard var (digits, point) = shortestDigits(abs(value)) else { return nil }
-        // Round to the `point + decimals` digits down to 10^-decimals, half-even on
-        // the digits (not the binary value).
+        // Round to the `point + decimals` digits down to 10^-decimals, on the
+        // digits (not the binary value).
         let keep = point + decimals
         if keep < digits.count {
             var up = false
@@ -23,7 +28,7 @@ enum FixedDecimal {
                 if first > 5 || (first == 5 && digits[(keep + 1)...].contains { $0 != 0 }) {
                     up = true
                 } else if first == 5 {
-                    up = keep > 0 && digits[keep - 1] % 2 == 1
+                    up = rounding == .halfAwayFromZero || (keep > 0 && digits[keep - 1] % 2 == 1)
                 }
             }
             digits.removeSubrange(max(keep, 0)...)

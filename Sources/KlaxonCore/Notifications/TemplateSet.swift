@@ -14,6 +14,9 @@ public struct MessageTemplate: Sendable {
 /// The templates a job can name: the built-in `alert` plus its template folder's.
 public struct TemplateSet: Sendable {
     public private(set) var templates: [String: MessageTemplate]
+    /// Templates of the folder that could not be loaded; their problems are reported
+    /// once, at the file, not again at every alert that names them.
+    private(set) var unusable: Set<String> = []
 
     /// The variables a template may use (SPEC §7), plus the `is_*` flags that let
     /// a Mustache template tell a firing from a reset without comparing strings.
@@ -33,6 +36,7 @@ public struct TemplateSet: Sendable {
 
     /// Adds every template found in `folder`; a folder template named `alert` replaces the built-in one.
     mutating func load(folder: String, diagnostics: inout Diagnostics) {
+        var listedVariables = false
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
             diagnostics.add(Problem(file: folder, field: "templates", message: "the template folder cannot be read"))
             return
@@ -56,9 +60,17 @@ public struct TemplateSet: Sendable {
                     return nil
                 }
                 do {
-                    return try Template(source: source, name: path)
+                    let template = try Template(source: source, name: path)
+                    for error in template.unknownVariables(known: Self.knownVariables) {
+                        // The list of variables once per job, not after every mistake.
+                        let list = error.message.contains("did you mean") || listedVariables ? ""
+                            : "; a template may use \(Self.knownVariables.sorted().joined(separator: ", "))"
+                        if !list.isEmpty { listedVariables = true }
+                        diagnostics.add(Problem(file: path, message: error.located + list))
+                    }
+                    return template
                 } catch {
-                    diagnostics.add(Problem(file: path, message: error.description))
+                    diagnostics.add(Problem(file: path, message: error.located))
                     return nil
                 }
             }
@@ -68,22 +80,18 @@ public struct TemplateSet: Sendable {
             let sms = part("sms", required: false)
             if let subject, let text {
                 templates[base] = MessageTemplate(subject: subject, text: text, html: html, sms: sms)
+            } else {
+                unusable.insert(base)
             }
         }
     }
 
-    /// Reports an alert naming a template that does not exist, or a template using an unknown variable.
+    /// Reports an alert naming a template that does not exist; a template of the folder
+    /// that failed to load has already been reported at its file.
     func check(alert: AlertDefinition, diagnostics: inout Diagnostics) {
-        guard let template = templates[alert.template] else {
-            let known = templates.keys.sorted().joined(separator: ", ")
-            diagnostics.add(Problem(file: alert.file, alert: alert.title, field: "template", message: "unknown template \"\(alert.template)\"; known: \(known)"))
-            return
-        }
-        for part in template.parts {
-            for name in part.variableNames.sorted() where !Self.knownVariables.contains(name) {
-                diagnostics.add(Problem(file: alert.file, alert: alert.title, field: "template",
-                                        message: "\(part.name) uses unknown variable {{\(name)}}; known: \(Self.knownVariables.sorted().joined(separator: ", "))"))
-            }
-        }
+        guard templates[alert.template] == nil, !unusable.contains(alert.template) else { return }
+        let known = templates.keys.sorted().joined(separator: ", ")
+        let hint = Suggestion.closest(alert.template, among: templates.keys.sorted()).map { "; did you mean \"\($0)\"?" } ?? ""
+        diagnostics.add(Problem(file: alert.file, alert: alert.title, field: "template", message: "unknown template \"\(alert.template)\"\(hint) (known: \(known))"))
     }
 }

@@ -13,7 +13,7 @@ public enum ValueFormatter {
         case .acd: return duration(seconds: value)
         case .pdd: return "\(Int(value.rounded())) ms"
         case .balance, .availableCredit, .spend, .profit:
-            let amount = fixed(value, decimals: 2)
+            let amount = money(value)
             return currency.isEmpty ? amount : "\(amount) \(currency)"
         case .attempts, .connected, .consecutiveFailures: return String(Int64(value.rounded()))
         case .minutes, .script: return trimmed(value, decimals: 2)
@@ -46,6 +46,15 @@ public enum ValueFormatter {
     static func fixed(_ value: Double, decimals: Int) -> String {
         FixedDecimal.format(value, decimals: decimals)
             ?? String(format: "%.\(decimals)f", locale: Locale(identifier: "en_US_POSIX"), value)
+    }
+
+    /// Two decimals, half a cent rounded away from zero from the value's decimal
+    /// digits, as billing does; no "-0.00" for a value that rounds to nothing.
+    static func money(_ value: Double) -> String {
+        guard let text = FixedDecimal.format(value, decimals: 2, rounding: .halfAwayFromZero) else {
+            return fixed(value, decimals: 2)
+        }
+        return text == "-0.00" ? "0.00" : text
     }
 
     /// ISO 8601 in UTC, to the second: the form every message and report uses.

@@ -2,10 +2,12 @@
 public enum StatusReport {
     public static func text(job: Job, state: KlaxonState) -> String {
         var lines: [String] = ["\(job.name): last run \(state.meta.lastRun.map(ValueFormatter.timestamp) ?? "never")"]
+        let alerts = Dictionary(job.alerts.map { ($0.title, $0) }, uniquingKeysWith: { first, _ in first })
         let triggered = state.meta.instances.values.filter { $0.status == .triggered }.sorted { ($0.alert, $0.company) < ($1.alert, $1.company) }
         lines.append("triggered instances: \(triggered.count)")
         for i in triggered {
-            let value = i.lastValue.map { String($0) } ?? "-"
+            let currency = state.meta.companies[i.company]?.company.currency ?? ""
+            let value = Self.value(i.lastValue, alert: alerts[i.alert], currency: currency)
             lines.append("  \(i.alert) / \(i.company): since \(i.triggeredSince.map(ValueFormatter.timestamp) ?? "-"), last fired \(i.lastFired.map(ValueFormatter.timestamp) ?? "-"), value \(value)")
         }
         let penalties = state.meta.penalties.values.sorted { $0.company < $1.company }
@@ -18,5 +20,13 @@ public enum StatusReport {
             lines.append("  \(item.dead ? "dead" : "pending") \(item.channel.rawValue) to \(item.recipients.joined(separator: ", ")): \(item.subject ?? item.kind) — \(item.attempts) attempts\(item.lastError.map { ", last error: \($0)" } ?? "")")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// As messages and reports show it; an instance whose alert left the job has no
+    /// area to format by, so it gets two decimals rather than a raw double.
+    static func value(_ value: Double?, alert: AlertDefinition?, currency: String) -> String {
+        guard let value else { return "-" }
+        guard let alert else { return ValueFormatter.trimmed(value, decimals: 2) }
+        return ValueFormatter.format(value, area: alert.area, currency: currency)
     }
 }

@@ -59,7 +59,7 @@ public struct AlertTester {
                 throw KlaxonError(.invalidJob, "--to: \(number) is a phone number, but \(job.file) has no `sms` settings to send it with")
             }
         }
-        var state = try StateStore(directory: job.stateDirectory).load()
+        var state = try StateStore(job: job).load()
         guard let record = state.meta.companies[id] else {
             throw KlaxonError(.invalidJob, "company \"\(id)\" is not known to job \(job.name) (not in the balance snapshot nor in any CDR)")
         }

@@ -16,7 +16,7 @@ public struct Runner {
     public func run() throws(KlaxonError) -> RunReport {
         let started = Date()
         let now = Int64((options.now ?? options.wallClock).timeIntervalSince1970.rounded(.down))
-        let store = StateStore(directory: job.stateDirectory)
+        let store = StateStore(job: job)
         // A dry run must not even create the state folder or its lock file.
         let lock: RunLock? = options.dryRun && !FileManager.default.fileExists(atPath: store.directory + "/lock")
             ? nil : try RunLock(stateDirectory: store.directory)

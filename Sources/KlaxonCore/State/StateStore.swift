@@ -9,7 +9,15 @@ public struct StateStore: Sendable {
     public var journalFile: String { directory + "/delivery.journal" }
     public var reportsDirectory: String { directory + "/reports" }
 
-    public init(directory: String) { self.directory = directory }
+    /// The job file, when known: the corrupt-state advice names the command to run on it.
+    public var jobFile: String?
+
+    public init(directory: String, jobFile: String? = nil) {
+        self.directory = directory
+        self.jobFile = jobFile
+    }
+
+    public init(job: Job) { self.init(directory: job.stateDirectory, jobFile: job.file) }
 
     /// The committed state; a fresh one only when the job has never committed.
     /// A corrupt or unreadable file stops the run: replacing it with an empty
@@ -21,21 +29,54 @@ public struct StateStore: Sendable {
             }
             return KlaxonState()
         }
-        guard let bytes = Self.readWhole(stateFile) else {
-            throw KlaxonError(.state, "cannot read \(stateFile): \(AtomicFile.errnoText())")
+        return try decode(stateFile)
+    }
+
+    /// The previous commit, `state.bak`, read without changing anything: what
+    /// `klaxon status --backup` shows before an operator restores it.
+    public func loadBackup() throws(KlaxonError) -> KlaxonState {
+        guard FileManager.default.fileExists(atPath: backupFile) else {
+            throw KlaxonError(.state, "\(backupFile) does not exist: the job has committed at most once, so there is no previous version")
+        }
+        return try decode(backupFile)
+    }
+
+    private func decode(_ path: String) throws(KlaxonError) -> KlaxonState {
+        guard let bytes = Self.readWhole(path) else {
+            throw KlaxonError(.state, "cannot read \(path): \(AtomicFile.errnoText())")
         }
         do throws(StateFile.DecodeError) {
             return try StateFile.decode(bytes)
         } catch {
             switch error {
             case .newerVersion(let version):
-                throw KlaxonError(.state, "\(stateFile) was written by a newer Klaxon (state format \(version); this one reads up to \(KlaxonState.formatVersion)). Run the newer klaxon, or restore a backup made by this version")
+                throw KlaxonError(.state, "\(path) was written by a newer Klaxon (state format \(version); this one reads up to \(KlaxonState.formatVersion)). Run the newer klaxon, or restore a backup made by this version")
+            case .corrupt(let reason) where path == backupFile:
+                throw KlaxonError(.state, "\(path) is corrupt too: \(reason). Nothing was changed")
             case .olderVersion(let version):
-                throw KlaxonError(.state, "\(stateFile) is in state format \(version), from a development build before the first release; this Klaxon reads format \(KlaxonState.formatVersion) only. Move the state folder aside and run again to start afresh (every file in the drop folders is then counted again)")
+                throw KlaxonError(.state, "\(path) is in state format \(version), from a development build before the first release; this Klaxon reads format \(KlaxonState.formatVersion) only. Move the state folder aside and run again to start afresh (every file in the drop folders is then counted again)")
             case .corrupt(let reason):
-                throw KlaxonError(.state, "\(stateFile) is corrupt: \(reason). Nothing was changed. The previous version is \(backupFile): check it with `klaxon status`, then restore it with `cp \(backupFile) \(stateFile)`")
+                throw KlaxonError(.state, "\(path) is corrupt: \(reason). Nothing was changed. \(restoreAdvice)")
             }
         }
+    }
+
+    /// Commands that work as written: `status --backup` reads the backup without
+    /// touching anything, and the corrupt file is moved aside, not overwritten.
+    var restoreAdvice: String {
+        let inspect = "`klaxon status \(Self.shellQuoted(jobFile ?? "JOB")) --backup`"
+        let state = Self.shellQuoted(stateFile), backup = Self.shellQuoted(backupFile)
+        let corrupt = Self.shellQuoted(stateFile + ".corrupt")
+        return "The previous commit (one run older) is \(backupFile). "
+            + "Inspect it with \(inspect); if it looks right, set the corrupt file aside and restore the backup with "
+            + "`mv \(state) \(corrupt) && cp -p \(backup) \(state)`, then run the job again"
+    }
+
+    /// A path as a POSIX shell reads it back: bare when it holds only safe characters.
+    static func shellQuoted(_ text: String) -> String {
+        let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:@%,=")
+        if !text.isEmpty, text.allSatisfy(safe.contains) { return text }
+        return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// A file's bytes, read straight into one array (the state runs to tens of megabytes).

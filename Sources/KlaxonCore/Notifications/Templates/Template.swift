@@ -24,16 +24,29 @@ public struct Template: Sendable {
     /// they may resolve against the section's item rather than the top level.
     public let variableNames: Set<String>
 
+    /// Every variable and section name with where it is written, in source order.
+    public let variableUses: [TemplateVariableUse]
+
     private let nodes: [TemplateNode]
 
     /// Parses `source`; `name` (e.g. `alert.html`) prefixes error messages.
     /// - Throws: ``TemplateError`` locating the first problem found.
     public init(source: String, name: String) throws(TemplateError) {
         self.name = name
-        self.nodes = try TemplateParser(source: source, name: name, maxDepth: Self.maxSectionDepth).parse()
+        (self.nodes, self.variableUses) = try TemplateParser(source: source, name: name, maxDepth: Self.maxSectionDepth).parse()
         var names = Set<String>()
         Self.collectNames(in: nodes, into: &names)
         self.variableNames = names
+    }
+
+    /// An error for each use of a name outside `known`, located, with the closest known
+    /// name when one is near (`compnay.name` → `company.name`).
+    public func unknownVariables(known: Set<String>) -> [TemplateError] {
+        let candidates = known.sorted()
+        return variableUses.filter { !known.contains($0.name) }.map { use in
+            let hint = Suggestion.closest(use.name, among: candidates).map { "; did you mean {{\($0)}}?" } ?? ""
+            return TemplateError(name: name, line: use.line, column: use.column, message: "unknown variable {{\(use.name)}}\(hint)")
+        }
     }
 
     /// Renders the template against `context`.

@@ -23,6 +23,16 @@ public struct TemplateError: Error, CustomStringConvertible, Equatable, Sendable
     public var description: String {
         "\(name):\(line):\(column): \(message)"
     }
+
+    /// Without the name, for a `Problem` that already names the file.
+    public var located: String { "line \(line), column \(column): \(message)" }
+}
+
+/// A variable or section name as written in a template, and where.
+public struct TemplateVariableUse: Sendable, Equatable {
+    public var name: String
+    public var line: Int
+    public var column: Int
 }
 
 // So `error.localizedDescription` shows the located message instead of a generic one.

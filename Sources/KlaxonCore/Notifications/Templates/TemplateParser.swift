@@ -28,8 +28,24 @@ struct TemplateParser {
         self.maxDepth = maxDepth
     }
 
-    func parse() throws(TemplateError) -> [TemplateNode] {
-        try buildTree(from: tokenize())
+    func parse() throws(TemplateError) -> (nodes: [TemplateNode], uses: [TemplateVariableUse]) {
+        let tokens = try tokenize()
+        return (try buildTree(from: tokens), uses(in: tokens))
+    }
+
+    /// Where each variable and section name is written, for errors about names that
+    /// parse but mean nothing. One pass over the source: tokens come in order.
+    private func uses(in tokens: [Token]) -> [TemplateVariableUse] {
+        var uses: [TemplateVariableUse] = []
+        var line = 1, lineStart = 0, scanned = 0
+        for case .tag(let kind, let name?, let start) in tokens where kind != .close && !name.parts.isEmpty {
+            while scanned < start {
+                if bytes[scanned] == Self.newline { line += 1; lineStart = scanned + 1 }
+                scanned += 1
+            }
+            uses.append(TemplateVariableUse(name: name.raw, line: line, column: text(lineStart..<start).count + 1))
+        }
+        return uses
     }
 
     // MARK: - Tokens

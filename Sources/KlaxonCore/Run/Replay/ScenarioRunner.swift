@@ -14,6 +14,8 @@ public struct ScenarioRunner {
         public var lines: [String]
         public var passed: Bool
         public var reports: [RunReport]
+        /// The scratch folder, when it was kept (`--keep`).
+        public var keptFolder: String?
     }
 
     public func run() throws(KlaxonError) -> Result {
@@ -49,7 +51,7 @@ public struct ScenarioRunner {
             }
         }
         lines.append(passed ? "scenario passed" : "scenario FAILED")
-        return Result(lines: lines, passed: passed, reports: reports)
+        return Result(lines: lines, passed: passed, reports: reports, keptFolder: keepScratch ? scratch : nil)
     }
 
     /// Writes the job into the scratch folder with its state, drop folders and outputs redirected there.
