@@ -181,7 +181,14 @@ enum Commands {
             let state = try StateStore(job: job).loadCurrent()
             let text = MetricsReport(job: job, state: state, now: now).render(format)
             if let path = args.options["output"] {
-                try AtomicFile.write(text, to: path)
+                // The state was read; only the report's file failed: not exit 3, which would send
+                // an operator to restore state.bak.
+                do throws(AtomicFile.WriteError) {
+                    try AtomicFile.write(text, to: path)
+                } catch {
+                    out.warn("klaxon report: \(error.description)")
+                    return .partial
+                }
             } else {
                 print(text, terminator: "")
             }

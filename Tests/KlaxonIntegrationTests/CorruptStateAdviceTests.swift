@@ -5,18 +5,8 @@ import Testing
 /// The corrupt-state message gives commands; run exactly as printed, they show the
 /// backup and restore it, and the job runs again.
 @Suite(.serialized) struct CorruptStateAdviceTests {
-    private func shell(_ command: String) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    private func shell(_ command: String) throws -> KlaxonBinary.Output {
+        try KlaxonBinary.runProgram("/bin/sh", ["-c", command])
     }
 
     @Test func theAdvisedCommandsInspectAndRestoreTheBackup() throws {

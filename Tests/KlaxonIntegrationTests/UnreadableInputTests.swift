@@ -9,18 +9,8 @@ import KlaxonCore
     static let header = "dt,callid,customer_id,provider_id,dest_number,duration,sip_code,pdd,customer_charge,provider_charge\n"
 
     /// Runs `klaxon` without the capabilities that let root read any file (the tests run as root).
-    func runUnprivileged(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/capsh")
-        process.arguments = ["--drop=cap_dac_override,cap_dac_read_search", "--", "-c", "exec \"$0\" \"$@\"", KlaxonBinary.path] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    func runUnprivileged(_ arguments: [String]) throws -> KlaxonBinary.Output {
+        try KlaxonBinary.runProgram("/usr/sbin/capsh", ["--drop=cap_dac_override,cap_dac_read_search", "--", "-c", "exec \"$0\" \"$@\"", KlaxonBinary.path] + arguments)
     }
 
     func job(in temp: TempFolder) throws -> String {

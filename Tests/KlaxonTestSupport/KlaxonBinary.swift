@@ -61,7 +61,19 @@ public enum KlaxonBinary {
 
     /// Runs it to the end and returns its exit status and output.
     public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
-        let p = process(arguments, environment: environment)
+        try collect(process(arguments, environment: environment))
+    }
+
+    /// Runs another program (a shell line, the binary under a capability drop) to the end.
+    public static func runProgram(_ executable: String, _ arguments: [String]) throws -> Output {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        p.currentDirectoryURL = URL(fileURLWithPath: Repository.root)
+        return try collect(p)
+    }
+
+    private static func collect(_ p: Process) throws -> Output {
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

@@ -36,6 +36,12 @@ import Testing
         #expect(penalty.contains { $0.contains("penalties.webhook.url") }, "\(penalty)")
         #expect(loads("penalties: { webhook: { url: \"http://switch.example.com/hook\", token_env: \"T\", allow_plaintext_credentials: true } },"))
         #expect(loads("penalties: { webhook: { url: \"https://switch.example.com/hook\", token_env: \"T\" } },"))
+        // The field is known whether or not a token is set.
+        #expect(loads("penalties: { webhook: { url: \"https://switch.example.com/hook\", allow_plaintext_credentials: true } },"))
+        // Loopback is 127.0.0.0/8 as an address, not any name that starts with "127.".
+        let named = problems("email: { url: \"smtp://127.mail.example.com:25\", starttls: \"off\", from: \"noc@example.com\", password_env: \"P\" },")
+        #expect(named.contains { $0.contains("127.mail.example.com") }, "\(named)")
+        #expect(loads("email: { url: \"smtp://127.0.0.53:25\", starttls: \"off\", from: \"noc@example.com\", password_env: \"P\" },"))
     }
 
     @Test func webhookURLsAndMethodsMustBeUsable() {

@@ -4,8 +4,8 @@ import Testing
 @testable import KlaxonTestSupport
 
 /// The ledger's file digest (`BlockDigest`, format b1): the same value whether
-/// a file is digested whole or by the two range readers of a split read, and
-/// the older format (`ContentDigest`) still honoured for entries that hold it.
+/// a file is digested whole or by the two range readers of a split read, so
+/// that the ledger tells a duplicate, a conflict and an untouched file apart.
 @Suite struct FileDigestTests {
     static let block = BlockDigest.blockSize
 
@@ -48,8 +48,6 @@ import Testing
         for (n, digest) in expected {
             #expect(BlockDigest.of(Self.pattern(n)) == digest, "\(n) bytes")
         }
-        #expect(BlockDigest.isCurrent("b1:caaac9a5aaa93d86"))
-        #expect(!BlockDigest.isCurrent(ContentDigest.of([1, 2, 3])))
     }
 
     @Test func piecesOnBlockBoundariesGiveTheWholeFilesDigestAndOthersNone() {
@@ -183,7 +181,7 @@ import Testing
         #expect(dirty.digest == dirty.whole)
     }
 
-    // MARK: - Ledger entries of the older format
+    // MARK: - The ledger: duplicates, conflicts, touched files
 
     static let jobText = """
     { name: "t", state: "state",
@@ -201,28 +199,19 @@ import Testing
         return try ingest.run(&state)
     }
 
-    /// Rewrites a ledger entry's digest as a state written before format b1 held it.
-    func makeOlder(_ state: inout KlaxonState, _ key: String, file path: String) throws {
-        let legacy = try DropFolder.legacyDigest(of: path)
-        #expect(legacy.count == 16 && !BlockDigest.isCurrent(legacy))
-        #expect(legacy == ContentDigest.of(Array(try #require(FileManager.default.contents(atPath: path)))))
-        state.meta.ledger.entries[key]?.digest = legacy
-    }
-
     func attempts(_ state: KlaxonState) -> Int64 {
         state.buckets.filter { $0.key.hasPrefix("C") }.values.reduce(0) { $0 + Int64($1.total(from: 0, to: .max).attempts) }
     }
 
-    @Test func anOlderEntryStillMakesTheSameContentUnderANewNameADuplicate() throws {
+    @Test func theSameContentUnderANewNameIsADuplicateWhicheverReaderDigestedIt() throws {
         for splitThreshold in [Int.max, 1] {
             let scratch = Scratch()
             let content = Self.export(size: 5_000)
             let path = scratch.write("drop/cdrs/a.csv", content)
             var state = KlaxonState()
             #expect(try ingest(scratch, &state, splitThreshold: splitThreshold).map(\.outcome) == [.taken])
-            #expect(BlockDigest.isCurrent(try #require(state.meta.ledger.entries["cdrs/a.csv"]).digest))
+            #expect(try #require(state.meta.ledger.entries["cdrs/a.csv"]).digest == (try DropFolder.digest(of: path)))
             let counted = attempts(state)
-            try makeOlder(&state, "cdrs/a.csv", file: path)
             // Another file of the same size first: its content differs, so it is taken.
             scratch.write("drop/cdrs/b.csv", Self.export(size: 5_000, seed: 77))
             scratch.write("drop/cdrs/c.csv", content)
@@ -237,46 +226,42 @@ import Testing
         }
     }
 
-    @Test func anOlderEntryStillPassesOverATouchedButUnchangedFile() throws {
+    @Test func aTouchedButUnchangedFileIsPassedOver() throws {
         let scratch = Scratch()
         let path = scratch.write("drop/cdrs/a.csv", Self.export(size: 4_000))
         var state = KlaxonState()
         _ = try ingest(scratch, &state)
         let counted = attempts(state)
-        try makeOlder(&state, "cdrs/a.csv", file: path)
         scratch.setAge(path, 60)
         #expect(try ingest(scratch, &state).isEmpty)
         #expect(attempts(state) == counted)
-        // Found unchanged, the entry now holds the current format.
         #expect(state.meta.ledger.entries["cdrs/a.csv"]?.digest == (try DropFolder.digest(of: path)))
         scratch.setAge(path, 30)
         #expect(try ingest(scratch, &state).isEmpty)
     }
 
-    @Test func anOlderEntryStillReportsChangedContentAsAConflict() throws {
+    @Test func changedContentUnderATakenNameIsAConflict() throws {
         let scratch = Scratch()
         let path = scratch.write("drop/cdrs/a.csv", Self.export(size: 4_000))
         var state = KlaxonState()
         _ = try ingest(scratch, &state)
         let counted = attempts(state)
         for changed in [Self.export(size: 4_000, seed: 5), Self.export(size: 4_100)] {
-            try makeOlder(&state, "cdrs/a.csv", file: path)
-            let older = state.meta.ledger.entries["cdrs/a.csv"]?.digest
+            let recorded = state.meta.ledger.entries["cdrs/a.csv"]?.digest
             scratch.write("drop/cdrs/a.csv", changed, age: 20)
             #expect(try ingest(scratch, &state).map(\.outcome) == [.conflict])
             #expect(attempts(state) == counted)
-            #expect(state.meta.ledger.entries["cdrs/a.csv"]?.digest == older)
+            #expect(state.meta.ledger.entries["cdrs/a.csv"]?.digest == recorded)
             scratch.write("drop/cdrs/a.csv", Self.export(size: 4_000), age: 3_600)
         }
     }
 
-    @Test func anOlderBalanceEntryStillMakesACopyADuplicate() throws {
+    @Test func aCopiedBalanceSnapshotIsADuplicate() throws {
         let scratch = Scratch()
         let snapshot = "id,type\nC1,customer\nP1,carrier\n"
         let path = scratch.write("drop/balances/b-1.csv", snapshot)
         var state = KlaxonState()
         _ = try ingest(scratch, &state)
-        try makeOlder(&state, "balances/b-1.csv", file: path)
         scratch.write("drop/balances/b-2.csv", snapshot)
         #expect(try ingest(scratch, &state).map(\.outcome) == [.duplicate])
     }

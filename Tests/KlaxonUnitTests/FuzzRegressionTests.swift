@@ -44,9 +44,9 @@ import Testing
     }
 
     @Test func aDocumentEndingInANumberParses() throws {
-        // Foundation's JSON5 scanner reads the byte after a final number, and trapped when
-        // the heap held a "." there (under the fuzzer's allocator). Which byte follows a
-        // buffer cannot be arranged from a test; parseJSON5's final newline is the guard.
+        // Foundation's JSON5 scanner, used before Klaxon had its own parser, read the byte
+        // after a final number and trapped when the heap held a "." there (under the
+        // fuzzer's allocator). The case stays: a number at the very end must parse.
         let text = "// The nightly report: cron runs it once a day (see the RUnsafeRawBEADME's Sc-11-27Theduling); it\n0"
         #expect(try JSONValue.parseJSON5(Data(text.utf8)) == .number(0))
     }

@@ -31,7 +31,8 @@ public struct ArgumentError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String { message }
 }
 
-/// Parses `--now` values: ISO 8601 with or without fractional seconds; no zone means UTC.
+/// Parses the times an operator writes (`--now`, a scenario's `now` and `at`): ISO 8601 with
+/// or without fractional seconds; no zone means UTC.
 public enum ISO8601Parsing {
     public static func date(_ text: String) -> Date? {
         let f = ISO8601DateFormatter()

@@ -125,13 +125,6 @@ public enum DropFolder {
         return digest.finalize()!
     }
 
-    /// The digest older ledger entries hold (`ContentDigest`, 16 hex digits), for comparing a file with them.
-    public static func legacyDigest(of path: String, identity: FileIdentity? = nil) throws(KlaxonError) -> String {
-        var digest = ContentDigest()
-        try readChunks(of: path, identity: identity) { digest.update($0) }
-        return digest.finalize()
-    }
-
     private static func readChunks(of path: String, identity: FileIdentity?, _ body: (UnsafeRawBufferPointer) -> Void) throws(KlaxonError) {
         let fd: Int32
         do { fd = try ListedFile.open(path, identity: identity) } catch { throw KlaxonError(.input, error.description) }

@@ -57,12 +57,7 @@ public struct Ingest {
                 // Same size and time: the file already accounted for, not worth reading again.
                 if entry.size == file.size && entry.modified == file.modified { continue }
                 guard let digest = digestOrRefuse(file, input: inputName, reports: &reports) else { continue }
-                let same: Bool
-                do { same = try state.meta.ledger.entry(key, hasContentOf: file, digest: digest) } catch {
-                    refuse(file, input: inputName, error.message, reports: &reports)
-                    continue
-                }
-                if same { continue }
+                if state.meta.ledger.entry(key, hasDigest: digest) { continue }
                 if entry.outcome == .rejected {
                     result.append((file, digest))
                 } else {
@@ -76,7 +71,7 @@ public struct Ingest {
                 continue
             }
             guard let digest = digestOrRefuse(file, input: inputName, reports: &reports) else { continue }
-            if let other = try state.meta.ledger.keyWithContent(digest, of: file, input: inputName) {
+            if let other = state.meta.ledger.keyWithDigest(digest, input: inputName) {
                 reports.append(FileReport(input: inputName, name: file.name, outcome: .duplicate,
                                           reason: "same content as \(other), already taken; skipped"))
                 record(file, digest: digest, outcome: .superseded, key: key, state: &state)
@@ -185,7 +180,7 @@ public struct Ingest {
                 record(file, digest: digest, outcome: .rejected, key: key, state: &state)
                 continue
             }
-            if knownDigest == nil, let other = try state.meta.ledger.keyWithContent(staging.digest, of: file, input: "cdrs") {
+            if knownDigest == nil, let other = state.meta.ledger.keyWithDigest(staging.digest, input: "cdrs") {
                 reports.append(FileReport(input: "cdrs", name: file.name, outcome: .duplicate,
                                           reason: "same content as \(other), already taken; skipped"))
                 record(file, digest: staging.digest, outcome: .superseded, key: key, state: &state)

@@ -75,7 +75,9 @@ enum DeliveryParser {
             let tokenEnv = w.string("token_env")
             if w.has("url"), let problem = EndpointRules.httpURLProblem(url) { w.problem("url", problem) }
             if let problem = EndpointRules.methodProblem(method) { w.problem("method", problem) }
-            if tokenEnv != nil, !(w.bool("allow_plaintext_credentials") ?? false), EndpointRules.isPlainToAnotherHost(url, plainScheme: "http") {
+            // Read whether or not a token is set, so that the field is never "unknown".
+            let allowPlaintext = w.bool("allow_plaintext_credentials") ?? false
+            if tokenEnv != nil, !allowPlaintext, EndpointRules.isPlainToAnotherHost(url, plainScheme: "http") {
                 w.problem("url", EndpointRules.plaintextProblem("the webhook's token", url))
             }
             webhook = WebhookSettings(url: url, method: method, tokenEnv: tokenEnv, caFile: w.string("ca_file").map(resolve))

@@ -32,7 +32,10 @@ enum EndpointRules {
 
     static func isLoopback(_ host: String) -> Bool {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+        if bare == "localhost" || bare == "::1" { return true }
+        // 127.0.0.0/8 only as an address: a name such as 127.example.net is anyone's host.
+        var address = in_addr()
+        return inet_pton(AF_INET, bare, &address) == 1 && bare.hasPrefix("127.")
     }
 
     static func plaintextProblem(_ what: String, _ url: String) -> String {

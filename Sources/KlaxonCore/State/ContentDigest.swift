@@ -150,9 +150,6 @@ public struct BlockDigest: Sendable {
         bytes.withUnsafeBytes { d.update($0) }
         return d.finalize()!
     }
-
-    /// Whether a ledger digest is of this format (else it is an older `ContentDigest`).
-    public static func isCurrent(_ digest: String) -> Bool { digest.hasPrefix(prefix) }
 }
 
 /// XXH64 (xxHash, 64-bit), streaming: four lanes, each a multiply-rotate chain

@@ -80,7 +80,8 @@ struct ScriptProcess {
             // Short waits while the script may end at any moment, then up to 50 ms: its end
             // is not something poll() sees, since a child it left may hold the pipes open.
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            _ = poll(&fds, nfds_t(fds.count), min(slice, Int32(left * 1000) + 1))
+            // In Double first: a timeout of weeks in milliseconds does not fit an Int32.
+            _ = poll(&fds, nfds_t(fds.count), Int32(min(Double(slice), left * 1000 + 1)))
             slice = min(slice * 2, 50)
             for fd in fds where fd.revents != 0 {
                 let more = fd.fd == out.readEnd ? stdout.drain(fd.fd) : stderr.drain(fd.fd)

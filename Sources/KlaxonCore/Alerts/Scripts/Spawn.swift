@@ -139,13 +139,21 @@ enum Spawn {
     private static let addCloseFromFunction = symbol("posix_spawn_file_actions_addclosefrom_np", as: AddCloseFrom.self)
 
     private static func addChdir(_ actions: inout posix_spawn_file_actions_t, _ directory: String) -> Int32 {
+        // glibc before 2.29 cannot change the child's folder: said by name (SpawnError), not guessed around.
         guard let add = addChdirFunction else { return ENOSYS }
         return add(&actions, directory)
     }
 
     private static func addCloseFrom(_ actions: inout posix_spawn_file_actions_t, _ fd: Int32) -> Int32 {
-        guard let add = addCloseFromFunction else { return ENOSYS }
-        return add(&actions, fd)
+        if let add = addCloseFromFunction { return add(&actions, fd) }
+        // glibc before 2.34: close, one by one, what is open now at or above `fd`.
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.compactMap { Int32($0) } ?? []
+        for descriptor in open.sorted() where descriptor >= fd {
+            // The listing's own descriptor is closed by now; closing a closed one in the child is harmless to glibc.
+            let added = posix_spawn_file_actions_addclose(&actions, descriptor)
+            if added != 0 { return added }
+        }
+        return 0
     }
     #else
     private static func addChdir(_ actions: inout posix_spawn_file_actions_t, _ directory: String) -> Int32 {
@@ -161,5 +169,9 @@ enum Spawn {
 struct SpawnError: Error, Equatable {
     var code: Int32
     init(_ code: Int32) { self.code = code }
-    var description: String { String(cString: strerror(code)) }
+    var description: String {
+        code == ENOSYS
+            ? "this system's C library cannot start a program in another folder (posix_spawn_file_actions_addchdir_np needs glibc 2.29 or later)"
+            : String(cString: strerror(code))
+    }
 }

@@ -10,7 +10,7 @@ enum CallGenerator {
         var lines = [cdrHeader]
         var serial = 0
         for group in groups {
-            guard let customer = group["customer"]?.stringValue, let atText = group["at"]?.stringValue, let at = ISO8601.parse(atText) else {
+            guard let customer = group["customer"]?.stringValue, let atText = group["at"]?.stringValue, let at = ISO8601Parsing.date(atText) else {
                 throw KlaxonError(.invalidJob, "\(file): step \(step): each calls entry needs `customer` and `at`")
             }
             let provider = group["provider"]?.stringValue ?? ""

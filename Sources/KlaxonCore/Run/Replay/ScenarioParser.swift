@@ -27,12 +27,11 @@ enum ScenarioParser {
         default:
             throw fail("`job` must be a job file path or an inline job object")
         }
-        job = absolutize(job, folder: jobFolder)
 
         guard let stepValues = root["steps"]?.arrayValue, !stepValues.isEmpty else { throw fail("`steps` must be a non-empty list") }
         var steps: [Scenario.Step] = []
         for (i, value) in stepValues.enumerated() {
-            guard let step = value.objectValue, let nowText = step["now"]?.stringValue, let now = ISO8601.parse(nowText) else {
+            guard let step = value.objectValue, let nowText = step["now"]?.stringValue, let now = ISO8601Parsing.date(nowText) else {
                 throw fail("step \(i + 1): needs `now` as an ISO 8601 time")
             }
             var drops: [Scenario.Drop] = []
@@ -70,26 +69,5 @@ enum ScenarioParser {
             steps.append(.init(now: now, note: step["note"]?.stringValue ?? "", drops: drops, expect: expectation))
         }
         return Scenario(file: file, description: root["description"]?.stringValue ?? "", job: job, jobFolder: jobFolder, steps: steps)
-    }
-
-    /// Makes the job's own relative paths absolute, since the scenario runs it from a scratch folder.
-    private static func absolutize(_ job: [String: JSONValue], folder: String) -> [String: JSONValue] {
-        var job = job
-        if let t = job["templates"]?.stringValue { job["templates"] = .string(PathResolver.absolute(t, relativeTo: folder)) }
-        if let files = job["alert_files"]?.arrayValue {
-            job["alert_files"] = .array(files.map { $0.stringValue.map { .string(PathResolver.absolute($0, relativeTo: folder)) } ?? $0 })
-        }
-        return job
-    }
-}
-
-enum ISO8601 {
-    static func parse(_ text: String) -> Date? {
-        let f = ISO8601DateFormatter()
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.formatOptions = [.withInternetDateTime]
-        if let d = f.date(from: text) { return d }
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.date(from: text)
     }
 }
