@@ -88,14 +88,13 @@ enum Commands {
         switch loadJob(args, out) {
         case .success(let job):
             let problems = InputCheck.problems(job) + DeliveryCheck.problems(job)
-            for warning in DeliveryCheck.warnings(job) { out.warn("warning: " + warning) }
-            if !problems.isEmpty {
-                out.warn("\(job.file): the job's inputs are not ready (\(problems.count) problem\(problems.count == 1 ? "" : "s"))")
-                for p in problems { out.warn("  " + p.description) }
-                return .invalid
-            }
             let warnings = JobWarnings.all(job)
+            if !problems.isEmpty {
+                out.warn("\(job.file): \(problems.count) problem\(problems.count == 1 ? "" : "s") to fix before a run")
+                for p in problems { out.warn("  " + p.description) }
+            }
             for w in warnings { out.warn("warning: " + w.description) }
+            if !problems.isEmpty { return .invalid }
             let counted = warnings.isEmpty ? "" : ", \(warnings.count) warning\(warnings.count == 1 ? "" : "s") (above)"
             out.say("\(job.file): OK — \(job.alerts.count) alert\(job.alerts.count == 1 ? "" : "s"), state in \(job.stateDirectory)\(counted)")
             return .clean

@@ -95,6 +95,10 @@ import Testing
         var buckets = CompanyBuckets()
         buckets.merge(MinuteBucket(minute: Int32(epoch("2026-11-27T01:30:00Z") / 60)))
         state.buckets["C1"] = buckets
+        // Before its next run commits, `klaxon test` and `klaxon report` see what that run will.
+        let now = epoch("2026-11-27T02:00:00Z")
+        #expect(state.coverage(of: TimeSpan(seconds: 3_600), now: now).isComplete)
+        #expect(state.coverage(of: TimeSpan(seconds: 7_200), now: now).coveredSeconds == 3_600)
         state.recordCoverage(keepFrom: Int32(epoch("2026-11-27T02:00:00Z") / 60 - 60), droppedTooOld: false)
         #expect(state.meta.coveredSince == Int32(epoch("2026-11-27T01:00:00Z") / 60))
         // A later run prunes to its own horizon, and the history start follows.

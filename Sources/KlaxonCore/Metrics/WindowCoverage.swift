@@ -24,7 +24,9 @@ extension KlaxonState {
     /// The coverage of the window of `period` ending at `now`'s minute.
     public func coverage(of period: TimeSpan, now: Int64) -> WindowCoverage {
         let end = floorDiv(now, 60) * 60
-        guard let since = meta.coveredSince else { return WindowCoverage(period: period, coveredSeconds: 0, coveredFrom: nil) }
+        // A state committed before coverage was recorded: the rule its next run applies, so that
+        // `klaxon test` and `klaxon report` decide as that run will.
+        guard let since = meta.coveredSince ?? earliestBucketHour() else { return WindowCoverage(period: period, coveredSeconds: 0, coveredFrom: nil) }
         let from = Int64(since) * 60
         return WindowCoverage(period: period, coveredSeconds: min(period.seconds, max(0, end - from)), coveredFrom: from)
     }
@@ -41,10 +43,7 @@ extension KlaxonState {
     /// on, the start only moves forward, to where each run prunes.
     mutating func recordCoverage(keepFrom: Int32, droppedTooOld: Bool) {
         if meta.coveredSince == nil {
-            var earliest: Int32?
-            for b in buckets.values { if let first = b.firstMinute, first < (earliest ?? .max) { earliest = first } }
-            guard let earliest else { return }
-            let hour = Int32(floorDiv(Int64(earliest), 60) * 60)
+            guard let hour = earliestBucketHour() else { return }
             meta.coveredSince = droppedTooOld ? min(hour, keepFrom) : hour
         }
         if let since = meta.coveredSince, since < keepFrom { meta.coveredSince = keepFrom }
@@ -52,6 +51,13 @@ extension KlaxonState {
 }
 
 extension KlaxonState {
+    /// The start (minute) of the UTC hour of the earliest bucket held, if any.
+    func earliestBucketHour() -> Int32? {
+        var earliest: Int32?
+        for b in buckets.values { if let first = b.firstMinute, first < (earliest ?? .max) { earliest = first } }
+        return earliest.map { Int32(floorDiv(Int64($0), 60) * 60) }
+    }
+
     /// No value for a windowed alert whose window the history does not cover; nil when it does
     /// (or the alert has no window: snapshot areas, streaks, scripts that read what there is).
     func uncoveredValue(of alert: AlertDefinition, now: Int64) -> MetricValue? {
