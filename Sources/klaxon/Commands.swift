@@ -124,6 +124,11 @@ enum Commands {
                 return .invalid
             }
             let now = Int64(((try args.date("now")) ?? Date()).timeIntervalSince1970)
+            // Without --send, --to would change nothing but the preview: almost certainly a forgotten --send.
+            if args.options["to"] != nil && !args.flags.contains("send") {
+                out.warn("klaxon test: --to names who a test is sent to; add --send to send it")
+                return .invalid
+            }
             let to = try args.options["to"].map(AlertTester.recipients)
             let outcome = try AlertTester(job: job, now: now).test(alert: title, company: company, to: to)
             out.say("""

@@ -36,5 +36,8 @@ import KlaxonCore
         #expect(clean.status == 0, "an unset secret is a warning only: \(clean.stderr)")
         #expect(clean.stdout.contains("OK"))
         #expect(clean.stderr.contains("KLAXON_E2E_UNSET_PW") && clean.stderr.contains("cron"))
+        // Every warning printed is counted in the OK line.
+        let printed = clean.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: ") }.count
+        #expect(printed > 0 && clean.stdout.contains("\(printed) warning"), "\(clean.stdout)\(clean.stderr)")
     }
 }

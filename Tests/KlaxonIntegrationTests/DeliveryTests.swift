@@ -223,6 +223,9 @@ struct DeliveryTests {
         #expect(received.map(\.rcptTos) == [["me@ops.example"]], "the company's contacts get nothing")
         let bad = try KlaxonBinary.run(["test", job.file, "--alert", "Low Balance", "--company", "C1", "--send", "--to", "not an address"])
         #expect(bad.status == 1)
+        let unsent = try KlaxonBinary.run(["test", job.file, "--alert", "Low Balance", "--company", "C1", "--to", "me@ops.example"])
+        #expect(unsent.status == 1 && unsent.stderr.contains("add --send"), "\(unsent.stderr)")
+        #expect(try server.received().count == 1, "nothing more was sent")
         #expect(bad.stderr.contains("--to: malformed address \"not an address\""), "\(bad.stderr)")
         #expect(try server.received().count == 1, "nothing is sent when --to is wrong")
     }

@@ -18,7 +18,7 @@ public struct ListedFileError: Error, Sendable, Equatable, CustomStringConvertib
     public let code: Int32?
 
     public var description: String {
-        guard let code else { return "\(path) is no longer the regular file that was listed (replaced by a pipe, a device or another file); not read" }
+        guard let code else { return "\(path) is no longer the regular file that was listed (replaced by a pipe, a device or another file)" }
         return "cannot open \(path): \(String(cString: strerror(code)))"
     }
 }
