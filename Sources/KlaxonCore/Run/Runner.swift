@@ -36,7 +36,7 @@ public struct Runner {
             report.rows.tooOld += f.tooOld
             report.rows.inFuture += f.inFuture
         }
-        report.warnings += FileReport.droppedRowWarnings(report.files, now: now, longestWindow: job.longestWindow)
+        report.warnings += FileReport.droppedRowWarnings(report.files, now: now, oldestMinute: job.oldestKeptMinute(now: now), longestWindow: job.longestWindow)
         report.timings.ingestMilliseconds = Self.milliseconds(since: &mark)
 
         let scripts = ScriptAlerts(job: job, now: now).run(state: state)
@@ -51,7 +51,7 @@ public struct Runner {
         state.meta.outbox += composed.items
         report.dropped += Self.forgetDead(&state.meta.outbox, now: now)
         if let mail = ReportMail(job: job, now: now).item(state: state) { state.meta.outbox.append(mail) }
-        let keepFrom = Int32(clamping: floorDiv(now, 60) - job.longestWindow.seconds / 60)
+        let keepFrom = job.oldestKeptMinute(now: now)
         Self.prune(&state.buckets, before: keepFrom)
         state.meta.lastRun = now
         report.timings.evaluateMilliseconds = Self.milliseconds(since: &mark)
