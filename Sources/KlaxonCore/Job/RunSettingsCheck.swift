@@ -4,10 +4,12 @@ import Foundation
 /// (SPEC §20) beyond what loading already refuses (a malformed duration).
 public enum RunSettingsCheck {
     /// A metrics file whose folder is missing would fail every run's write (exit 2);
-    /// the folder is node_exporter's, so Klaxon does not create it.
+    /// the folder is node_exporter's, so Klaxon does not create it. The state folder is
+    /// the exception: every run creates it before it writes the metrics.
     public static func problems(_ job: Job) -> [Problem] {
         guard let file = job.metricsFile else { return [] }
         let folder = (file as NSString).deletingLastPathComponent
+        if (folder as NSString).standardizingPath == (job.stateDirectory as NSString).standardizingPath { return [] }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
             return [Problem(file: job.file, field: "metrics_file", message: "the folder \(folder) does not exist; create it (node_exporter's --collector.textfile.directory) or fix the path")]
