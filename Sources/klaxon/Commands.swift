@@ -87,7 +87,7 @@ enum Commands {
     )) { args, out in
         switch loadJob(args, out) {
         case .success(let job):
-            let problems = InputCheck.problems(job) + DeliveryCheck.problems(job)
+            let problems = InputCheck.problems(job) + DeliveryCheck.problems(job) + RunSettingsCheck.problems(job)
             let warnings = JobWarnings.all(job)
             if !problems.isEmpty {
                 out.warn("\(job.file): \(problems.count) problem\(problems.count == 1 ? "" : "s") to fix before a run")

@@ -39,14 +39,14 @@ import Testing
         #expect(result.status == 0)
         #expect(result.installed.contains("libcurl4-openssl-dev"))
         #expect(result.installed.contains("python3"), "the example job's script alert is Python: \(result.installed)")
-        for testOnly in ["chromium", "python3-pip", "openssl"] {
+        for testOnly in ["chromium", "python3-pip", "openssl", "prometheus"] {
             #expect(!result.installed.contains(testOnly), "\(testOnly) is only for the tests: \(result.installed)")
         }
     }
 
     @Test func theTestVariantAlsoInstallsTheTestTools() throws {
         let result = try aptInstalls(["--tests"])
-        for needed in ["libcurl4-openssl-dev", "chromium", "python3", "python3-pip", "openssl"] {
+        for needed in ["libcurl4-openssl-dev", "chromium", "python3", "python3-pip", "openssl", "prometheus"] {
             #expect(result.installed.contains(needed), "\(needed) missing: \(result.installed)")
         }
     }

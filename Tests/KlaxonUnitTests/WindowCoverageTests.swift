@@ -49,7 +49,7 @@ import Testing
         #expect(decision(report, "Hourly") != .insufficientData, "the 1h window is covered")
 
         let state = try StateStore(directory: daily.stateDirectory).loadCurrent()
-        let coverage = state.coverage(of: TimeSpan(seconds: 86_400), now: epoch("2026-11-27T03:00:00Z"))
+        let coverage = state.coverage(of: TimeSpan(seconds: 86_400), windowEnd: floorDiv(epoch("2026-11-27T03:00:00Z"), 60))
         #expect(coverage.coveredSeconds == 7_200 && !coverage.isComplete)
         let markdown = MetricsReport(job: daily, state: state, now: epoch("2026-11-27T03:00:00Z")).render(.md)
         #expect(markdown.contains("Partial window: the state's history covers 2h of 1d (history from 2026-11-27T01:00:00Z)"))
@@ -97,8 +97,8 @@ import Testing
         state.buckets["C1"] = buckets
         // Before its next run commits, `klaxon test` and `klaxon report` see what that run will.
         let now = epoch("2026-11-27T02:00:00Z")
-        #expect(state.coverage(of: TimeSpan(seconds: 3_600), now: now).isComplete)
-        #expect(state.coverage(of: TimeSpan(seconds: 7_200), now: now).coveredSeconds == 3_600)
+        #expect(state.coverage(of: TimeSpan(seconds: 3_600), windowEnd: floorDiv(now, 60)).isComplete)
+        #expect(state.coverage(of: TimeSpan(seconds: 7_200), windowEnd: floorDiv(now, 60)).coveredSeconds == 3_600)
         state.recordCoverage(keepFrom: Int32(epoch("2026-11-27T02:00:00Z") / 60 - 60), droppedTooOld: false)
         #expect(state.meta.coveredSince == Int32(epoch("2026-11-27T01:00:00Z") / 60))
         // A later run prunes to its own horizon, and the history start follows.

@@ -28,11 +28,11 @@ public struct Evaluator {
         result.penaltyActions = PenaltyBook.lift(&state.meta.penalties, now: now)
         forgetStale(&state, result: &result)
 
-        let minute = floorDiv(now, 60)
+        let minute = job.windowEndMinute(now: now)
         let alerts = job.alerts
         // Each alert's window start, worked out once instead of once per instance.
         let windowStarts = alerts.map { alert in alert.samplePeriod.map { Int32(clamping: minute - $0.seconds / 60) } }
-        let uncovered = alerts.map { state.uncoveredValue(of: $0, now: now) }
+        let uncovered = alerts.map { state.uncoveredValue(of: $0, windowEnd: minute) }
         // The keys sorted (each is its company's id), not the views: moving whole
         // companies about cost more than the sort.
         let companies = state.meta.companies.keys.sorted().compactMap { state.meta.companies[$0]?.currentView }

@@ -54,9 +54,10 @@ extension FileReport {
     /// Rows read but never to be counted, said per file with the reason, for stderr
     /// and the run report: a switch clock running ahead, or an export older than every window;
     /// and what was done about rejected rows (`warnings`).
-    static func droppedRowWarnings(_ files: [FileReport], now: Int64, longestWindow: TimeSpan) -> [String] {
+    /// `oldestMinute`: the first minute the run keeps (`Job.oldestKeptMinute`), which `lag` moves back.
+    static func droppedRowWarnings(_ files: [FileReport], now: Int64, oldestMinute: Int32, longestWindow: TimeSpan) -> [String] {
         var warnings: [String] = []
-        let oldest = floorDiv(now, 60) * 60 - longestWindow.seconds
+        let oldest = Int64(oldestMinute) * 60
         for f in files {
             for w in f.warnings ?? [] { warnings.append("\(f.input)/\(f.name): \(w)") }
             if f.inFuture > 0 {

@@ -25,7 +25,7 @@ public struct Ingest {
         if let cdrs = job.cdrs {
             try ingestCDRs(cdrs, state: &state, reports: &reports)
         }
-        state.recordCoverage(keepFrom: Int32(clamping: floorDiv(now, 60) - job.longestWindow.seconds / 60),
+        state.recordCoverage(keepFrom: job.oldestKeptMinute(now: now),
                              droppedTooOld: reports.contains { $0.tooOld > 0 })
         return reports
     }
@@ -159,7 +159,7 @@ public struct Ingest {
         let reader = CDRFileReader(
             input: input,
             knownCompanies: snapshot.isEmpty ? nil : Set(snapshot.keys),
-            oldestMinute: Int32(clamping: floorDiv(now, 60) - job.longestWindow.seconds / 60),
+            oldestMinute: job.oldestKeptMinute(now: now),
             latestTime: now + 300,
             splitThreshold: splitThreshold)
         for (file, knownDigest) in files {

@@ -21,6 +21,10 @@ public struct Job: Sendable {
     public var report: ReportMailSettings? = nil
     /// Where relative paths were resolved, when not the job file's folder (`klaxon replay`).
     public var baseFolder: String? = nil
+    /// How far behind `now` every window ends, for exports that arrive late (SPEC §20).
+    public var lag = TimeSpan(seconds: 0)
+    /// Where each run writes its Prometheus metrics (SPEC §20); nil writes none.
+    public var metricsFile: String? = nil
 
     /// The folder relative paths start from, and script alerts run in.
     public var folder: String { baseFolder ?? (file as NSString).deletingLastPathComponent }

@@ -23,6 +23,8 @@ public enum JobLoader {
         let interval = r.duration("interval") ?? TimeSpan(seconds: 3_600)
         let state = r.string("state", required: true).map(resolve)
         let brand = r.string("brand") ?? ""
+        let lag = r.duration("lag", allowZero: true) ?? TimeSpan(seconds: 0)
+        let metricsFile = r.string("metrics_file").map(resolve)
 
         var balances: InputSettings?
         var cdrs: InputSettings?
@@ -87,7 +89,8 @@ public enum JobLoader {
         guard let state else { return nil }
         return Job(file: file, name: name, interval: interval, stateDirectory: state, brand: brand,
                    balances: balances, cdrs: cdrs, templates: templates, email: email, sms: sms,
-                   penalties: penalties, delivery: delivery, alerts: alerts, report: reportMail, baseFolder: base)
+                   penalties: penalties, delivery: delivery, alerts: alerts, report: reportMail, baseFolder: base,
+                   lag: lag, metricsFile: metricsFile)
     }
 
     /// An alert that mails or texts someone needs the job's settings for that channel.

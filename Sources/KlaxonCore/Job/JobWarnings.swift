@@ -14,7 +14,7 @@ public enum JobWarnings {
 
     /// Every warning for `job`, given its committed state (nil when there is none yet).
     public static func all(_ job: Job, state: KlaxonState?) -> [Problem] {
-        DeliveryCheck.warnings(job) + repeats(job) + (state.map { unknownCompanies(job, state: $0) } ?? [])
+        DeliveryCheck.warnings(job) + RunSettingsCheck.warnings(job) + repeats(job) + (state.map { unknownCompanies(job, state: $0) } ?? [])
     }
 
     /// A `repeat` of at most half the `interval` is swallowed by the repeat tolerance

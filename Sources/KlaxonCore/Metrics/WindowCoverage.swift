@@ -21,9 +21,9 @@ public struct WindowCoverage: Sendable, Equatable {
 }
 
 extension KlaxonState {
-    /// The coverage of the window of `period` ending at `now`'s minute.
-    public func coverage(of period: TimeSpan, now: Int64) -> WindowCoverage {
-        let end = floorDiv(now, 60) * 60
+    /// The coverage of the window of `period` ending before minute `windowEnd` (`Job.windowEndMinute`).
+    public func coverage(of period: TimeSpan, windowEnd: Int64) -> WindowCoverage {
+        let end = windowEnd * 60
         // A state committed before coverage was recorded: the rule its next run applies, so that
         // `klaxon test` and `klaxon report` decide as that run will.
         guard let since = meta.coveredSince ?? earliestBucketHour() else { return WindowCoverage(period: period, coveredSeconds: 0, coveredFrom: nil) }
@@ -60,9 +60,9 @@ extension KlaxonState {
 
     /// No value for a windowed alert whose window the history does not cover; nil when it does
     /// (or the alert has no window: snapshot areas, streaks, scripts that read what there is).
-    func uncoveredValue(of alert: AlertDefinition, now: Int64) -> MetricValue? {
+    func uncoveredValue(of alert: AlertDefinition, windowEnd: Int64) -> MetricValue? {
         guard alert.area.isWindowed, alert.area != .script, let period = alert.samplePeriod else { return nil }
-        let coverage = coverage(of: period, now: now)
+        let coverage = coverage(of: period, windowEnd: windowEnd)
         return coverage.isComplete ? nil : .uncoveredWindow(coverage)
     }
 }

@@ -51,9 +51,9 @@ public struct WindowMetrics: Sendable, Equatable, Encodable {
 }
 
 extension KlaxonState {
-    /// The sum of `company`'s buckets over the `period` that ends at `now`'s minute (SPEC §4).
-    public func window(of company: String, period: TimeSpan, now: Int64) -> MinuteBucket {
-        let minute = floorDiv(now, 60)
+    /// The sum of `company`'s buckets over the `period` that ends before minute `windowEnd`
+    /// (`Job.windowEndMinute`, SPEC §4).
+    public func window(of company: String, period: TimeSpan, windowEnd minute: Int64) -> MinuteBucket {
         let from = Int32(clamping: minute - period.seconds / 60)
         return buckets[company]?.total(from: from, to: Int32(clamping: minute)) ?? MinuteBucket(minute: from)
     }

@@ -45,7 +45,8 @@ public struct MetricsReport: Sendable {
         lastRun = state.meta.lastRun
         let periods = Set(job.alerts.compactMap(\.samplePeriod)).sorted()
         windows = periods.isEmpty ? [TimeSpan(seconds: 3_600)] : periods
-        coverage = windows.map { state.coverage(of: $0, now: now) }
+        let windowEnd = job.windowEndMinute(now: now)
+        coverage = windows.map { state.coverage(of: $0, windowEnd: windowEnd) }
         let alerts = Dictionary(job.alerts.map { ($0.title, $0) }, uniquingKeysWith: { first, _ in first })
         let companies = state.meta.companies
         let live = state.meta.instances.values.filter { $0.status == .triggered && alerts[$0.alert] != nil && companies[$0.company] != nil }
@@ -61,7 +62,7 @@ public struct MetricsReport: Sendable {
         rows = companies.values.sorted { ($0.company.type == .carrier ? 1 : 0, $0.company.id) < ($1.company.type == .carrier ? 1 : 0, $1.company.id) }.map { record in
             let company = record.company
             return Row(company: company, inSnapshot: record.inSnapshot,
-                       windows: windows.map { WindowMetrics(window: state.window(of: company.id, period: $0, now: now), company: company, period: $0) },
+                       windows: windows.map { WindowMetrics(window: state.window(of: company.id, period: $0, windowEnd: windowEnd), company: company, period: $0) },
                        consecutiveFailures: state.meta.failureStreaks[company.id]?.count ?? 0,
                        penaltyUntil: state.meta.penalties[company.id]?.until,
                        triggered: (triggeredBy[company.id] ?? []).map(\.alert))

@@ -69,7 +69,7 @@ public struct AlertTester {
         }
         var window: MinuteBucket?
         if let period = alert.samplePeriod {
-            let minute = floorDiv(now, 60)
+            let minute = job.windowEndMinute(now: now)
             let from = Int32(clamping: minute - period.seconds / 60)
             window = state.buckets[id]?.total(from: from, to: Int32(clamping: minute)) ?? MinuteBucket(minute: from)
         }
@@ -111,7 +111,7 @@ public struct AlertTester {
     private func measure(_ alert: AlertDefinition, window: MinuteBucket?, company: Company, inSnapshot: Bool, state: KlaxonState) -> Observed {
         var value = MetricCalculator.value(of: alert.area, window: window ?? MinuteBucket(minute: 0), company: company,
                                            failures: state.meta.failureStreaks[company.id], minCalls: alert.minCalls)
-        if let uncovered = state.uncoveredValue(of: alert, now: now) { value = uncovered }
+        if let uncovered = state.uncoveredValue(of: alert, windowEnd: job.windowEndMinute(now: now)) { value = uncovered }
         let formatted: String
         switch value {
         case .value(let v): formatted = ValueFormatter.format(v, area: alert.area, currency: company.currency)

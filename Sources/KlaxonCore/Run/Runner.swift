@@ -23,12 +23,17 @@ public struct Runner {
         defer { withExtendedLifetime(lock) {} }
 
         var mark = Date()
-        var state = try store.loadCurrent()
+        var state = try store.load()
         let journal = DeliveryJournal(path: store.journalFile)
+        state.applyCounting(journal)
+        let metrics = MetricsRecorder(job: job, now: now, started: started, dryRun: options.dryRun, state: &state)
         var report = RunReport(job: job.name, now: ValueFormatter.timestamp(now), dryRun: options.dryRun)
         report.timings.loadMilliseconds = Self.milliseconds(since: &mark)
 
-        report.files = try Ingest(job: job, now: now, wallClock: options.wallClock).run(&state)
+        do { report.files = try Ingest(job: job, now: now, wallClock: options.wallClock).run(&state) } catch {
+            throw metrics?.failed(error) ?? error
+        }
+        state.countRun(files: report.files)
         for f in report.files {
             report.rows.read += f.rows
             report.rows.folded += f.folded
@@ -36,7 +41,7 @@ public struct Runner {
             report.rows.tooOld += f.tooOld
             report.rows.inFuture += f.inFuture
         }
-        report.warnings += FileReport.droppedRowWarnings(report.files, now: now, longestWindow: job.longestWindow)
+        report.warnings += FileReport.droppedRowWarnings(report.files, now: now, oldestMinute: job.oldestKeptMinute(now: now), longestWindow: job.longestWindow)
         report.timings.ingestMilliseconds = Self.milliseconds(since: &mark)
 
         let scripts = ScriptAlerts(job: job, now: now).run(state: state)
@@ -51,7 +56,7 @@ public struct Runner {
         state.meta.outbox += composed.items
         report.dropped += Self.forgetDead(&state.meta.outbox, now: now)
         if let mail = ReportMail(job: job, now: now).item(state: state) { state.meta.outbox.append(mail) }
-        let keepFrom = Int32(clamping: floorDiv(now, 60) - job.longestWindow.seconds / 60)
+        let keepFrom = job.oldestKeptMinute(now: now)
         Self.prune(&state.buckets, before: keepFrom)
         state.meta.lastRun = now
         report.timings.evaluateMilliseconds = Self.milliseconds(since: &mark)
@@ -69,7 +74,8 @@ public struct Runner {
         }
 
         // One atomic commit of state, ledger, penalties and the decided outbox, before any send.
-        let backupWarnings = try store.save(state)
+        let backupWarnings: [String]
+        do { backupWarnings = try store.save(state) } catch { throw metrics?.failed(error) ?? error }
         report.warnings += backupWarnings
         // What could not be written after the commit is no state failure, but the run is not clean either.
         var unwritten = !backupWarnings.isEmpty
@@ -85,6 +91,7 @@ public struct Runner {
             }
         }
         let outbox = Outbox(settings: job.delivery, journal: journal, penaltyLog: job.penalties.log, now: now)
+        let channels = metrics == nil ? [:] : Dictionary(state.meta.outbox.map { ($0.id, $0.channel) }, uniquingKeysWith: { a, _ in a })
         let warningsBefore = report.warnings.count
         report.notifications = outbox.deliver(&state.meta.outbox, through: sink, warnings: &report.warnings)
         if report.warnings.count > warningsBefore { unwritten = true }
@@ -100,6 +107,16 @@ public struct Runner {
         if !archiveWarnings.isEmpty { report.exitCode = max(report.exitCode, 2) }
         // The archived report is the one `--report` asks for, unless archiving added a warning.
         writeRequestedReport(&report, encoded: archiveWarnings.isEmpty ? encoded : nil)
+        if let metrics {
+            // This run's attempts are in the journal now; the next run's load counts them into its commit.
+            var counters = state.meta.runCounters ?? RunCounters()
+            counters.countDeliveries(journal.entries(), channels: channels)
+            let file = metrics.file(counters: counters, gauges: MetricsFile.Gauges(job: job, state: state), succeeded: report.exitCode == 0)
+            if let warning = metrics.write(file) {
+                report.warnings.append(warning)
+                report.exitCode = max(report.exitCode, 2)
+            }
+        }
         return report
     }
 

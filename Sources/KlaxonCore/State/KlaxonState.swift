@@ -25,6 +25,8 @@ public struct StateMeta: Sendable, Codable, Equatable {
     /// The first minute from which the buckets hold every call the job has read
     /// (`WindowCoverage`); nil until a call is folded.
     public var coveredSince: Int32?
+    /// What the metrics file's counters count; nil in a state written before they were kept.
+    public var runCounters: RunCounters?
 
     public init() {}
 }

@@ -79,7 +79,7 @@ struct ScriptInput: Encodable {
                 consecutiveFailures: state.meta.failureStreaks[company.id]?.count ?? 0,
                 penaltyUntil: state.meta.penalties[company.id].map { ValueFormatter.timestamp($0.until) },
                 state: (instance?.status ?? .ok).rawValue,
-                window: alert.samplePeriod.map { WindowMetrics(window: state.window(of: company.id, period: $0, now: now), company: company, period: $0) })
+                window: alert.samplePeriod.map { WindowMetrics(window: state.window(of: company.id, period: $0, windowEnd: job.windowEndMinute(now: now)), company: company, period: $0) })
         }
     }
 }

@@ -70,6 +70,8 @@ public struct ScenarioRunner {
             penalties["log"] = .string(scratch + "/penalties.log")
             job["penalties"] = .object(penalties)
         }
+        // A scenario must not overwrite the metrics node_exporter serves for the real job.
+        if job["metrics_file"] != nil { job["metrics_file"] = .string(scratch + "/metrics.prom") }
         let jobFile = scratch + "/job.json"
         do {
             for name in ["balances", "cdrs"] { try AtomicFile.createFolder(scratch + "/drop/" + name) }
