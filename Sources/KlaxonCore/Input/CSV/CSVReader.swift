@@ -136,6 +136,7 @@ public final class CSVReader {
     deinit {
         if case .file(let fd) = source { close(fd) }
         buffer.deallocate()
+        fields.deallocate()
     }
 
     /// Capacity of the reused field-boundary storage, in fields; for tests.
@@ -156,13 +157,9 @@ public final class CSVReader {
         guard !started else { return }
         started = true
         try digestBeforeStart()
-        // The spans move into a local for the scan (a class property would be
-        // checked for exclusive access at every field) and back at the end;
-        // `FieldSpans` is not copyable, so the two can never share a block.
-        var fields = FieldSpans(capacity: 0)
-        swap(&fields, &self.fields)
+        var fields = self.fields
         fields.count = 0
-        defer { swap(&fields, &self.fields) }
+        defer { self.fields = fields }
 
         let base = buffer
         let maxRecordBytes = maxRecordBytes
@@ -550,8 +547,7 @@ public final class CSVReader {
     }
 
     /// Reused (start, end) offset pairs of the current record's fields.
-    /// Not copyable: the one owner of its block, which it frees itself.
-    private struct FieldSpans: ~Copyable {
+    private struct FieldSpans {
         private(set) var base: UnsafeMutablePointer<Int32>
         private(set) var capacity: Int
         var count = 0
@@ -564,7 +560,6 @@ public final class CSVReader {
         @inline(__always)
         mutating func append(_ start: Int, _ end: Int) {
             if count == capacity { grow() }
-            assert(count < capacity, "field spans past their room")
             base[2 &* count] = Int32(truncatingIfNeeded: start)
             base[2 &* count &+ 1] = Int32(truncatingIfNeeded: end)
             count &+= 1
@@ -572,13 +567,11 @@ public final class CSVReader {
 
         @inline(never)
         private mutating func grow() {
-            // At least 16, so that even the empty placeholder `read` swaps in could grow.
-            let newCapacity = max(2 * capacity, 16)
-            let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * newCapacity)
+            let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: 4 * capacity)
             bigger.update(from: base, count: 2 * count)
             base.deallocate()
             base = bigger
-            capacity = newCapacity
+            capacity *= 2
         }
 
         mutating func shift(by delta: Int) {
@@ -586,7 +579,7 @@ public final class CSVReader {
             for i in 0..<(2 * count) { base[i] &-= d }
         }
 
-        deinit { base.deallocate() }
+        func deallocate() { base.deallocate() }
     }
 
     private static func systemMessage(_ code: Int32) -> String {
