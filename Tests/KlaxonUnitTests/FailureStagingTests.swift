@@ -13,7 +13,7 @@ import Testing
     }
 
     private func check(_ calls: [Call], companies: Int) {
-        var staging = FailureStaging()
+        let staging = FailureStaging()
         staging.reserve(companies: companies)
         var reference = Array(repeating: FileFailures(), count: companies)
         for call in calls {
@@ -51,7 +51,7 @@ import Testing
     @Test func aCompanyThatNeverConnectsKeepsEveryFailure() {
         let calls = (0..<50).map { Call(company: 1, time: Int64(100 - $0 % 7), connected: false) }
         check(calls, companies: 3)
-        var staging = FailureStaging()
+        let staging = FailureStaging()
         staging.reserve(companies: 3)
         for call in calls { staging.record(company: call.company, time: call.time, connected: false) }
         #expect(staging.failures(of: 1).failures.count == 50)
@@ -70,7 +70,7 @@ import Testing
     }
 
     private func staged(_ buckets: [MinuteBucket]) -> EncodedBuckets {
-        var runs = BucketRuns()
+        let runs = BucketRuns()
         runs.reserve(companies: 1)
         for b in buckets { runs.add(b, company: 0) }
         runs.group()
@@ -109,7 +109,7 @@ import Testing
     }
 
     @Test func bucketsClosedOutOfOrderAreNotHandedOverAsBytes() {
-        var runs = BucketRuns()
+        let runs = BucketRuns()
         runs.reserve(companies: 1)
         for minute: Int32 in [5, 3, 5, 4] { runs.add(bucket(minute, 1), company: 0) }
         runs.group()

@@ -23,7 +23,7 @@ import Testing
     private func staged(_ files: [[Call]]) -> Int {
         var streak = FailureStreak()
         for file in files {
-            var staging = FailureStaging()
+            let staging = FailureStaging()
             staging.reserve(companies: 1)
             for call in file { staging.record(company: 0, time: call.time, connected: call.connected) }
             streak.apply(staging.failures(of: 0))

@@ -117,7 +117,7 @@ import Testing
     }
 
     @Test func sumsBeyond32BitsAreStagedApartAndSummedExactly() {
-        var runs = BucketRuns()
+        let runs = BucketRuns()
         runs.reserve(companies: 1)
         let long = CallRecord(time: 600, durationSeconds: 3_000_000_000, sipCode: 200, pddMilliseconds: 2_000_000_000,
                               customerCharge: 5, providerCharge: 3)

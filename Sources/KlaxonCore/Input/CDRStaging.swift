@@ -1,12 +1,16 @@
 /// What one byte range of a CDR file adds, kept apart from the state until the
 /// whole file has been read (a file is never half-counted). Indexed by the
 /// range's own `CompanyTable`, so folding a row touches no dictionary.
+///
+/// `buckets` and `failures` are classes that own their memory: a copy of a
+/// `CDRStaging` shares them (as the reader's `var staging = result.staging`
+/// does to hand the range's staging back), it never aliases raw memory.
 struct CDRStaging: Sendable {
     var companies: CompanyTable
     /// Company index → its minute buckets from this range.
-    var buckets = BucketRuns()
+    let buckets = BucketRuns()
     /// Company index → its calls reduced for the failure streak.
-    var failures = FailureStaging()
+    let failures = FailureStaging()
     /// Company index → the role it was first seen in; nil for companies with no folded call.
     var roles: [Company.Kind?] = []
     /// Company index → runs of failed attempts as (time, count), from bucket rows,

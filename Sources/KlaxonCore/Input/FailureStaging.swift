@@ -10,8 +10,9 @@
 /// leaves few enough failures after it. (Two times in a 32-byte slot made
 /// busy carriers go back and forth, which cost more than the smaller slots saved.)
 ///
-/// Not a value: copies share the memory, which the last copy frees.
-struct FailureStaging: @unchecked Sendable {
+/// A class, the one owner of its slots' memory (see `BucketRuns` for why
+/// `@unchecked Sendable` holds: built by one range's thread, then handed over whole).
+final class FailureStaging: @unchecked Sendable {
     static let inlineCapacity = 6
 
     private struct Slot {
@@ -23,44 +24,37 @@ struct FailureStaging: @unchecked Sendable {
         var times: (Int64, Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0, 0)
     }
 
-    private static let timesOffset = MemoryLayout<Slot>.offset(of: \Slot.times)!
+    /// Where `times` starts in a slot.
+    private static let timesOffset: Int = {
+        // `times` is a stored field of a plain struct, so it has an offset.
+        guard let offset = MemoryLayout<Slot>.offset(of: \Slot.times) else { fatalError("Slot.times has no offset") }
+        return offset
+    }()
 
-    private final class Owner {
-        var slots: UnsafeMutablePointer<Slot>?
-        deinit { slots?.deallocate() }
-    }
+    // Unchecked at run time for the reason given in `BucketRuns`: `record`
+    // lends a slot to a closure that touches `spills`, never `slots` itself.
+    @exclusivity(unchecked) private var slots = CompanyArray<Slot>()
+    @exclusivity(unchecked) private var spills: [FileFailures] = []
+    var companies: Int { slots.count }
 
-    private let owner = Owner()
-    private var slots: UnsafeMutablePointer<Slot>
-    private var capacity = 0
-    private(set) var companies = 0
-    private var spills: [FileFailures] = []
-
-    init() {
-        slots = .allocate(capacity: 0)
-        owner.slots = slots
-    }
+    init() {}
 
     /// Makes room for companies `0..<count`.
-    mutating func reserve(companies count: Int) {
+    func reserve(companies count: Int) {
         guard count > companies else { return }
-        if count > capacity {
-            let bigger = max(count, 2 * capacity, 1024)
-            let moved = UnsafeMutablePointer<Slot>.allocate(capacity: bigger)
-            moved.moveInitialize(from: slots, count: companies)
-            slots.deallocate()
-            slots = moved
-            owner.slots = moved
-            capacity = bigger
-        }
-        (slots + companies).initialize(repeating: Slot(), count: count - companies)
-        companies = count
+        slots.grow(to: count, with: Slot())
+        assert(verifyInvariants())
     }
 
     /// As `FileFailures.record`, for company `i`.
     @inline(__always)
-    mutating func record(company i: Int, time: Int64, connected: Bool) {
-        let slot = slots + i
+    func record(company i: Int, time: Int64, connected: Bool) {
+        slots.withElement(i) { slot in record(slot, time: time, connected: connected) }
+        assert(verifyInvariants(company: i))
+    }
+
+    @inline(__always)
+    private func record(_ slot: UnsafeMutablePointer<Slot>, time: Int64, connected: Bool) {
         // Equal times: the later call in file order is the later call.
         guard time >= slot.pointee.lastConnected else { return }
         if slot.pointee.count < 0 {
@@ -101,7 +95,7 @@ struct FailureStaging: @unchecked Sendable {
         }
     }
 
-    private mutating func spill(_ slot: UnsafeMutablePointer<Slot>, times: UnsafeMutableBufferPointer<Int64>) {
+    private func spill(_ slot: UnsafeMutablePointer<Slot>, times: UnsafeMutableBufferPointer<Int64>) {
         if slot.pointee.spill < 0 {
             slot.pointee.spill = Int32(spills.count)
             spills.append(FileFailures())
@@ -111,7 +105,7 @@ struct FailureStaging: @unchecked Sendable {
         slot.pointee.count = -1
     }
 
-    private mutating func unspill(_ slot: UnsafeMutablePointer<Slot>) {
+    private func unspill(_ slot: UnsafeMutablePointer<Slot>) {
         let k = Int(slot.pointee.spill)
         let failures = spills[k].failures
         withTimes(slot) { times in
@@ -121,6 +115,9 @@ struct FailureStaging: @unchecked Sendable {
         spills[k] = FileFailures()
     }
 
+    /// A slot's six failure times as a buffer: a tuple of one type is laid out
+    /// as consecutive elements, and the slot's memory is bound to `Slot`,
+    /// whose `times` field is bound to `Int64` already.
     @inline(__always)
     private func withTimes<R>(_ slot: UnsafeMutablePointer<Slot>, _ body: (UnsafeMutableBufferPointer<Int64>) -> R) -> R {
         let raw = UnsafeMutableRawPointer(slot) + Self.timesOffset
@@ -130,11 +127,37 @@ struct FailureStaging: @unchecked Sendable {
     /// Company `i`'s calls reduced, to apply to its streak (`FileFailures.finished()`).
     func failures(of i: Int) -> FileFailures {
         guard i < companies else { return FileFailures() }
-        let slot = slots + i
-        if slot.pointee.count < 0 { return spills[Int(slot.pointee.spill)].finished() }
-        var result = FileFailures()
-        result.lastConnected = slot.pointee.lastConnected
-        result.failures = withTimes(slot) { Array($0[0..<Int(slot.pointee.count)]) }
-        return result
+        return slots.withElement(i) { slot in
+            if slot.pointee.count < 0 { return spills[Int(slot.pointee.spill)].finished() }
+            var result = FileFailures()
+            result.lastConnected = slot.pointee.lastConnected
+            result.failures = withTimes(slot) { Array($0[0..<Int(slot.pointee.count)]) }
+            return result
+        }
+    }
+
+    /// Every company's slot is consistent. O(companies): called after `reserve`, not per row.
+    func verifyInvariants() -> Bool {
+        guard slots.verifyInvariants() else { return false }
+        for i in 0..<companies where !verifyInvariants(company: i) { return false }
+        return true
+    }
+
+    /// Company `i`'s slot: its count within the slot's room, or spilled to an
+    /// existing spill entry; its inline times sorted and after its last
+    /// connected call. O(1): checked after each `record`.
+    func verifyInvariants(company i: Int) -> Bool {
+        guard i >= 0 && i < companies else { return false }
+        return slots.withElement(i) { slot in
+            let count = Int(slot.pointee.count), spill = Int(slot.pointee.spill)
+            guard spill >= -1 && spill < spills.count else { return false }
+            if count == -1 { return spill >= 0 }
+            guard count >= 0 && count <= Self.inlineCapacity else { return false }
+            return withTimes(slot) { times in
+                (0..<count).allSatisfy { k in
+                    times[k] >= slot.pointee.lastConnected && (k == 0 || times[k - 1] <= times[k])
+                }
+            }
+        }
     }
 }
