@@ -73,7 +73,8 @@ public enum KlaxonBinary {
         return try collect(p)
     }
 
-    private static func collect(_ p: Process) throws -> Output {
+    /// Runs `p` to the end, reading its stdout and stderr.
+    static func collect(_ p: Process) throws -> Output {
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

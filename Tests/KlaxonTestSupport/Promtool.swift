@@ -4,10 +4,7 @@ import Foundation
 /// `.ci/setup --tests`), which lints a metrics file as the server would read it.
 enum Promtool {
     /// promtool found on PATH, or nil.
-    static let executable: String? = {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/promtool" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+    static let executable: String? = TestPython.which("promtool")
 
     static var isAvailable: Bool { executable != nil }
 
@@ -19,13 +16,6 @@ enum Promtool {
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = ["check", "metrics"]
         p.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return KlaxonBinary.Output(status: p.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return try KlaxonBinary.collect(p)
     }
 }
