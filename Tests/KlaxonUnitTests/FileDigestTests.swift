@@ -242,7 +242,7 @@ import Testing
 
     @Test func changedContentUnderATakenNameIsAConflict() throws {
         let scratch = Scratch()
-        let path = scratch.write("drop/cdrs/a.csv", Self.export(size: 4_000))
+        scratch.write("drop/cdrs/a.csv", Self.export(size: 4_000))
         var state = KlaxonState()
         _ = try ingest(scratch, &state)
         let counted = attempts(state)
@@ -259,7 +259,7 @@ import Testing
     @Test func aCopiedBalanceSnapshotIsADuplicate() throws {
         let scratch = Scratch()
         let snapshot = "id,type\nC1,customer\nP1,carrier\n"
-        let path = scratch.write("drop/balances/b-1.csv", snapshot)
+        scratch.write("drop/balances/b-1.csv", snapshot)
         var state = KlaxonState()
         _ = try ingest(scratch, &state)
         scratch.write("drop/balances/b-2.csv", snapshot)

@@ -39,7 +39,7 @@ import Testing
         #expect(value["t"] == .bool(true) && value["f"] == .bool(false))
         #expect(value["nested"]?["a"] == .array([.object(["b": .array([])])]))
         #expect(value["café"] == .number(1))
-        #expect(value["big"] == .number(12345678901234567890))
+        #expect(value["big"] == .number(1.2345678901234567e19), "a number too big for Int64 reads as the nearest Double")
     }
 
     @Test func theRepositorysJobsReadAsFoundationReadsThem() throws {
