@@ -11,21 +11,9 @@ import Testing
         InputSettings(path: scratch.url("drop"), pattern: "*", format: format, columns: [:], timezone: nil, settle: TimeSpan(seconds: 0))
     }
 
-    func file(_ scratch: Scratch, _ content: String) throws -> DropFile {
-        let path = scratch.write("drop/x.csv", content)
-        var info = stat()
-        stat(path, &info)
-        return DropFile(name: "x.csv", path: path, size: Int64(info.st_size),
-                        modified: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
-    }
-
     /// Reads `content` as CDRs (or buckets) of `format`; the report.
     func readCDRs(_ content: String, format: InputFormat) throws -> FileReport {
-        let scratch = Scratch()
-        let reader = CDRFileReader(input: input(scratch, format), knownCompanies: nil, oldestMinute: 0, latestTime: .max)
-        var report = FileReport(input: "cdrs", name: "x.csv", outcome: .taken)
-        _ = reader.read(try file(scratch, content), report: &report)
-        return report
+        readCDRFile(content, at: "drop/x.csv", format: format, scratch: Scratch()).report
     }
 
     let connexcsRow = "2026-11-27 01:00:00,id1,C1,P1,1,10,200,,0,0.01\n"
@@ -64,7 +52,7 @@ import Testing
         let balance = "C1,Acme,customer,active,1550.35,0,USD,billing@acme.example,+15550101,retail\n"
         var report = FileReport(input: "balances", name: "x.csv", outcome: .taken)
         let companies = BalanceFileReader(input: input(scratch, .connexcs))
-            .read(try file(scratch, balance + "C2,Beta,customer,active,12,50,0,USD,b@beta.example,+15550102,retail\n"), report: &report)
+            .read(scratch.dropFile("drop/x.csv", balance + "C2,Beta,customer,active,12,50,0,USD,b@beta.example,+15550102,retail\n"), report: &report)
         #expect(companies?.companies.map(\.id) == ["C1"])
         #expect(report.rejections.first?.hasSuffix("x.csv:2: wrong field count: 11 fields, a row of this format without a header has 10 (an unquoted decimal comma, as in 0,05, splits a number in two)") == true,
                 "\(report.rejections)")

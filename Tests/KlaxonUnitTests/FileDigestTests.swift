@@ -123,17 +123,10 @@ import Testing
     /// Reads `content` as one CDR file with CDRFileReader; returns the staging and the file's DropFolder digest.
     func readerDigest(_ content: String, splitThreshold: Int = 1) throws -> (parts: Int, digest: String, whole: String) {
         let scratch = Scratch()
-        let path = scratch.write("cdrs.csv", content)
-        var info = stat()
-        #expect(stat(path, &info) == 0)
-        let file = DropFile(name: "cdrs.csv", path: path, size: Int64(info.st_size),
-                            modified: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
-        let input = InputSettings(path: scratch.path, pattern: "*.csv", format: .connexcs, columns: [:], timezone: nil, settle: TimeSpan(seconds: 0))
-        let reader = CDRFileReader(input: input, knownCompanies: nil, oldestMinute: 0, latestTime: .max, splitThreshold: splitThreshold)
-        var report = FileReport(input: "cdrs", name: "cdrs.csv", outcome: .taken)
-        let staging = try #require(reader.read(file, report: &report), "\(report.reason ?? "")")
-        #expect(report.outcome == .taken)
-        let whole = try DropFolder.digest(of: path)
+        let read = readCDRFile(content, splitThreshold: splitThreshold, scratch: scratch)
+        let staging = try #require(read.staging, "\(read.report.reason ?? "")")
+        #expect(read.report.outcome == .taken)
+        let whole = try DropFolder.digest(of: read.path)
         #expect(whole == BlockDigest.of(Array(content.utf8)))
         return (staging.parts.count, staging.digest, whole)
     }

@@ -86,16 +86,7 @@ import Testing
 
     /// How many ranges CDRFileReader read `content` as.
     func stagingParts(_ content: String) throws -> Int {
-        let scratch = Scratch()
-        let path = scratch.write("cdrs.csv", content)
-        var info = stat()
-        #expect(stat(path, &info) == 0)
-        let file = DropFile(name: "cdrs.csv", path: path, size: Int64(info.st_size),
-                            modified: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
-        let input = InputSettings(path: scratch.path, pattern: "*.csv", format: .connexcs, columns: [:], timezone: nil, settle: TimeSpan(seconds: 0))
-        let reader = CDRFileReader(input: input, knownCompanies: nil, oldestMinute: 0, latestTime: .max, splitThreshold: 1)
-        var report = FileReport(input: "cdrs", name: "cdrs.csv", outcome: .taken)
-        return try #require(reader.read(file, report: &report)).parts.count
+        try #require(readCDRFile(content, splitThreshold: 1, scratch: Scratch()).staging).parts.count
     }
 }
 
