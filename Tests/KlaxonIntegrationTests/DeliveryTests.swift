@@ -9,8 +9,12 @@ import Testing
 struct DeliveryTests {
     static let balances = "id,name,credit,currency,email,phone\nC1,Café Olé,5,EUR,a@c1.example;b@c1.example,+15550101\nC2,Fine Ltd,100,EUR,x@c2.example,\n"
 
+    /// The job, with its drop folders made: the balance snapshot written unless the test made
+    /// the balance folder itself (with its own snapshot, or none).
     func job(_ scratch: Scratch, email: String = "", sms: String = "", penalties: String = "", alert: String? = nil) throws -> Job {
-        try scratch.job("""
+        if !FileManager.default.fileExists(atPath: scratch.url("drop")) { scratch.write("drop/b.csv", Self.balances) }
+        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
+        return try scratch.job("""
         { name: "delivery", state: "state", brand: "ACME", inputs: { balances: { path: "drop" }, cdrs: { path: "cdrs" } },
           \(email) \(sms) \(penalties) delivery: { retry_backoff: "10m" },
           alerts: [ \(alert ?? "{ title: \"Low Balance\", scope: { type: \"customer\" }, to: [\"contacts\"], area: \"balance\", operator: \"<\", threshold: 10 }") ] }
@@ -24,8 +28,6 @@ struct DeliveryTests {
     @Test func aRunMailsEveryContactInOneAuthenticatedTransaction() throws {
         let server = try LocalSMTPServer(.init(auth: ("klaxon", "s3cret")))
         let scratch = Scratch()
-        scratch.write("drop/b.csv", Self.balances)
-        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
         let job = try job(scratch, email: """
         email: { url: "\(server.plainURL)", starttls: "off", from: "ACME NOC <noc@acme.example>", username_env: "U", password_env: "P" },
         """)
@@ -50,8 +52,6 @@ struct DeliveryTests {
         let server = try LocalSMTPServer(.init(tls: .starttls))
         let certificate = try TestCertificate.shared()
         let scratch = Scratch()
-        scratch.write("drop/b.csv", Self.balances)
-        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
         let job = try job(scratch, email: """
         email: { url: "smtp://localhost:\(server.port)", from: "noc@acme.example", ca_file: "\(certificate.certificatePath)" },
         """)
@@ -64,8 +64,6 @@ struct DeliveryTests {
         let server = try LocalSMTPServer(.init(auth: ("klaxon", "s3cret"), tls: .starttls))
         let certificate = try TestCertificate.shared()
         let scratch = Scratch()
-        scratch.write("drop/b.csv", Self.balances)
-        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
         let job = try job(scratch, email: """
         email: { url: "smtp://localhost:\(server.port)", starttls: "off", from: "noc@acme.example", username_env: "U", password_env: "P",
                  ca_file: "\(certificate.certificatePath)" },
@@ -80,8 +78,6 @@ struct DeliveryTests {
     @Test func twilioGetsAFormPostWithBasicAuthOnItsMessagesEndpoint() throws {
         let server = try LocalHTTPServer()
         let scratch = Scratch()
-        scratch.write("drop/b.csv", Self.balances)
-        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
         let job = try job(scratch, sms: """
         sms: { provider: "twilio", account_env: "SID", token_env: "TOK", from: "+15550100", base_url: "\(server.url(""))" },
         """, alert: "{ title: \"Low Balance\", company: \"C1\", to: [\"+15550199\"], area: \"balance\", operator: \"<\", threshold: 10 }")
@@ -119,8 +115,6 @@ struct DeliveryTests {
     @Test func anSMSEndpointAnswering500IsRetriedLaterAndDeliveredOnce() throws {
         let server = try LocalHTTPServer()
         let scratch = Scratch()
-        scratch.write("drop/b.csv", Self.balances)
-        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
         let job = try job(scratch, sms: "sms: { provider: \"webhook\", url: \"\(server.url("/flaky"))\" },",
                           alert: "{ title: \"Low Balance\", company: \"C1\", to: [\"contacts\"], area: \"balance\", operator: \"<\", threshold: 10 }")
         let first = try run(job, "2026-11-27T01:00:00Z")
@@ -155,8 +149,6 @@ struct DeliveryTests {
     @Test func aMessageFailedWhileTheSMTPServerIsDownIsDeliveredOnceByALaterRun() throws {
         let port = try unusedLoopbackPort()
         let scratch = Scratch()
-        scratch.write("drop/b.csv", Self.balances)
-        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
         let job = try job(scratch, email: "email: { url: \"smtp://127.0.0.1:\(port)\", starttls: \"off\", from: \"noc@acme.example\" },")
         let down = try run(job, "2026-11-27T01:00:00Z")
         #expect(down.notifications.map(\.result) == [.failed])
@@ -171,8 +163,6 @@ struct DeliveryTests {
     @Test func aRunKilledBetweenCommitAndSendHasItsMessageDeliveredExactlyOnceByTheNext() throws {
         let port = try unusedLoopbackPort()
         let scratch = Scratch()
-        scratch.write("drop/b.csv", Self.balances)
-        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
         let job = try job(scratch, email: "email: { url: \"smtp://127.0.0.1:\(port)\", starttls: \"off\", from: \"noc@acme.example\", connect_timeout: \"60s\", timeout: \"60s\" },")
         // A server that accepts and never answers holds the run between its commit and the send.
         let silent = try LocalSMTPServer(.init(silent: true, port: port))
@@ -195,8 +185,6 @@ struct DeliveryTests {
     @Test func klaxonTestSendMailsAMessageMarkedAsATestAndChangesNoState() throws {
         let server = try LocalSMTPServer()
         let scratch = Scratch()
-        scratch.write("drop/b.csv", Self.balances)
-        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
         let job = try job(scratch, email: "email: { url: \"\(server.plainURL)\", starttls: \"off\", from: \"noc@acme.example\" },")
         _ = try Runner(job: job, options: RunOptions(now: at("2026-11-27T01:00:00Z"), deliverTo: scratch.url("files"))).run()
         let before = try Data(contentsOf: URL(fileURLWithPath: scratch.url("state/state")))
@@ -212,8 +200,6 @@ struct DeliveryTests {
     @Test func klaxonTestSendToGoesToTheGivenAddressesInsteadOfTheContacts() throws {
         let server = try LocalSMTPServer()
         let scratch = Scratch()
-        scratch.write("drop/b.csv", Self.balances)
-        try FileManager.default.createDirectory(atPath: scratch.url("cdrs"), withIntermediateDirectories: true)
         let job = try job(scratch, email: "email: { url: \"\(server.plainURL)\", starttls: \"off\", from: \"noc@acme.example\" },")
         _ = try Runner(job: job, options: RunOptions(now: at("2026-11-27T01:00:00Z"), deliverTo: scratch.url("files"))).run()
         let result = try KlaxonBinary.run(["test", job.file, "--alert", "Low Balance", "--company", "C1", "--send", "--to", "me@ops.example"])
