@@ -31,6 +31,7 @@ public struct TemplateSet: Sendable {
         var set = TemplateSet(templates: [:])
         // The built-in sources are fixed and covered by tests; a parse failure here is a bug.
         if let alert = try? BuiltInTemplates.alert() { set.templates["alert"] = alert }
+        if let feed = try? FeedTemplate.template() { set.templates["feed"] = feed }
         return set
     }
 
