@@ -112,6 +112,16 @@ extension FeedWatch {
         return lines
     }
 
+    /// The run summary's line: every watched input, and what its alert did this run.
+    static func summaryLines(_ feeds: [FeedStatus]) -> [String] {
+        guard !feeds.isEmpty else { return [] }
+        return ["feeds: " + feeds.map { f in
+            let state = f.stale ? "STALE (last data \(f.lastArrival))" : "ok"
+            let did = [.fired, .repeated, .reset].contains(f.decision) ? ", \(f.decision.rawValue)" : ""
+            return "\(f.input) \(state)\(did)"
+        }.joined(separator: "; ")]
+    }
+
     /// `klaxon_alert_instances` series of the watched inputs: one instance each, ok or triggered.
     static func gauges(job: Job, state: KlaxonState) -> [(alert: String, ok: Int, triggered: Int)] {
         FeedWatch(job: job, now: 0).watched.map { name, _, _ in

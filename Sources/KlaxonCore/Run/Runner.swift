@@ -69,7 +69,7 @@ public struct Runner {
                 Outbox.Outcome(id: item.id, channel: item.channel, alert: item.alert, company: item.company, kind: item.kind,
                                recipients: item.recipients, subject: item.subject, result: .waiting, error: nil, attempts: item.attempts)
             }
-            report.previews = DryRunPreview.texts(events: evaluation.events, job: job, now: now)
+            report.previews = DryRunPreview.texts(events: evaluation.events + feeds.events, job: job, now: now)
             report.exitCode = report.inputNeedsAttention || !scripts.failed.isEmpty || composed.unnotified > 0 || feeds.stale ? 2 : 0
             report.timings.totalMilliseconds = Self.milliseconds(since: started)
             writeRequestedReport(&report)
