@@ -31,7 +31,6 @@ public struct TemplateSet: Sendable {
         var set = TemplateSet(templates: [:])
         // The built-in sources are fixed and covered by tests; a parse failure here is a bug.
         if let alert = try? BuiltInTemplates.alert() { set.templates["alert"] = alert }
-        if let feed = try? FeedTemplate.template() { set.templates["feed"] = feed }
         return set
     }
 
@@ -85,6 +84,13 @@ public struct TemplateSet: Sendable {
                 unusable.insert(base)
             }
         }
+    }
+
+    /// The set with `template` under `name` unless the folder defines one (the built-in `feed`).
+    func adding(_ name: String, _ template: MessageTemplate) -> TemplateSet {
+        var set = self
+        if set.templates[name] == nil { set.templates[name] = template }
+        return set
     }
 
     /// Reports an alert naming a template that does not exist; a template of the folder

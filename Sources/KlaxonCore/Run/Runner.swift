@@ -54,7 +54,7 @@ public struct Runner {
         report.decisions = evaluation.decisions.filter { $0.decision != .ok && $0.decision != .held }
         report.penalties = evaluation.penaltyActions
         report.dropped = evaluation.dropped
-        let composed = NotificationComposer(job: job, now: now).compose(events: evaluation.events + feeds.events, penaltyActions: evaluation.penaltyActions)
+        let composed = NotificationComposer(job: FeedTemplate.job(job), now: now).compose(events: evaluation.events + feeds.events, penaltyActions: evaluation.penaltyActions)
         report.warnings += composed.warnings
         state.meta.outbox += composed.items
         report.dropped += Self.forgetDead(&state.meta.outbox, now: now)
@@ -69,7 +69,7 @@ public struct Runner {
                 Outbox.Outcome(id: item.id, channel: item.channel, alert: item.alert, company: item.company, kind: item.kind,
                                recipients: item.recipients, subject: item.subject, result: .waiting, error: nil, attempts: item.attempts)
             }
-            report.previews = DryRunPreview.texts(events: evaluation.events + feeds.events, job: job, now: now)
+            report.previews = DryRunPreview.texts(events: evaluation.events + feeds.events, job: FeedTemplate.job(job), now: now)
             report.exitCode = report.inputNeedsAttention || !scripts.failed.isEmpty || composed.unnotified > 0 || feeds.stale ? 2 : 0
             report.timings.totalMilliseconds = Self.milliseconds(since: started)
             writeRequestedReport(&report)
