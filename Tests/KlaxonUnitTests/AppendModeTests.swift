@@ -14,9 +14,13 @@ import Testing
     struct Live {
         let scratch = Scratch()
         let format: String
+        let pattern: String
         var path: String { scratch.url("drop/Master.csv") }
 
-        init(format: String = "connexcs") { self.format = format }
+        init(format: String = "connexcs", pattern: String = "Master.csv") {
+            self.format = format
+            self.pattern = pattern
+        }
 
         func write(_ content: String, age: TimeInterval = 60) { scratch.write("drop/Master.csv", content, age: age) }
 
@@ -29,7 +33,7 @@ import Testing
 
         func ingest(_ state: inout KlaxonState, now: String = "2026-11-27T01:00:00Z") throws -> [FileReport] {
             let job = try scratch.job("""
-            { state: "state", inputs: { cdrs: { path: "drop", pattern: "Master.csv", format: "\(format)", mode: "append" } },
+            { state: "state", inputs: { cdrs: { path: "drop", pattern: "\(pattern)", format: "\(format)", mode: "append" } },
               alerts: [ { title: "Attempts", scope: { type: "any" }, to: [], area: "attempts", operator: "always", sample_period: "1d" } ] }
             """)
             return try Ingest(job: job, now: epoch(now), wallClock: Date()).run(&state)
@@ -122,6 +126,26 @@ import Testing
         #expect(state.buckets["C1"]?.total(from: 0, to: .max).attempts == 2, "what was counted stays counted")
         #expect(state.buckets["C2"]?.total(from: 0, to: .max).attempts == 1)
         #expect(state.meta.ledger.entries["cdrs/Master.csv"]?.lines == 2)
+    }
+
+    /// Rotation by renaming, with a pattern that matches the rotated file too: the renamed
+    /// file goes on from where its old name stopped (its unread last lines are counted, its
+    /// read ones are not counted again), and the new file is read from its start.
+    @Test func aRenamedRotationContinuesWhereTheOldNameStopped() throws {
+        let live = Live(pattern: "Master.csv*")
+        var state = KlaxonState()
+        live.write(cdrHeader + row1 + row2)
+        _ = try live.ingest(&state)
+        try live.append(row3)
+        try FileManager.default.moveItem(atPath: live.path, toPath: live.path + ".1")
+        live.write(cdrHeader + "2026-11-27 00:20:00,d,C2,P1,1,0,503,,0,0\n")
+        let reports = try live.ingest(&state)
+        #expect(reports.map(\.name) == ["Master.csv", "Master.csv.1"])
+        #expect(reports.map(\.rows) == [1, 1], "\(reports)")
+        #expect(reports.last?.warnings?.first?.contains("already read from cdrs/Master.csv") == true)
+        #expect(state.buckets["C1"]?.total(from: 0, to: .max).attempts == 2)
+        #expect(state.buckets["C2"]?.total(from: 0, to: .max).attempts == 2)
+        #expect(try live.ingest(&state).isEmpty)
     }
 
     /// A Master.csv appended at arbitrary byte boundaries, run after run, counts what

@@ -33,9 +33,29 @@ enum AppendedFile {
         return .resume(offset: Int(offset), lines: entry.lines ?? 0, prefix: prefix)
     }
 
-    /// The `BlockDigest` of the file's first `length` bytes; short of `length` when the file is.
-    static func digest(of file: DropFile, length: Int) throws(KlaxonError) -> BlockDigest {
+    /// For a name the ledger does not know: the entry of another live file whose bytes read so
+    /// far are this file's first bytes — the same file renamed by a rotation, or a copy. Reading
+    /// goes on from where that one stopped, so the lines already counted are not counted again.
+    static func continued(_ file: DropFile, among entries: [(key: String, entry: FileLedger.Entry)]) throws(KlaxonError) -> (key: String, start: AppendStart)? {
+        let candidates = entries.filter { ($0.entry.offset ?? 0) > 0 && ($0.entry.offset ?? 0) <= file.size && $0.entry.outcome == .taken }
+            .sorted { ($0.entry.offset ?? 0) < ($1.entry.offset ?? 0) }
+        // One pass over the file, the digest compared at each candidate's offset in turn.
         var digest = BlockDigest()
+        for (key, entry) in candidates {
+            let offset = Int(entry.offset ?? 0)
+            digest = try self.digest(of: file, length: offset, continuing: digest)
+            guard digest.end == offset else { return nil }
+            if digest.finalize() == entry.digest {
+                return (key, .resume(offset: offset, lines: entry.lines ?? 0, prefix: digest))
+            }
+        }
+        return nil
+    }
+
+    /// The `BlockDigest` of the file's first `length` bytes, going on from `start` (a digest of the
+    /// bytes before its `end`); short of `length` when the file is.
+    static func digest(of file: DropFile, length: Int, continuing start: BlockDigest = BlockDigest()) throws(KlaxonError) -> BlockDigest {
+        var digest = start
         try withDescriptor(file) { fd throws(KlaxonError) in
             var buffer = [UInt8](repeating: 0, count: 1 << 20)
             while digest.end < length {

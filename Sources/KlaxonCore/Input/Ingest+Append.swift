@@ -15,12 +15,21 @@ extension Ingest {
         let snapshot = state.meta.companies.filter { $0.value.inSnapshot }
         let reader = CDRFileReader(input: input, knownCompanies: snapshot.isEmpty ? nil : Set(snapshot.keys),
                                    oldestMinute: job.oldestKeptMinute(now: now), latestTime: now + 300)
+        // As committed before this run: a rotated file is matched against what its old name held.
+        let before = state.meta.ledger.entries.filter { $0.key.hasPrefix("cdrs/") && $0.value.offset != nil }
+            .sorted { $0.key < $1.key }.map { (key: $0.key, entry: $0.value) }
         for file in listing.settled {
             let key = FileLedger.key(input: "cdrs", name: file.name)
             var report = FileReport(input: "cdrs", name: file.name, outcome: .taken)
             var from = 0, lines = 0, prefix = BlockDigest()
             do {
-                switch try AppendedFile.start(of: file, entry: state.meta.ledger.entries[key]) {
+                var start = try AppendedFile.start(of: file, entry: state.meta.ledger.entries[key])
+                if case .fresh = start, state.meta.ledger.entries[key] == nil,
+                   let (other, continued) = try AppendedFile.continued(file, among: before) {
+                    start = continued
+                    report.warnings = ["its first bytes are those already read from \(other) (rotated or copied): read from where that stopped"]
+                }
+                switch start {
                 case .unchanged: continue
                 case .fresh: break
                 case .resume(let offset, let before, let digest): (from, lines, prefix) = (offset, before, digest)
