@@ -148,6 +148,17 @@ import Testing
         #expect(try live.ingest(&state).isEmpty)
     }
 
+    @Test func aFileThatIsNoExportIsRejectedOnceUntilItChanges() throws {
+        let live = Live(format: "connexcs")
+        var state = KlaxonState()
+        live.write("just,some,words\nand,more,words\n")
+        #expect(try live.ingest(&state).map(\.outcome) == [.rejected])
+        #expect(try live.ingest(&state).isEmpty, "unchanged: not reported again")
+        live.write(cdrHeader + row1, age: 30)
+        #expect(try live.ingest(&state).map(\.outcome) == [.taken])
+        #expect(state.meta.ledger.entries["cdrs/Master.csv"]?.offset == Int64((cdrHeader + row1).utf8.count))
+    }
+
     /// A Master.csv appended at arbitrary byte boundaries, run after run, counts what
     /// reading it whole counts: FreeSWITCH and header-less Asterisk exports.
     @Test(arguments: [("freeswitch", "freeswitch/Master.csv.2026-11-26-20-00-00", "2026-11-26T21:00:00Z"),

@@ -32,6 +32,12 @@ extension CDRFileReader {
             report.reason = failure
             return nil
         }
+        // As for a whole file: a first read with no readable row is not this kind of export.
+        if from == 0, report.rows > 0, report.rejectedRows == report.rows {
+            report.outcome = .rejected
+            report.reason = "no row could be read (first: \(report.rejections.first ?? "")); is this a \(input.format.rawValue) CDR export?"
+            return nil
+        }
         // A quoted field running past the last line end: that record is not complete yet.
         guard range.stoppedAt == end, let digest = range.digest.flatMap({ BlockDigest.finalize([$0], length: end) }) else {
             report = FileReport(input: report.input, name: report.name, outcome: .waiting,

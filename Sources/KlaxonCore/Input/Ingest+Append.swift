@@ -44,8 +44,14 @@ extension Ingest {
                     continue
                 }
                 guard let read = reader.readAppended(file, from: from, to: end, lines: lines, prefix: prefix, report: &report) else {
-                    if report.outcome == .rejected {
-                        // Nothing recorded: the same bytes are read again next run, once fixed or completed.
+                    if report.outcome == .rejected, from == 0 {
+                        // Not this kind of export (binary, a compressed rotation): said once, and read
+                        // again only once the file changes, as a rejected whole file is.
+                        report.reason = (report.reason ?? "cannot be read") + "; nothing counted, read again once the file changes"
+                        state.meta.ledger.entries[key] = FileLedger.Entry(size: file.size, modified: file.modified, digest: "",
+                                                                          outcome: .rejected, takenAt: now)
+                    } else if report.outcome == .rejected {
+                        // Its earlier lines were counted: the offset is kept, and the new lines are read again next run.
                         report.reason = (report.reason ?? "cannot be read") + "; nothing counted, read again next run"
                     }
                     reports.append(report)
