@@ -38,10 +38,10 @@ extension CDRFileReader {
             report.reason = "no row could be read (first: \(report.rejections.first ?? "")); is this a \(input.format.rawValue) CDR export?"
             return nil
         }
-        // A quoted field running past the last line end: that record is not complete yet.
+        // A quoted field running past the last line end, or a file cut short meanwhile: the last record is not complete.
         guard range.stoppedAt == end, let digest = range.digest.flatMap({ BlockDigest.finalize([$0], length: end) }) else {
             report = FileReport(input: report.input, name: report.name, outcome: .waiting,
-                                reason: "its last record is not complete (a quoted field runs past the last line end); read once it is")
+                                reason: "its last record is not complete (a quoted field runs past the last line end, or the file shrank while it was read); read once it is")
             return nil
         }
         return AppendedStaging(staging: range.staging, digest: digest, end: end, lines: lines + range.stoppedLine - 1)
