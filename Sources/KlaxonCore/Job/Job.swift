@@ -25,6 +25,8 @@ public struct Job: Sendable {
     public var lag = TimeSpan(seconds: 0)
     /// Where each run writes its Prometheus metrics (SPEC §20); nil writes none.
     public var metricsFile: String? = nil
+    /// The job's `timezone` (SPEC §23): how times are shown to people, where calendar windows begin.
+    public var shownTime = ShownTime.utc
 
     /// The folder relative paths start from, and script alerts run in.
     public var folder: String { baseFolder ?? (file as NSString).deletingLastPathComponent }

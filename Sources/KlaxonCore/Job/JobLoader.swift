@@ -25,6 +25,7 @@ public enum JobLoader {
         let brand = r.string("brand") ?? ""
         let lag = r.duration("lag", allowZero: true) ?? TimeSpan(seconds: 0)
         let metricsFile = r.string("metrics_file").map(resolve)
+        let timezone = TimezoneParser.parse(&r)
 
         var balances: InputSettings?
         var cdrs: InputSettings?
@@ -87,10 +88,12 @@ public enum JobLoader {
         }
 
         guard let state else { return nil }
-        return Job(file: file, name: name, interval: interval, stateDirectory: state, brand: brand,
+        var job = Job(file: file, name: name, interval: interval, stateDirectory: state, brand: brand,
                    balances: balances, cdrs: cdrs, templates: templates, email: email, sms: sms,
                    penalties: penalties, delivery: delivery, alerts: alerts, report: reportMail, baseFolder: base,
                    lag: lag, metricsFile: metricsFile)
+        job.shownTime = ShownTime(zone: timezone)
+        return job
     }
 
     /// An alert that mails or texts someone needs the job's settings for that channel.

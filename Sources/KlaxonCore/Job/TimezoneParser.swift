@@ -1,0 +1,14 @@
+import Foundation
+
+/// The job's `timezone` (SPEC §23): an IANA name, UTC when absent. It sets how times
+/// are shown to people and where the calendar windows (`today`, `yesterday`) begin.
+enum TimezoneParser {
+    static func parse(_ r: inout ObjectReader) -> TimeZone {
+        guard let name = r.string("timezone") else { return .gmt }
+        if let zone = TimeZone(identifier: name), !name.isEmpty { return zone }
+        let known = TimeZone.knownTimeZoneIdentifiers
+        let suggestion = Suggestion.didYouMean(name, among: known, prefix: "")
+        r.problem("timezone", "unknown time zone \"\(name)\"\(suggestion.isEmpty ? "" : suggestion); write an IANA name such as Europe/Berlin or America/New_York")
+        return .gmt
+    }
+}
