@@ -6,7 +6,7 @@ extension MetricsReport {
         let hours = trends.hourStarts
         guard let first = hours.first else { return "" }
         var out = "<h2>Hourly trends since \(e(shown.timestamp(first * 60)))</h2>\n"
-        out += "<p class=\"none\">\(hours.count) hour\(hours.count == 1 ? "" : "s") ending \(e(shown.timestamp((first + Int64(hours.count) * 60) * 60))); ASR drawn on 0–100%.</p>\n"
+        out += "<p class=\"none\">\(hours.count) hour\(hours.count == 1 ? "" : "s") ending \(e(shown.timestamp((first + Int64(hours.count) * 60) * 60))); each chart from 0 to its company's busiest hour (attempts) or highest ASR rounded up to 10%.</p>\n"
         out += "<table class=\"trends\">\n<thead><tr><th>company</th><th>name</th><th>attempts per hour</th><th>ASR per hour</th></tr></thead>\n<tbody>\n"
         for row in rows {
             let id = row.company.id
@@ -16,7 +16,7 @@ extension MetricsReport {
             let asrText = hourly(asr.map { $0.map { ValueFormatter.format($0, area: .asr, currency: "") } ?? "–" })
             let attemptsChart = SVGChart.chart(values: attempts, scale: .init(low: 0, high: max(1, attempts.max() ?? 1)), width: 240, height: 36,
                                                title: "Attempts per hour, \(id)", description: attemptsText, cssClass: "attempts")
-            let asrChart = SVGChart.chart(values: asr, scale: .init(low: 0, high: 100), width: 240, height: 36,
+            let asrChart = SVGChart.chart(values: asr, scale: .init(low: 0, high: Self.asrCeiling(asr)), width: 240, height: 36,
                                           title: "ASR per hour, \(id)", description: asrText, cssClass: "asr")
             out += "<tr\(row.triggered.isEmpty ? "" : " class=\"alarm\"")><td>\(e(id))</td><td>\(e(row.company.name))</td>"
             out += "<td>\(attemptsChart)\(numbers(attemptsText))</td><td>\(asrChart)\(numbers(asrText))</td></tr>\n"
@@ -52,6 +52,12 @@ extension MetricsReport {
             out += "<div class=\"history\"><h3>\(e(name))</h3><p class=\"meta\">\(e(alert.area.rawValue))\(e(period)) \(e(alert.comparison.rawValue)) · now \(e(t.value)) · \(legend)</p>\(chart)\(numbers(text))</div>\n"
         }
         return out.isEmpty ? "" : "<h2>Triggered alerts: hourly history</h2>\n" + out
+    }
+
+    /// The top of an ASR chart: the highest hourly ASR rounded up to a multiple of 10%, so
+    /// that a slide from 35% to 7% fills the chart instead of its bottom third.
+    static func asrCeiling(_ values: [Double?]) -> Double {
+        min(100, max(10, ((values.compactMap { $0 }.max() ?? 0) / 10).rounded(.up) * 10))
     }
 
     /// `hh:mm value` per hour, local time, oldest first.
