@@ -44,6 +44,7 @@ import Testing
         let now = at("2026-11-26T23:30:00Z")
         let dry = try Runner(job: job, options: RunOptions(now: now, dryRun: true, deliverTo: nil)).run()
         #expect(dry.now == "2026-11-26T23:30:00Z", "the JSON run report stays UTC")
+        #expect(RunSummary.text(dry, shown: job.shownTime).hasPrefix("DRY RUN job at 2026-11-27T00:30:00+01:00"))
         let preview = (dry.previews ?? []).joined(separator: "\n")
         #expect(preview.contains("Subject: Calls at 2026-11-27T00:30:00+01:00"), "\(preview)")
         #expect(preview.contains("suspended until 2026-11-27T02:30:00+01:00"), "\(preview)")

@@ -36,6 +36,12 @@ public struct ShownTime: Sendable {
         String(ValueFormatter.timestamp(epochSeconds + offset(at: epochSeconds)).prefix(10))
     }
 
+    /// A UTC timestamp of a machine output (the run report's `now`) as people see it.
+    public func reshown(_ utc: String) -> String {
+        let parser = ISO8601DateFormatter()
+        return parser.date(from: utc).map { timestamp(Int64($0.timeIntervalSince1970.rounded(.down))) } ?? utc
+    }
+
     /// `+01:00`, `-05:00`, `+05:45`; seconds only for the rare historical offset that has them.
     static func offsetText(_ offset: Int64) -> String {
         let sign = offset < 0 ? "-" : "+"
