@@ -16,8 +16,10 @@ extension MetricsReport {
             let asrText = hourly(asr.map { $0.map { ValueFormatter.format($0, area: .asr, currency: "") } ?? "–" })
             let attemptsChart = SVGChart.chart(values: attempts, scale: .init(low: 0, high: max(1, attempts.max() ?? 1)), width: 240, height: 36,
                                                title: "Attempts per hour, \(id)", description: attemptsText, cssClass: "attempts")
+            // A company with a triggered alert has its ASR drawn in the alarm colour.
             let asrChart = SVGChart.chart(values: asr, scale: .init(low: 0, high: Self.asrCeiling(asr)), width: 240, height: 36,
-                                          title: "ASR per hour, \(id)", description: asrText, cssClass: "asr")
+                                          title: "ASR per hour, \(id)", description: asrText, cssClass: "asr",
+                                          stroke: row.triggered.isEmpty ? SVGChart.ink : SVGChart.alarm)
             out += "<tr\(row.triggered.isEmpty ? "" : " class=\"alarm\"")><td>\(e(id))</td><td>\(e(row.company.name))</td>"
             out += "<td>\(attemptsChart)\(numbers(attemptsText))</td><td>\(asrChart)\(numbers(asrText))</td></tr>\n"
         }
@@ -34,7 +36,7 @@ extension MetricsReport {
             let key = AlertInstance.key(alert: t.alert, company: t.company.id)
             let name = "\(t.alert) / \(t.company.id)"
             guard let values = trends.values[key] else {
-                out += "<div class=\"history\"><h3>\(e(name))</h3><p class=\"none\">No hourly history: \(e(alert.area.rawValue)) is \(alert.area == .script ? "decided by a script" : "a snapshot value, not a window").</p></div>\n"
+                out += "<div class=\"instance\"><h3>\(e(name))</h3><p class=\"none\">No hourly history: \(e(alert.area.rawValue)) is \(alert.area == .script ? "decided by a script" : "a snapshot value, not a window").</p></div>\n"
                 continue
             }
             let fmt = { (v: Double) in ValueFormatter.format(v, area: alert.area, currency: t.company.currency) }
@@ -48,8 +50,9 @@ extension MetricsReport {
             let period = alert.window.map { " over \($0)" } ?? ""
             let chart = SVGChart.chart(values: values, scale: .init(low: low - pad, high: high + pad), lines: lines, width: 480, height: 90,
                                        title: "\(name): \(alert.area.rawValue)\(period) at each hour's end, against its thresholds", description: text, cssClass: "history")
+            let condition = alert.threshold.map { " \(alert.comparison.rawValue) \(fmt($0))" } ?? ""
             let legend = lines.map { "<span class=\"legend \($0.cssClass)\">\(e($0.label))</span>" }.joined(separator: " ")
-            out += "<div class=\"history\"><h3>\(e(name))</h3><p class=\"meta\">\(e(alert.area.rawValue))\(e(period)) \(e(alert.comparison.rawValue)) · now \(e(t.value)) · \(legend)</p>\(chart)\(numbers(text))</div>\n"
+            out += "<div class=\"instance\"><h3>\(e(name))</h3><p class=\"meta\">fires at \(e(alert.area.rawValue))\(e(period))\(e(condition)) · now \(e(t.value)) · \(legend)</p>\(chart)\(numbers(text))</div>\n"
         }
         return out.isEmpty ? "" : "<h2>Triggered alerts: hourly history</h2>\n" + out
     }
@@ -78,9 +81,9 @@ extension MetricsReport {
     details { font-size: 11px; color: var(--muted); }
     details summary { cursor: pointer; }
     .numbers { white-space: normal; max-width: 480px; margin: 2px 0 0; }
-    .history { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; margin: 0 0 12px; }
-    .history h3 { margin: 0 0 2px; font-size: 14px; }
-    .history .meta { margin: 0 0 6px; }
+    .instance { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; margin: 0 0 12px; }
+    .instance h3 { margin: 0 0 2px; font-size: 14px; }
+    .instance .meta { margin: 0 0 6px; }
     .legend { display: inline-block; padding-left: 18px; position: relative; margin-right: 10px; }
     .legend::before { content: ""; position: absolute; left: 0; top: 50%; width: 14px; border-top: 2px dashed #c62828; }
     .legend.reset::before { border-top-color: #2e7d32; }

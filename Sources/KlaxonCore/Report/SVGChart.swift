@@ -19,6 +19,9 @@ enum SVGChart {
         var label: String
     }
 
+    static let ink = "#4a7bd0"
+    static let alarm = "#c62828"
+
     static func x(_ i: Int, of n: Int, width: Double) -> Double {
         n <= 1 ? width / 2 : Double(i) * width / Double(n - 1)
     }
@@ -30,7 +33,7 @@ enum SVGChart {
 
     /// A chart of `values` (nil: no value that hour) with horizontal `lines` (thresholds).
     static func chart(values: [Double?], scale: Scale, lines: [Line] = [], width: Double, height: Double,
-                      title: String, description: String, cssClass: String) -> String {
+                      title: String, description: String, cssClass: String, stroke: String = ink) -> String {
         let e = MetricsReport.escape
         var out = "<svg class=\"chart \(cssClass)\" role=\"img\" width=\"\(number(width))\" height=\"\(number(height))\" "
         out += "viewBox=\"-2 -2 \(number(width + 4)) \(number(height + 4))\" xmlns=\"http://www.w3.org/2000/svg\">"
@@ -38,14 +41,14 @@ enum SVGChart {
         out += "<rect x=\"-2\" y=\"-2\" width=\"\(number(width + 4))\" height=\"\(number(height + 4))\" fill=\"#f6f7fb\"/>"
         for line in lines {
             let y = number(y(line.value, scale: scale, height: height))
-            out += "<line class=\"\(line.cssClass)\" x1=\"0\" y1=\"\(y)\" x2=\"\(number(width))\" y2=\"\(y)\" stroke=\"\(line.cssClass == "threshold" ? "#c62828" : "#2e7d32")\" stroke-width=\"1\" stroke-dasharray=\"4 3\"><title>\(e(line.label))</title></line>"
+            out += "<line class=\"\(line.cssClass)\" x1=\"0\" y1=\"\(y)\" x2=\"\(number(width))\" y2=\"\(y)\" stroke=\"\(line.cssClass == "threshold" ? alarm : "#2e7d32")\" stroke-width=\"1\" stroke-dasharray=\"4 3\"><title>\(e(line.label))</title></line>"
         }
         for segment in segments(values) {
             // A lone value is a zero-length line: its round caps draw it as a dot.
             let points = (segment.count == 1 ? [segment[0], segment[0]] : segment).map { i, v in
                 "\(number(x(i, of: values.count, width: width))),\(number(y(v, scale: scale, height: height)))"
             }
-            out += "<polyline class=\"series\" points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"#4a7bd0\" stroke-width=\"1.5\" stroke-linejoin=\"round\" stroke-linecap=\"round\"/>"
+            out += "<polyline class=\"series\" points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"1.5\" stroke-linejoin=\"round\" stroke-linecap=\"round\"/>"
         }
         return out + "</svg>"
     }
