@@ -7,8 +7,9 @@ enum TimezoneParser {
         guard let name = r.string("timezone") else { return .gmt }
         if let zone = TimeZone(identifier: name), !name.isEmpty { return zone }
         let known = TimeZone.knownTimeZoneIdentifiers
-        let suggestion = Suggestion.didYouMean(name, among: known, prefix: "")
-        r.problem("timezone", "unknown time zone \"\(name)\"\(suggestion.isEmpty ? "" : suggestion); write an IANA name such as Europe/Berlin or America/New_York")
+        let help = Suggestion.closest(name, among: known).map { "did you mean \($0)?" }
+            ?? "write an IANA name such as Europe/Berlin or America/New_York"
+        r.problem("timezone", "unknown time zone \"\(name)\"; \(help)")
         return .gmt
     }
 }

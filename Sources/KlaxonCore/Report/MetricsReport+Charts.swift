@@ -8,6 +8,8 @@ extension MetricsReport {
         var out = "<h2>Hourly trends since \(e(shown.timestamp(first * 60)))</h2>\n"
         out += "<p class=\"none\">\(hours.count) hour\(hours.count == 1 ? "" : "s") ending \(e(shown.timestamp((first + Int64(hours.count) * 60) * 60))); each chart from 0 to its company's busiest hour (attempts) or highest ASR rounded up to 10%.</p>\n"
         out += "<table class=\"trends\">\n<thead><tr><th>company</th><th>name</th><th>attempts per hour</th><th>ASR per hour</th></tr></thead>\n<tbody>\n"
+        // A triggered `level: none` alert (a daily notice) is news, not trouble, as in the tables.
+        let alarmed = Set(triggered.filter { $0.level != .none }.map(\.company.id))
         for row in rows {
             let id = row.company.id
             let attempts = (trends.attempts[id] ?? []).map { Double($0) }
@@ -16,11 +18,11 @@ extension MetricsReport {
             let asrText = hourly(asr.map { $0.map { ValueFormatter.format($0, area: .asr, currency: "") } ?? "–" })
             let attemptsChart = SVGChart.chart(values: attempts, scale: .init(low: 0, high: max(1, attempts.max() ?? 1)), width: 240, height: 36,
                                                title: "Attempts per hour, \(id)", description: attemptsText, cssClass: "attempts")
-            // A company with a triggered alert has its ASR drawn in the alarm colour.
+            // A company with a triggered warning or error has its ASR drawn in the alarm colour.
             let asrChart = SVGChart.chart(values: asr, scale: .init(low: 0, high: Self.asrCeiling(asr)), width: 240, height: 36,
                                           title: "ASR per hour, \(id)", description: asrText, cssClass: "asr",
-                                          stroke: row.triggered.isEmpty ? SVGChart.ink : SVGChart.alarm)
-            out += "<tr\(row.triggered.isEmpty ? "" : " class=\"alarm\"")><td>\(e(id))</td><td>\(e(row.company.name))</td>"
+                                          stroke: alarmed.contains(id) ? SVGChart.alarm : SVGChart.ink)
+            out += "<tr\(alarmed.contains(id) ? " class=\"alarm\"" : "")><td>\(e(id))</td><td>\(e(row.company.name))</td>"
             out += "<td>\(attemptsChart)\(numbers(attemptsText))</td><td>\(asrChart)\(numbers(asrText))</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n"
