@@ -118,7 +118,7 @@ public struct AlertTester {
             formatted = inSnapshot
                 ? "no value (the balance snapshot gives no credit for this company)"
                 : "no value (the company is not in the current balance snapshot; it is known from CDRs only)"
-        case .uncoveredWindow(let coverage): formatted = "insufficient data (the state's history covers \(coverage.description))"
+        case .uncoveredWindow(let coverage): formatted = "insufficient data (the state's history covers \(coverage.description(shown: job.shownTime)))"
         }
         var standIn: String?
         if case .value = value {} else { standIn = formatted }
