@@ -111,6 +111,18 @@ import Testing
         #expect((width, height) == (1400, 2600))
     }
 
+    /// The fixture is what its generator writes, so the data the charts are checked against is the documented slide.
+    @Test(.enabled(if: TestPython.isAvailable, "needs python3"))
+    func theNightlyFixtureIsWhatItsGeneratorWrites() throws {
+        let temp = TempFolder()
+        try FileManager.default.createDirectory(atPath: temp.url("fixtures/nightly"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Repository.path("fixtures/nightly.py"), toPath: temp.url("fixtures/nightly.py"))
+        let run = TestPython.run(TestPython.executable ?? "", [temp.url("fixtures/nightly.py")])
+        #expect(run.status == 0, "\(run.output)")
+        let written = try Data(contentsOf: URL(fileURLWithPath: temp.url("fixtures/nightly/buckets-2026-11-26.csv")))
+        #expect(written == (try Data(contentsOf: URL(fileURLWithPath: Repository.path("fixtures/nightly/buckets-2026-11-26.csv")))))
+    }
+
     @Test(.enabled(if: TestPython.isAvailable, "needs python3"))
     func theNightlyMailCarriesTheChartsInItsHTMLPart() throws {
         let (temp, _, _) = try ranNightly()
