@@ -58,7 +58,7 @@ public enum WindowPeriod: Sendable, Hashable, Comparable, CustomStringConvertibl
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let start = calendar.startOfDay(for: Date(timeIntervalSince1970: TimeInterval(epochSeconds)))
-        return Int64(start.timeIntervalSince1970.rounded(.down))
+        return Int64(exactly: start.timeIntervalSince1970.rounded(.down)) ?? epochSeconds
     }
 }
 

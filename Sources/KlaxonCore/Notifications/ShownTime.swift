@@ -28,12 +28,19 @@ public struct ShownTime: Sendable {
         if isUTC { return ValueFormatter.timestamp(epochSeconds) }
         let offset = offset(at: epochSeconds)
         // The local wall clock is the UTC text of the shifted instant, without its `Z`.
-        return String(ValueFormatter.timestamp(epochSeconds + offset).dropLast()) + Self.offsetText(offset)
+        guard let local = Self.shifted(epochSeconds, by: offset) else { return ValueFormatter.timestamp(epochSeconds) }
+        return String(ValueFormatter.timestamp(local).dropLast()) + Self.offsetText(offset)
     }
 
     /// The local calendar date, `2026-11-27`: the nightly subject's `{{date}}`.
     public func date(_ epochSeconds: Int64) -> String {
-        String(ValueFormatter.timestamp(epochSeconds + offset(at: epochSeconds)).prefix(10))
+        String(ValueFormatter.timestamp(Self.shifted(epochSeconds, by: offset(at: epochSeconds)) ?? epochSeconds).prefix(10))
+    }
+
+    /// nil at the very ends of the 64-bit range, where a corrupt time is shown in UTC rather than trapping.
+    static func shifted(_ epochSeconds: Int64, by offset: Int64) -> Int64? {
+        let (local, overflow) = epochSeconds.addingReportingOverflow(offset)
+        return overflow ? nil : local
     }
 
     /// A UTC timestamp of a machine output (the run report's `now`) as people see it.
