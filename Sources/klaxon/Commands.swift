@@ -65,7 +65,7 @@ enum Commands {
                                      deliverTo: args.options["deliver-to"], reportPath: args.options["report"])
             options.wallClock = Date()
             let report = try Runner(job: job, options: options).run()
-            out.say(RunSummary.text(report))
+            out.say(RunSummary.text(report, shown: job.shownTime))
             for preview in report.previews ?? [] { out.say("\n" + preview) }
             for w in report.warnings { out.warn("warning: \(w)") }
             // Whole files too, so that a --quiet run under cron still says what needs attention.
@@ -74,7 +74,7 @@ enum Commands {
             }
             for f in report.files { for r in f.rejections { out.warn("rejected \(r)") } }
             // Every failed, pending and dead delivery, penalty log lines included: cron mails stderr.
-            for line in DeliveryProblems.lines(report.notifications) where !report.dryRun { out.warn(line) }
+            for line in DeliveryProblems.lines(report.notifications, shown: job.shownTime) where !report.dryRun { out.warn(line) }
             return ExitCode(rawValue: Int32(report.exitCode)) ?? .partial
         }
     }

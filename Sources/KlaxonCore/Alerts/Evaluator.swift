@@ -30,9 +30,11 @@ public struct Evaluator {
 
         let minute = job.windowEndMinute(now: now)
         let alerts = job.alerts
-        // Each alert's window start, worked out once instead of once per instance.
-        let windowStarts = alerts.map { alert in alert.samplePeriod.map { Int32(clamping: minute - $0.seconds / 60) } }
-        let uncovered = alerts.map { state.uncoveredValue(of: $0, windowEnd: minute) }
+        // Each alert's window, worked out once instead of once per instance. Windows that end at
+        // the window end are summed together below; a `yesterday` ends earlier and is summed alone.
+        let bounds = alerts.map { alert in alert.window.map { $0.bounds(windowEnd: minute, zone: job.shownTime.zone) } }
+        let windowStarts = bounds.map { b in b.flatMap { $0.to == minute ? Int32(clamping: $0.from) : nil } }
+        let uncovered = alerts.map { state.uncoveredValue(of: $0, windowEnd: minute, zone: job.shownTime.zone) }
         // The keys sorted (each is its company's id), not the views: moving whole
         // companies about cost more than the sort.
         let companies = state.meta.companies.keys.sorted().compactMap { state.meta.companies[$0]?.currentView }
@@ -58,6 +60,7 @@ public struct Evaluator {
             for index in applying {
                 let alert = alerts[index]
                 let window = windowStarts[index].flatMap { start in starts.firstIndex(of: start).map { totals[$0] } }
+                    ?? bounds[index].map { state.window(of: company.id, bounds: $0) }
                 let observation: Observation
                 var message: String?
                 if alert.area == .script {

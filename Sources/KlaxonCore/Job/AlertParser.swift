@@ -49,7 +49,8 @@ enum AlertParser {
             }
         }
 
-        let samplePeriod = r.duration("sample_period")
+        let calendarDay = SamplePeriodParser.calendarDay(&r)
+        let samplePeriod = calendarDay?.reach ?? SamplePeriodParser.duration(&r)
         if let area {
             if area.isWindowed, samplePeriod == nil, !r.has("sample_period") {
                 r.problem("sample_period", "is required for the windowed area \(area.rawValue); write e.g. \"1h\"")
@@ -84,11 +85,13 @@ enum AlertParser {
         if area != .script, area != nil, timeout != nil { r.problem("timeout", "only a script alert has a timeout") }
 
         guard let title, let scope, let area, let comparison, let level else { return nil }
-        return AlertDefinition(title: title, file: r.file, scope: scope, recipients: recipients, area: area,
+        var definition = AlertDefinition(title: title, file: r.file, scope: scope, recipients: recipients, area: area,
                                comparison: comparison, threshold: threshold, resetThreshold: reset,
                                samplePeriod: samplePeriod, minCalls: minCalls, penalty: penalty, template: template,
                                repeatEvery: repeatEvery, level: level, sendReset: sendReset, script: script,
                                scriptArguments: Array((command ?? []).dropFirst()), scriptTimeout: timeout)
+        definition.calendarDay = calendarDay
+        return definition
     }
 
     private static func checkThresholds(_ r: inout ObjectReader, comparison: Comparison, threshold: Double?, reset: Double?) {

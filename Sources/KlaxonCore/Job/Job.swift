@@ -27,6 +27,8 @@ public struct Job: Sendable {
     public var metricsFile: String? = nil
     /// Who hears about the job itself: a stale feed (SPEC §20).
     public var operators: [Recipient] = []
+    /// The job's `timezone` (SPEC §23): how times are shown to people, where calendar windows begin.
+    public var shownTime = ShownTime.utc
 
     /// The folder relative paths start from, and script alerts run in.
     public var folder: String { baseFolder ?? (file as NSString).deletingLastPathComponent }

@@ -25,6 +25,7 @@ public enum JobLoader {
         let brand = r.string("brand") ?? ""
         let lag = r.duration("lag", allowZero: true) ?? TimeSpan(seconds: 0)
         let metricsFile = r.string("metrics_file").map(resolve)
+        let timezone = TimezoneParser.parse(&r)
 
         var balances: InputSettings?
         var cdrs: InputSettings?
@@ -94,6 +95,7 @@ public enum JobLoader {
                    lag: lag, metricsFile: metricsFile)
         job.operators = operators
         FeedParser.check(job, diagnostics: &diagnostics)
+        job.shownTime = ShownTime(zone: timezone)
         return job
     }
 
