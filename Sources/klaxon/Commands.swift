@@ -16,6 +16,7 @@ extension ArgumentSpec {
 
 enum Commands {
     static let all: [Command] = [run, check, test, status, report, replay]
+        + silences
 
     static func loadJob(_ args: Arguments, _ out: Output) -> Result<Job, KlaxonError> {
         guard args.positionals.count == 1 else {

@@ -22,6 +22,8 @@ public struct AlertDefinition: Sendable {
     public var scriptArguments: [String] = []
     /// …and how long it may run (default 30s).
     public var scriptTimeout: TimeSpan?
+    /// Who else is told while it stays triggered (`escalate`).
+    public var escalations: [Escalation] = []
 
     public enum Level: String, Sendable, CaseIterable { case none, warning, error }
 }

@@ -83,12 +83,16 @@ enum AlertParser {
         let timeout = r.duration("timeout")
         if area != .script, area != nil, timeout != nil { r.problem("timeout", "only a script alert has a timeout") }
 
+        let escalations = EscalationParser.parse(&r)
+
         guard let title, let scope, let area, let comparison, let level else { return nil }
-        return AlertDefinition(title: title, file: r.file, scope: scope, recipients: recipients, area: area,
+        var alert = AlertDefinition(title: title, file: r.file, scope: scope, recipients: recipients, area: area,
                                comparison: comparison, threshold: threshold, resetThreshold: reset,
                                samplePeriod: samplePeriod, minCalls: minCalls, penalty: penalty, template: template,
                                repeatEvery: repeatEvery, level: level, sendReset: sendReset, script: script,
                                scriptArguments: Array((command ?? []).dropFirst()), scriptTimeout: timeout)
+        alert.escalations = escalations
+        return alert
     }
 
     private static func checkThresholds(_ r: inout ObjectReader, comparison: Comparison, threshold: Double?, reset: Double?) {

@@ -76,6 +76,7 @@ public enum JobLoader {
                 }
             }
         }
+        let maintenance = MaintenanceParser.parse(&r, alertTitles: Set(alerts.map(\.title)))
         r.rejectUnknownKeys()
         diagnostics.add(contentsOf: r.problems)
 
@@ -84,13 +85,16 @@ public enum JobLoader {
         for alert in alerts {
             templates.check(alert: alert, diagnostics: &diagnostics)
             checkChannels(alert, email: email, sms: sms, diagnostics: &diagnostics)
+            checkChannels(alert.escalationsAsRecipients, email: email, sms: sms, diagnostics: &diagnostics)
         }
 
         guard let state else { return nil }
-        return Job(file: file, name: name, interval: interval, stateDirectory: state, brand: brand,
+        var job = Job(file: file, name: name, interval: interval, stateDirectory: state, brand: brand,
                    balances: balances, cdrs: cdrs, templates: templates, email: email, sms: sms,
                    penalties: penalties, delivery: delivery, alerts: alerts, report: reportMail, baseFolder: base,
                    lag: lag, metricsFile: metricsFile)
+        job.maintenance = maintenance
+        return job
     }
 
     /// An alert that mails or texts someone needs the job's settings for that channel.

@@ -46,7 +46,9 @@ public struct Runner {
 
         let scripts = ScriptAlerts(job: job, now: now).run(state: state)
         report.warnings += scripts.warnings
-        let evaluation = Evaluator(job: job, now: now).evaluate(&state, scriptObservations: scripts.verdicts)
+        var evaluator = Evaluator(job: job, now: now)
+        do { evaluator.silences = try SilenceStore(job: job).load().silences } catch { throw metrics?.failed(error) ?? error }
+        let evaluation = evaluator.evaluate(&state, scriptObservations: scripts.verdicts)
         report.alerts = evaluation.summaries
         report.decisions = evaluation.decisions.filter { $0.decision != .ok && $0.decision != .held }
         report.penalties = evaluation.penaltyActions
