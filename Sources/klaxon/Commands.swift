@@ -160,7 +160,9 @@ enum Commands {
     )) { args, out in
         withJob("status", args, out) { job in
             let store = StateStore(job: job)
-            out.say(StatusReport.text(job: job, state: try args.flags.contains("backup") ? store.loadBackup() : store.loadCurrent()))
+            let state = try args.flags.contains("backup") ? store.loadBackup() : store.loadCurrent()
+            out.say(StatusReport.text(job: job, state: state))
+            out.say(StatusReport.silences(job: job, state: state, silences: try SilenceStore(job: job).load(), now: Int64(Date().timeIntervalSince1970)))
             return .clean
         }
     }
