@@ -92,7 +92,7 @@ import Testing
           maintenance: [ { name: "nightly", alerts: ["Low Balanse"], days: ["sat", "sunday"], from: "25:00", to: "7", timezone: "Europe/Londres" },
                          { from: "01:00", to: "01:00", colour: "red" } ],
           alerts: [ { title: "Low Balance", company: "C1", to: ["a@example.com"], area: "balance", operator: "<", threshold: 5,
-                      escalate: [ { after: "soon", to: ["boss"] }, { after: "2h" } ] } ] }
+                      escalate: [ { after: "soon", to: ["boss"] }, { after: "2h" }, { after: "1h", to: ["+447700900123"] } ] } ] }
         """)
         let problems = JobLoader.load(scratch.url("job.json5")).failureProblems.map(\.description)
         for expected in [
@@ -107,6 +107,7 @@ import Testing
             "alert \"Low Balance\": escalate[0].after: malformed duration \"soon\"",
             "alert \"Low Balance\": escalate[0].to[0]: malformed address \"boss\"",
             "alert \"Low Balance\": escalate[1].to: is required",
+            "alert \"Low Balance\": escalate[2].to: sends SMS, but the job has no `sms` settings",
         ] {
             #expect(problems.contains { $0.contains(expected) }, "missing: \(expected)\n\(problems.joined(separator: "\n"))")
         }

@@ -3,6 +3,8 @@
 public struct Escalation: Sendable {
     public var after: TimeSpan
     public var to: [Recipient]
+    /// Its place in `escalate` as written, for messages about it.
+    public var index = 0
 }
 
 extension Recipient {
@@ -22,15 +24,5 @@ extension Recipient {
         case .phone(let p): p
         case .contacts: "contacts"
         }
-    }
-}
-
-extension AlertDefinition {
-    /// The alert as its escalation steps' recipients would see it: the job checks
-    /// that each of them has a channel configured, as for `to`.
-    var escalationsAsRecipients: AlertDefinition {
-        var copy = self
-        copy.recipients = escalations.flatMap(\.to)
-        return copy
     }
 }

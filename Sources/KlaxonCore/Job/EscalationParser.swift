@@ -26,8 +26,26 @@ enum EscalationParser {
             }
             s.rejectUnknownKeys()
             r.absorb(s)
-            if let after, !to.isEmpty, s.problems.isEmpty { steps.append(Escalation(after: after, to: to)) }
+            if let after, !to.isEmpty, s.problems.isEmpty { steps.append(Escalation(after: after, to: to, index: index)) }
         }
         return steps
+    }
+
+    /// An escalation that mails or texts someone needs the job's settings for that channel, as `to` does.
+    static func checkChannels(_ alert: AlertDefinition, email: EmailSettings?, sms: SMSSettings?, diagnostics: inout Diagnostics) {
+        for step in alert.escalations {
+            var missing: Set<String> = []
+            for recipient in step.to {
+                switch recipient {
+                case .email where email == nil: missing.insert("sends e-mail, but the job has no `email` settings")
+                case .phone where sms == nil: missing.insert("sends SMS, but the job has no `sms` settings")
+                case .contacts where email == nil && sms == nil: missing.insert("writes to the company's contacts, but the job has neither `email` nor `sms` settings")
+                default: break
+                }
+            }
+            for message in missing.sorted() {
+                diagnostics.add(Problem(file: alert.file, alert: alert.title, field: "escalate[\(step.index)].to", message: message))
+            }
+        }
     }
 }

@@ -85,7 +85,7 @@ public enum JobLoader {
         for alert in alerts {
             templates.check(alert: alert, diagnostics: &diagnostics)
             checkChannels(alert, email: email, sms: sms, diagnostics: &diagnostics)
-            checkChannels(alert.escalationsAsRecipients, email: email, sms: sms, diagnostics: &diagnostics)
+            EscalationParser.checkChannels(alert, email: email, sms: sms, diagnostics: &diagnostics)
         }
 
         guard let state else { return nil }
