@@ -151,9 +151,9 @@ enum AlertParser {
         return scopes[0]
     }
 
-    private static func parseRecipients(_ r: inout ObjectReader) -> [Recipient] {
-        guard let list = r.strings("to") else {
-            r.problem("to", "is required: e-mail addresses, E.164 phone numbers and/or \"contacts\"")
+    static func parseRecipients(_ r: inout ObjectReader, field: String = "to") -> [Recipient] {
+        guard let list = r.strings(field) else {
+            r.problem(field, "is required: e-mail addresses, E.164 phone numbers and/or \"contacts\"")
             return []
         }
         var recipients: [Recipient] = []
@@ -163,11 +163,11 @@ enum AlertParser {
                 recipients.append(.contacts)
             } else if trimmed.hasPrefix("+") {
                 if PhoneNumber.isValid(trimmed) { recipients.append(.phone(trimmed)) }
-                else { r.problem("to[\(i)]", "malformed phone number \"\(text)\"; write E.164: + and 8 to 15 digits") }
+                else { r.problem("\(field)[\(i)]", "malformed phone number \"\(text)\"; write E.164: + and 8 to 15 digits") }
             } else if MailAddress.isValidAddress(trimmed) {
                 recipients.append(.email(trimmed))
             } else {
-                r.problem("to[\(i)]", "malformed address \"\(text)\"; write name@example.com, +15550100 or \"contacts\"")
+                r.problem("\(field)[\(i)]", "malformed address \"\(text)\"; write name@example.com, +15550100 or \"contacts\"")
             }
         }
         return recipients

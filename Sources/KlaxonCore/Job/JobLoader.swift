@@ -52,6 +52,7 @@ public enum JobLoader {
         let penalties = DeliveryParser.penalties(&r, resolve: resolve, stateDirectory: state ?? folder)
         let delivery = DeliveryParser.delivery(&r)
         let reportMail = ReportMailSettings.parse(&r, hasEmail: email != nil)
+        let operators = FeedParser.operators(&r)
 
         var alerts: [AlertDefinition] = []
         if let list = r.raw("alerts") {
@@ -94,6 +95,8 @@ public enum JobLoader {
                    penalties: penalties, delivery: delivery, alerts: alerts, report: reportMail, baseFolder: base,
                    lag: lag, metricsFile: metricsFile)
         job.maintenance = maintenance
+        job.operators = operators
+        FeedParser.check(job, diagnostics: &diagnostics)
         return job
     }
 

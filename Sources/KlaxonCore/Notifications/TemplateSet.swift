@@ -87,6 +87,13 @@ public struct TemplateSet: Sendable {
         }
     }
 
+    /// The set with `template` under `name` unless the folder defines one (the built-in `feed`).
+    func adding(_ name: String, _ template: MessageTemplate) -> TemplateSet {
+        var set = self
+        if set.templates[name] == nil { set.templates[name] = template }
+        return set
+    }
+
     /// Reports an alert naming a template that does not exist; a template of the folder
     /// that failed to load has already been reported at its file.
     func check(alert: AlertDefinition, diagnostics: inout Diagnostics) {

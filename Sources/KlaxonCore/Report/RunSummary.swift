@@ -18,6 +18,7 @@ public enum RunSummary {
             lines.append("  \(a.alert): \(a.fired) fired, \(a.repeated) repeated, \(a.reset) reset, \(a.insufficient) insufficient data, \(a.triggered) triggered now")
         }
         lines += silencedLines(report)
+        lines += FeedWatch.summaryLines(report.feeds ?? [])
         for p in report.penalties {
             lines.append("penalty \(p.kind.rawValue) \(p.company) until \(ValueFormatter.timestamp(p.until)) (\(p.alert))")
         }

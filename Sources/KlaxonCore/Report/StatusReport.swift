@@ -19,6 +19,7 @@ public enum StatusReport {
         for item in pending + dead {
             lines.append("  \(item.dead ? "dead" : "pending") \(item.channel.rawValue) to \(item.recipients.joined(separator: ", ")): \(item.subject ?? item.kind) — \(item.attempts) attempts\(item.lastError.map { ", last error: \($0)" } ?? "")")
         }
+        lines += FeedWatch.statusLines(job: job, state: state)
         return lines.joined(separator: "\n")
     }
 

@@ -30,6 +30,8 @@ public struct StateMeta: Sendable, Codable, Equatable {
     /// Instance key → what was (not) notified of its current triggered period, for the
     /// instances a silence or an escalation concerns; nil in a state written before silences.
     public var notices: [String: InstanceNotice]?
+    /// Input name → its feed's health (SPEC §20); nil in a state that watched none.
+    public var feeds: [String: FeedState]?
 
     public init() {}
 }
