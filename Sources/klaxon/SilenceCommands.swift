@@ -29,7 +29,7 @@ extension Commands {
             Conflict("until", "for", "give the end as a time or as a duration, not both"),
         ]
     )) { args, out in
-        withJob("silence add", args, out) { job in
+        withJob("silence add", args, out) { job in try named("silence add") {
             let now = try silenceNow(args)
             let request = try SilenceRequest(job: job, alert: args.options["alert"], all: args.flags.contains("all"),
                                              company: args.options["company"], tag: args.options["tag"],
@@ -40,7 +40,7 @@ extension Commands {
             }
             out.say("silence \(silence.id) added: \(silence.scopeText), until \(ValueFormatter.timestamp(silence.until))")
             return .clean
-        }
+        } }
     }
 
     static let silenceList = Command(spec: CommandSpec(
@@ -71,7 +71,7 @@ extension Commands {
         switch JobLoader.load(args.positionals[0]) {
         case .failure(let e): return out.fail(e)
         case .success(let job):
-            return guarded("silence expire", out) {
+            return guarded("silence expire", out) { try named("silence expire") {
                 let now = try silenceNow(args)
                 let silence = try SilenceStore(job: job).update(wait: try waitSpan(args), now: now, waiting: { waitingSaid(out) }) { (list: inout SilenceList) throws(KlaxonError) in
                     try list.expire(id, now: now)
@@ -79,7 +79,14 @@ extension Commands {
                 let when = silence.expired == now ? "expired now" : "had already ended at \(ValueFormatter.timestamp(silence.end))"
                 out.say("silence \(silence.id) (\(silence.scopeText)) \(when)")
                 return .clean
-            }
+            } }
+        }
+    }
+
+    /// Its failures said as the command's own ("klaxon: silence add: …").
+    private static func named(_ command: String, _ body: () throws -> ExitCode) throws -> ExitCode {
+        do { return try body() } catch let e as KlaxonError {
+            throw KlaxonError(e.kind, "\(command): \(e.message)", problems: e.problems)
         }
     }
 

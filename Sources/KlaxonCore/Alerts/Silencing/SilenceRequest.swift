@@ -12,11 +12,11 @@ public struct SilenceRequest: Sendable {
 
     public init(job: Job, alert: String?, all: Bool, company: String?, tag: String?,
                 until: Date?, duration: String?, comment: String?, now: Int64) throws(KlaxonError) {
-        func refuse(_ message: String) -> KlaxonError { KlaxonError(.invalidJob, "klaxon silence add: " + message) }
+        func refuse(_ message: String) -> KlaxonError { KlaxonError(.invalidJob, message) }
         if alert == nil && !all { throw refuse("say what to silence: --alert TITLE, or --all for every alert of the job") }
         if let alert, !job.alerts.contains(where: { $0.title == alert }) {
             let titles = job.alerts.map(\.title)
-            throw refuse("\(job.file) has no alert \"\(alert)\"\(Suggestion.didYouMean(alert, among: titles, prefix: "")); its alerts are \(titles.map { "\"\($0)\"" }.joined(separator: ", "))")
+            throw refuse("job \"\(job.name)\" has no alert \"\(alert)\"\(Suggestion.didYouMean(alert, among: titles, prefix: "")); its alerts are \(titles.map { "\"\($0)\"" }.joined(separator: ", "))")
         }
         if let company, company.isEmpty { throw refuse("--company is empty; give a company id") }
         if let tag, tag.isEmpty { throw refuse("--tag is empty; give a tag") }
@@ -56,7 +56,7 @@ extension SilenceList {
     public mutating func expire(_ id: Int, now: Int64) throws(KlaxonError) -> Silence {
         guard let i = silences.firstIndex(where: { $0.id == id }) else {
             let known = silences.map { String($0.id) }
-            throw KlaxonError(.invalidJob, "klaxon silence expire: no silence \(id)\(known.isEmpty ? " (there are none)" : "; the silences are \(known.joined(separator: ", "))")")
+            throw KlaxonError(.invalidJob, "no silence \(id)\(known.isEmpty ? " (there are none)" : "; the silences are \(known.joined(separator: ", "))")")
         }
         if silences[i].isActive(at: now) { silences[i].expired = now }
         return silences[i]

@@ -36,7 +36,9 @@ public struct ScenarioRunner {
         var reports: [RunReport] = []
         for (index, step) in scenario.steps.enumerated() {
             for drop in step.drops { try place(drop, scratch: scratch) }
-            try applySilences(step, job: job)
+            do { try applySilences(step, job: job) } catch {
+                throw KlaxonError(error.kind, "\(scenario.file): step \(index + 1): silence: \(error.message)")
+            }
             var options = RunOptions(now: step.now, deliverTo: scratch + "/sent")
             options.wallClock = Date()
             let report = try Runner(job: job, options: options).run()
