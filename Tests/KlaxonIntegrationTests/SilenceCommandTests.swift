@@ -68,6 +68,23 @@ struct SilenceCommandTests {
         #expect(!FileManager.default.fileExists(atPath: scratch.url("state/silences.json")))
     }
 
+    @Test func helpAndUsageShowTheSilenceCommands() throws {
+        let overview = try klaxon(["help"])
+        #expect(overview.status == 0)
+        for line in ["klaxon silence add JOB [--alert TITLE] [--all]", "klaxon silence list JOB", "klaxon silence expire JOB ID"] {
+            #expect(overview.stdout.contains(line), "\(overview.stdout)")
+        }
+        let bare = try klaxon(["silence"])
+        #expect(bare.status == 1)
+        #expect(bare.stderr.contains("silence needs one of add, list, expire"))
+        let typo = try klaxon(["silence", "expier"])
+        #expect(typo.status == 1)
+        #expect(typo.stderr.contains("did you mean expire?"), "\(typo.stderr)")
+        let help = try klaxon(["help", "silence", "expire"])
+        #expect(help.stdout.hasPrefix("usage: klaxon silence expire JOB ID"))
+        #expect(try klaxon(["silence", "add", "--help"]).stdout.contains("--wait DURATION"))
+    }
+
     @Test func addWhileARunHoldsTheLockSaysLockedAfterItsWait() throws {
         let scratch = Scratch()
         let job = job(scratch)
