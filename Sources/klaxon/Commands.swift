@@ -16,6 +16,7 @@ extension ArgumentSpec {
 
 enum Commands {
     static let all: [Command] = [run, check, test, status, report, replay]
+        + silences
 
     static func loadJob(_ args: Arguments, _ out: Output) -> Result<Job, KlaxonError> {
         guard args.positionals.count == 1 else {
@@ -159,7 +160,9 @@ enum Commands {
     )) { args, out in
         withJob("status", args, out) { job in
             let store = StateStore(job: job)
-            out.say(StatusReport.text(job: job, state: try args.flags.contains("backup") ? store.loadBackup() : store.loadCurrent()))
+            let state = try args.flags.contains("backup") ? store.loadBackup() : store.loadCurrent()
+            out.say(StatusReport.text(job: job, state: state))
+            out.say(StatusReport.silences(job: job, state: state, silences: try SilenceStore(job: job).load(), now: Int64(Date().timeIntervalSince1970)))
             return .clean
         }
     }

@@ -25,6 +25,8 @@ public struct AlertDefinition: Sendable {
     /// `sample_period: "today"` or `"yesterday"` (SPEC §23); `samplePeriod` then holds
     /// the longest such a day can reach back, which is what the state keeps for it.
     public var calendarDay: CalendarDay? = nil
+    /// Who else is told while it stays triggered (`escalate`).
+    public var escalations: [Escalation] = []
 
     public enum Level: String, Sendable, CaseIterable { case none, warning, error }
 }

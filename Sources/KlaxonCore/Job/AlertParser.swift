@@ -84,6 +84,8 @@ enum AlertParser {
         let timeout = r.duration("timeout")
         if area != .script, area != nil, timeout != nil { r.problem("timeout", "only a script alert has a timeout") }
 
+        let escalations = EscalationParser.parse(&r)
+
         guard let title, let scope, let area, let comparison, let level else { return nil }
         var definition = AlertDefinition(title: title, file: r.file, scope: scope, recipients: recipients, area: area,
                                comparison: comparison, threshold: threshold, resetThreshold: reset,
@@ -91,6 +93,7 @@ enum AlertParser {
                                repeatEvery: repeatEvery, level: level, sendReset: sendReset, script: script,
                                scriptArguments: Array((command ?? []).dropFirst()), scriptTimeout: timeout)
         definition.calendarDay = calendarDay
+        definition.escalations = escalations
         return definition
     }
 

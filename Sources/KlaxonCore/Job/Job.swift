@@ -25,6 +25,8 @@ public struct Job: Sendable {
     public var lag = TimeSpan(seconds: 0)
     /// Where each run writes its Prometheus metrics (SPEC §20); nil writes none.
     public var metricsFile: String? = nil
+    /// Recurring windows that silence alerts (`maintenance`).
+    public var maintenance: [MaintenanceWindow] = []
     /// Who hears about the job itself: a stale feed (SPEC §20).
     public var operators: [Recipient] = []
     /// The job's `timezone` (SPEC §23): how times are shown to people, where calendar windows begin.

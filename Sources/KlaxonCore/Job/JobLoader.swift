@@ -78,6 +78,7 @@ public enum JobLoader {
                 }
             }
         }
+        let maintenance = MaintenanceParser.parse(&r, alertTitles: Set(alerts.map(\.title)))
         r.rejectUnknownKeys()
         diagnostics.add(contentsOf: r.problems)
 
@@ -86,6 +87,7 @@ public enum JobLoader {
         for alert in alerts {
             templates.check(alert: alert, diagnostics: &diagnostics)
             checkChannels(alert, email: email, sms: sms, diagnostics: &diagnostics)
+            EscalationParser.checkChannels(alert, email: email, sms: sms, diagnostics: &diagnostics)
         }
 
         guard let state else { return nil }
@@ -93,6 +95,7 @@ public enum JobLoader {
                    balances: balances, cdrs: cdrs, templates: templates, email: email, sms: sms,
                    penalties: penalties, delivery: delivery, alerts: alerts, report: reportMail, baseFolder: base,
                    lag: lag, metricsFile: metricsFile)
+        job.maintenance = maintenance
         job.operators = operators
         FeedParser.check(job, diagnostics: &diagnostics)
         job.shownTime = ShownTime(zone: timezone)

@@ -19,6 +19,7 @@ public enum RunSummary {
         for a in report.alerts where a.fired + a.repeated + a.reset > 0 {
             lines.append("  \(a.alert): \(a.fired) fired, \(a.repeated) repeated, \(a.reset) reset, \(a.insufficient) insufficient data, \(a.triggered) triggered now")
         }
+        lines += silencedLines(report)
         lines += FeedWatch.summaryLines(report.feeds ?? [])
         for p in report.penalties {
             lines.append("penalty \(p.kind.rawValue) \(p.company) until \(shown.timestamp(p.until)) (\(p.alert))")

@@ -46,7 +46,9 @@ public struct Runner {
 
         let scripts = ScriptAlerts(job: job, now: now).run(state: state)
         report.warnings += scripts.warnings
-        let evaluation = Evaluator(job: job, now: now).evaluate(&state, scriptObservations: scripts.verdicts)
+        var evaluator = Evaluator(job: job, now: now)
+        do { evaluator.silences = try SilenceStore(job: job).load().silences } catch { throw metrics?.failed(error) ?? error }
+        let evaluation = evaluator.evaluate(&state, scriptObservations: scripts.verdicts)
         let feeds = FeedWatch(job: job, now: now).evaluate(&state, files: report.files)
         report.feeds = feeds.statuses.isEmpty ? nil : feeds.statuses
         report.warnings += feeds.warnings

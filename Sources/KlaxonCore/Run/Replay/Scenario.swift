@@ -19,6 +19,10 @@ struct Scenario {
         /// Notifications per channel, when the step states it.
         var emails: Int?
         var sms: Int?
+        /// Firings and repeats swallowed by a silence or a maintenance window.
+        var silenced: Set<String> = []
+        /// "kind alert/company" of each sent message, when the step states it.
+        var notices: Set<String>?
     }
 
     struct Step {
@@ -26,6 +30,8 @@ struct Scenario {
         var note: String
         var drops: [Drop]
         var expect: Expectation
+        var silences: [ScenarioSilence] = []
+        var expire: [Int] = []
     }
 
     var file: String
