@@ -6,6 +6,7 @@ public enum DeliveryCheck {
     /// CA files that a send would fail on.
     public static func problems(_ job: Job) -> [Problem] {
         let caFiles = [("email.ca_file", job.email?.caFile), ("sms.ca_file", job.sms?.caFile), ("penalties.webhook.ca_file", job.penalties.webhook?.caFile)]
+            + job.webhooks.sorted(by: { $0.key < $1.key }).map { ("webhooks.\($0.key).ca_file", $0.value.caFile) }
         return caFiles.compactMap { field, path in
             guard let path else { return nil }
             var isFolder: ObjCBool = false

@@ -25,6 +25,8 @@ public struct Job: Sendable {
     public var lag = TimeSpan(seconds: 0)
     /// Where each run writes its Prometheus metrics (SPEC §20); nil writes none.
     public var metricsFile: String? = nil
+    /// Alert webhooks by name (SPEC §19), reached with `to: ["webhook:NAME"]`.
+    public var webhooks: [String: AlertWebhook] = [:]
 
     /// The folder relative paths start from, and script alerts run in.
     public var folder: String { baseFolder ?? (file as NSString).deletingLastPathComponent }

@@ -52,6 +52,7 @@ public enum JobLoader {
         let penalties = DeliveryParser.penalties(&r, resolve: resolve, stateDirectory: state ?? folder)
         let delivery = DeliveryParser.delivery(&r)
         let reportMail = ReportMailSettings.parse(&r, hasEmail: email != nil)
+        let webhooks = WebhookParser.parse(&r, resolve: resolve)
 
         var alerts: [AlertDefinition] = []
         if let list = r.raw("alerts") {
@@ -84,13 +85,16 @@ public enum JobLoader {
         for alert in alerts {
             templates.check(alert: alert, diagnostics: &diagnostics)
             checkChannels(alert, email: email, sms: sms, diagnostics: &diagnostics)
+            WebhookParser.checkRecipients(alert, webhooks: webhooks, diagnostics: &diagnostics)
         }
 
         guard let state else { return nil }
-        return Job(file: file, name: name, interval: interval, stateDirectory: state, brand: brand,
-                   balances: balances, cdrs: cdrs, templates: templates, email: email, sms: sms,
-                   penalties: penalties, delivery: delivery, alerts: alerts, report: reportMail, baseFolder: base,
-                   lag: lag, metricsFile: metricsFile)
+        var job = Job(file: file, name: name, interval: interval, stateDirectory: state, brand: brand,
+                      balances: balances, cdrs: cdrs, templates: templates, email: email, sms: sms,
+                      penalties: penalties, delivery: delivery, alerts: alerts, report: reportMail, baseFolder: base,
+                      lag: lag, metricsFile: metricsFile)
+        job.webhooks = webhooks
+        return job
     }
 
     /// An alert that mails or texts someone needs the job's settings for that channel.
@@ -101,6 +105,7 @@ public enum JobLoader {
             case .email: needs.append(("sends e-mail, but the job has no `email` settings", email != nil))
             case .phone: needs.append(("sends SMS, but the job has no `sms` settings", sms != nil))
             case .contacts: needs.append(("writes to the company's contacts, but the job has neither `email` nor `sms` settings", email != nil || sms != nil))
+            case .webhook: break  // checked against the job's `webhooks` by WebhookParser.checkRecipients
             }
         }
         for message in Set(needs.filter { !$0.1 }.map(\.0)).sorted() {
