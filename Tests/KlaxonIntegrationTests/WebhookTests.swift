@@ -219,6 +219,30 @@ struct WebhookTests {
         #expect(try server.received().count == 1, "a dead item is not sent again")
     }
 
+    @Test func secretsFromTheEnvironmentAreRedactedFromEveryLine() throws {
+        let server = try LocalHTTPServer()
+        let scratch = Scratch()
+        let job = job(scratch, hook: #"{ preset: "json", url_env: "HOOK_URL", token_env: "HOOK_TOKEN", body: { t: "{{title}}" } }"#)
+        // The server answers 500 quoting the token in every encoding it knows.
+        let environment = ["HOOK_URL": server.url("/encoded/all/T0SECRETPATH"), "HOOK_TOKEN": "tok-3xq/secret+value"]
+        let result = try run(job, Self.fire, environment)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("delivery failed") && result.stderr.contains("HTTP 500"), "\(result.stderr)")
+        #expect(result.stderr.contains("[redacted]"))
+        let said = result.stdout + result.stderr + (scratch.read("state/delivery.journal") ?? "")
+        for secret in ["T0SECRETPATH", "tok-3xq", "3xq%2Fsecret", "dG9rLTN4cS9zZWNyZXQrdmFsdWU"] {
+            #expect(!said.contains(secret), "\(secret) leaked: \(said)")
+        }
+
+        // An unreachable receiver: the URL from the environment is not printed either.
+        let closed = ["HOOK_URL": "http://127.0.0.1:\(try unusedLoopbackPort())/services/T0SECRETPATH", "HOOK_TOKEN": "tok-3xq/secret+value"]
+        let other = Scratch()
+        let unreachable = try run(self.job(other, hook: #"{ preset: "slack", url_env: "HOOK_URL" }"#), Self.fire, closed)
+        #expect(unreachable.status == 2)
+        #expect(unreachable.stderr.contains("could not connect"), "\(unreachable.stderr)")
+        #expect(!unreachable.stderr.contains("T0SECRETPATH"), "\(unreachable.stderr)")
+    }
+
     func rfc3339(_ value: Any?) throws -> Date {
         let text = try #require(value as? String)
         return try #require(ISO8601DateFormatter().date(from: text), "\(text) is not RFC 3339")

@@ -27,6 +27,13 @@ public struct AlertWebhook: Sendable {
     public var generatorURL: String?
     public var timeout = TimeSpan(seconds: 30)
     public var caFile: String?
+    /// The job says credentials may cross a plain connection to a host that is not loopback.
+    public var allowPlaintextCredentials = false
+
+    /// Whether sending carries a credential besides the URL itself.
+    var hasCredentials: Bool {
+        tokenEnv != nil || routingKeyEnv != nil || headers.values.contains { !EnvironmentReference.names(in: $0).isEmpty }
+    }
 
     public init(name: String, preset: Preset) {
         self.name = name

@@ -47,11 +47,9 @@ enum WebhookParser {
         let bodyValue = w.raw("body")
         presetFields(&hook, body: bodyValue, &w)
 
-        let allowPlain = w.bool("allow_plaintext_credentials") ?? false
-        let credentials = hook.tokenEnv != nil || hook.routingKeyEnv != nil
-            || hook.headers.values.contains { !EnvironmentReference.names(in: $0).isEmpty }
-        if let url = hook.url, credentials, !allowPlain, EndpointRules.isPlainToAnotherHost(url, plainScheme: "http") {
-            w.problem("url", EndpointRules.plaintextProblem("the webhook's credentials (token_env, routing_key_env, ${…} in headers)", url))
+        hook.allowPlaintextCredentials = w.bool("allow_plaintext_credentials") ?? false
+        if let url = hook.url, hook.hasCredentials, !hook.allowPlaintextCredentials, EndpointRules.isPlainToAnotherHost(url, plainScheme: "http") {
+            w.problem("url", EndpointRules.plaintextProblem(credentialWords, url))
         }
         return preset == nil ? nil : hook
     }
@@ -105,6 +103,8 @@ enum WebhookParser {
             break
         }
     }
+
+    static let credentialWords = "the webhook's credentials (token_env, routing_key_env, ${…} in headers)"
 
     static func isName(_ name: String) -> Bool {
         !name.isEmpty && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }

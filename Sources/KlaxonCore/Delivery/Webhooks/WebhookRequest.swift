@@ -8,14 +8,20 @@ enum WebhookRequest {
         var url = hook.url ?? ""
         if let fromEnvironment = try secrets.value(hook.urlEnv) {
             url = fromEnvironment
-            // A Slack or Teams URL is its own credential: its path and query are redacted wherever it is shown.
-            secretValues.append(fromEnvironment)
+            // A Slack or Teams URL is its own credential: its path and query are redacted wherever it
+            // is shown, so an error still names the host to check ("https://hooks.slack.com[redacted]").
             if let parts = URLComponents(string: fromEnvironment) {
                 if parts.path.count > 1 { secretValues.append(parts.path) }
                 if let query = parts.query, !query.isEmpty { secretValues.append(query) }
+            } else {
+                secretValues.append(fromEnvironment)
             }
             if let problem = EndpointRules.httpURLProblem(url) {
                 throw SendFailure("webhooks.\(hook.name).url_env: the value of \(hook.urlEnv ?? "") is no usable URL (\(Redaction.apply(secretValues, to: problem)))")
+            }
+            // The rule `check` applies to a written URL, applied when the URL is known.
+            if hook.hasCredentials, !hook.allowPlaintextCredentials, EndpointRules.isPlainToAnotherHost(url, plainScheme: "http") {
+                throw SendFailure("webhooks.\(hook.name).url_env: " + EndpointRules.plaintextProblem(WebhookParser.credentialWords, url))
             }
         }
         if hook.preset == .alertmanager { url = AlertmanagerAlert.endpoint(url) }

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import KlaxonCore
+@testable import KlaxonTestSupport
+
+/// `klaxon check` on `webhooks` and on `webhook:NAME` recipients, and what `--dry-run`
+/// shows of a webhook whose URL variable is not set in the operator's shell.
+@Suite struct CheckWebhookTests {
+    func write(_ temp: TempFolder, webhooks: String, to: String = #"["webhook:slack"]"#) throws -> String {
+        let job = temp.url("job.json5")
+        try """
+        { state: "st", webhooks: \(webhooks),
+          alerts: [ { title: "Low Balance", scope: { type: "customer" }, to: \(to), area: "balance", operator: "<", threshold: 10 } ] }
+        """.write(toFile: job, atomically: true, encoding: .utf8)
+        return job
+    }
+
+    @Test func checkNamesEveryWebhookMistakeWithItsField() throws {
+        let temp = TempFolder()
+        let job = try write(temp, webhooks: """
+        { slack: { preset: "slak", url: "https://hooks.example.com/x" },
+          pd: { preset: "pagerduty", url: "https://events.example.com/v2/enqueue" },
+          nourl: { preset: "teams" },
+          plain: { preset: "json", url: "http://hooks.example.com/in", token_env: "T", body: { a: "{{#title}}" } },
+          extra: { preset: "slack", url: "https://hooks.example.com/y", routing_key_env: "K", colour: "red" } }
+        """, to: #"["webhook:slack", "webhook:pg"]"#)
+        let result = try KlaxonBinary.run(["check", job])
+        #expect(result.status == 1)
+        for expected in [
+            #"webhooks.slack.preset: unknown preset "slak"; did you mean "slack"?"#,
+            #"webhooks.pd.routing_key_env: is required with preset "pagerduty""#,
+            "webhooks.nourl.url: is required: write `url`, or `url_env`",
+            "webhooks.plain.url: the webhook's credentials (token_env, routing_key_env, ${…} in headers) would cross a plain connection to hooks.example.com",
+            "webhooks.plain.body.a: ",
+            #"webhooks.extra.routing_key_env: only preset "pagerduty" takes a routing key"#,
+            "webhooks.extra.colour: unknown field",
+            #"alert "Low Balance": to: "webhook:pg" names no webhook of the job; did you mean "webhook:pd"?"#,
+        ] {
+            #expect(result.stderr.contains(expected), "missing \(expected): \(result.stderr)")
+        }
+    }
+
+    @Test func unsetWebhookSecretsAreWarningsAsForEveryOtherChannel() throws {
+        let temp = TempFolder()
+        let job = try write(temp, webhooks: """
+        { slack: { preset: "slack", url_env: "KLAXON_E2E_UNSET_URL", headers: { "X-Key": "${KLAXON_E2E_UNSET_HEADER}" } },
+          pd: { preset: "pagerduty", url: "https://events.example.com/v2/enqueue", routing_key_env: "KLAXON_E2E_SET_KEY" } }
+        """)
+        let result = try KlaxonBinary.run(["check", job], environment: ["KLAXON_E2E_SET_KEY": "k"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("warning: \(job): webhooks.slack.url_env: the environment variable KLAXON_E2E_UNSET_URL is not set here"), "\(result.stderr)")
+        #expect(result.stderr.contains("webhooks.slack.headers.X-Key: the environment variable KLAXON_E2E_UNSET_HEADER is not set here"))
+        #expect(!result.stderr.contains("KLAXON_E2E_SET_KEY"))
+    }
+
+    @Test func aDryRunShowsTheBodyWithoutTheURLVariableSet() throws {
+        let temp = TempFolder()
+        let job = try write(temp, webhooks: #"{ slack: { preset: "slack", url_env: "KLAXON_E2E_UNSET_URL" } }"#)
+        try FileManager.default.createDirectory(atPath: temp.url("drop"), withIntermediateDirectories: true)
+        try "id,name,credit\nC1,Acme,5\n".write(toFile: temp.url("drop/b.csv"), atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3_600)], ofItemAtPath: temp.url("drop/b.csv"))
+        let text = try String(contentsOfFile: job, encoding: .utf8).replacingOccurrences(of: #"state: "st","#, with: #"state: "st", inputs: { balances: { path: "drop" } },"#)
+        try text.write(toFile: job, atomically: true, encoding: .utf8)
+        let result = try KlaxonBinary.run(["run", job, "--now", "2026-11-27T01:00:00Z", "--dry-run"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("→ webhook:slack"), "\(result.stdout)")
+        #expect(result.stdout.contains("Webhook slack (slack): POST the URL in $KLAXON_E2E_UNSET_URL\n{\"text\":\"*"), "\(result.stdout)")
+    }
+}
