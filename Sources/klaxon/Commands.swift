@@ -114,7 +114,7 @@ enum Commands {
             .value("company", "ID", required: true, "the company's id"),
             .value("now", "T", "evaluate at T (ISO 8601) instead of the wall clock"),
             .flag("send", "really send the message, marked as a test ([TEST], X-Klaxon-Test: yes)"),
-            .value("to", "LIST", "with --send: these e-mail addresses and/or +E.164 numbers (comma-separated)\ninstead of the alert's recipients"),
+            .value("to", "LIST", "with --send: these e-mail addresses, +E.164 numbers and/or webhook:NAME (comma-separated)\ninstead of the alert's recipients"),
             .quiet,
         ]
     )) { args, out in

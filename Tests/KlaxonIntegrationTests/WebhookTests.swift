@@ -118,6 +118,22 @@ struct WebhookTests {
         #expect(!(first.stdout + first.stderr + second.stdout + second.stderr).contains(key))
     }
 
+    @Test func aTestSendReachesTheWebhookWithoutTouchingTheRealIncident() throws {
+        let server = try LocalHTTPServer()
+        let scratch = Scratch()
+        let job = job(scratch, hook: #"{ preset: "pagerduty", url: "\#(server.url("/scripted/202"))", routing_key_env: "PD_KEY" }"#)
+        #expect(try run(job, Self.fire, ["PD_KEY": "k"]).status == 0)
+        let test = try KlaxonBinary.run(["test", job, "--alert", "Low Balance", "--company", "C1", "--send", "--now", Self.later], environment: ["PD_KEY": "k"])
+        #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
+        #expect(test.stdout.contains("sent webhook to webhook:hook"), "\(test.stdout)")
+        let received = try server.received()
+        #expect(received.count == 2)
+        let real = try object(received.first?.json), trial = try object(received.last?.json)
+        #expect(trial["event_action"] as? String == "trigger")
+        #expect((try object(trial["payload"])["summary"] as? String)?.hasPrefix("[TEST]") == true)
+        #expect(trial["dedup_key"] as? String != real["dedup_key"] as? String, "a test opens its own incident, never resolves the real one")
+    }
+
     @Test func alertmanagerGetsAV2AlertThatTheResetEnds() throws {
         let server = try LocalHTTPServer()
         let scratch = Scratch()

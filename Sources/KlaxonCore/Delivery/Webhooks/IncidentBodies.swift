@@ -9,7 +9,9 @@ enum PagerDutyEvent {
     }
 
     static func body(_ hook: AlertWebhook, event: AlertEvent, rendered: WebhookBody.Rendered, job: Job) -> JSONValue {
-        let key = JSONValue.string(dedupKey(job: job.name, alert: event.alert.title, company: event.company.id))
+        // A test (`klaxon test --send`) must not trigger or resolve the real incident.
+        let suffix = event.kind == .test ? "/test" : ""
+        let key = JSONValue.string(dedupKey(job: job.name, alert: event.alert.title, company: event.company.id + suffix))
         if event.kind == .reset {
             return .object(["event_action": .string("resolve"), "dedup_key": key])
         }
@@ -55,6 +57,11 @@ enum AlertmanagerAlert {
             "startsAt": .string(WebhookBody.time(event.now)),
         ]
         if event.kind == .reset { alert["endsAt"] = .string(WebhookBody.time(event.now)) }
+        // A test gets a label of its own, so that it is a different alert from the real one.
+        if event.kind == .test, case .object(var labels)? = alert["labels"] {
+            labels["test"] = .string("true")
+            alert["labels"] = .object(labels)
+        }
         if let generator = hook.generatorURL { alert["generatorURL"] = .string(generator) }
         return .array([.object(alert)])
     }
