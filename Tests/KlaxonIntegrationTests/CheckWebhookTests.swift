@@ -21,7 +21,7 @@ import KlaxonCore
         { slack: { preset: "slak", url: "https://hooks.example.com/x" },
           pd: { preset: "pagerduty", url: "https://events.example.com/v2/enqueue" },
           nourl: { preset: "teams" },
-          plain: { preset: "json", url: "http://hooks.example.com/in", token_env: "T", body: { a: "{{#title}}" } },
+          plain: { preset: "json", url: "http://hooks.example.com/in", token_env: "T", body: { a: "{{#title}}", b: ["{{compnay.id}}"] } },
           extra: { preset: "slack", url: "https://hooks.example.com/y", routing_key_env: "K", colour: "red" } }
         """, to: #"["webhook:slack", "webhook:pg"]"#)
         let result = try KlaxonBinary.run(["check", job])
@@ -32,8 +32,16 @@ import KlaxonCore
             "webhooks.nourl.url: is required: write `url`, or `url_env`",
             "webhooks.plain.url: the webhook's credentials (token_env, routing_key_env, ${…} in headers) would cross a plain connection to hooks.example.com",
             "webhooks.plain.body.a: ",
+            "webhooks.plain.body.b[0]: line 1, column 1: unknown variable {{compnay.id}}; did you mean {{company.id}}?",
             #"webhooks.extra.routing_key_env: only preset "pagerduty" takes a routing key"#,
             "webhooks.extra.colour: unknown field",
+        ] {
+            #expect(result.stderr.contains(expected), "missing \(expected): \(result.stderr)")
+        }
+        for unwanted in ["webhooks.slack.body", #""webhook:slack" names no webhook"#] {
+            #expect(!result.stderr.contains(unwanted), "an unknown preset is reported once: \(result.stderr)")
+        }
+        for expected in [
             #"alert "Low Balance": to: "webhook:pg" names no webhook of the job; did you mean "webhook:pd"?"#,
         ] {
             #expect(result.stderr.contains(expected), "missing \(expected): \(result.stderr)")

@@ -11,14 +11,14 @@ enum WebhookParser {
                 continue
             }
             if !isName(name) { all.problem(name, "a webhook name is letters, digits, '-' and '_' (it is written as \"webhook:\(name)\" in `to`)") }
-            if let hook = webhook(name, &w, resolve: resolve) { hooks[name] = hook }
+            hooks[name] = webhook(name, &w, resolve: resolve)
             w.rejectUnknownKeys()
             all.absorb(w)
         }
         return hooks
     }
 
-    private static func webhook(_ name: String, _ w: inout ObjectReader, resolve: (String) -> String) -> AlertWebhook? {
+    private static func webhook(_ name: String, _ w: inout ObjectReader, resolve: (String) -> String) -> AlertWebhook {
         let presetText = w.string("preset", required: true)
         let preset = presetText.flatMap(AlertWebhook.Preset.init(rawValue:))
         if let presetText, preset == nil {
@@ -45,13 +45,15 @@ enum WebhookParser {
         hook.caFile = w.string("ca_file").map(resolve)
         hook.headers = headers(&w)
         let bodyValue = w.raw("body")
-        presetFields(&hook, body: bodyValue, &w)
+        // With an unknown preset, what the preset needs is unknown too: only the preset is reported.
+        if preset != nil { presetFields(&hook, body: bodyValue, &w) }
 
         hook.allowPlaintextCredentials = w.bool("allow_plaintext_credentials") ?? false
         if let url = hook.url, hook.hasCredentials, !hook.allowPlaintextCredentials, EndpointRules.isPlainToAnotherHost(url, plainScheme: "http") {
             w.problem("url", EndpointRules.plaintextProblem(credentialWords, url))
         }
-        return preset == nil ? nil : hook
+        // Kept even when invalid (the job is refused anyway), so `webhook:NAME` is not reported a second time.
+        return hook
     }
 
     /// What one preset needs, and the fields that only make sense for another.
@@ -94,7 +96,13 @@ enum WebhookParser {
     private static func checkTemplates(_ value: JSONValue, field: String, _ w: inout ObjectReader) {
         switch value {
         case .string(let source):
-            do { _ = try Template(source: source, name: "webhook.\(field)") } catch { w.problem(field, error.description) }
+            do {
+                let template = try Template(source: source, name: "webhook.\(field)")
+                // A misspelt variable would render as nothing at 3 a.m.; it is named now instead.
+                for error in template.unknownVariables(known: TemplateSet.knownVariables.union(["subject", "text", "sms"])) {
+                    w.problem(field, error.located)
+                }
+            } catch { w.problem(field, error.located) }
         case .array(let items):
             for (i, item) in items.enumerated() { checkTemplates(item, field: "\(field)[\(i)]", &w) }
         case .object(let fields):
