@@ -90,9 +90,9 @@ public enum JobLoader {
 
         guard let state else { return nil }
         var job = Job(file: file, name: name, interval: interval, stateDirectory: state, brand: brand,
-                      balances: balances, cdrs: cdrs, templates: templates, email: email, sms: sms,
-                      penalties: penalties, delivery: delivery, alerts: alerts, report: reportMail, baseFolder: base,
-                      lag: lag, metricsFile: metricsFile)
+                   balances: balances, cdrs: cdrs, templates: templates, email: email, sms: sms,
+                   penalties: penalties, delivery: delivery, alerts: alerts, report: reportMail, baseFolder: base,
+                   lag: lag, metricsFile: metricsFile)
         job.webhooks = webhooks
         return job
     }
