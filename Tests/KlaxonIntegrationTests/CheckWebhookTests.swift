@@ -61,6 +61,25 @@ import KlaxonCore
         #expect(!result.stderr.contains("KLAXON_E2E_SET_KEY"))
     }
 
+    @Test func checkWarnsOfAnUnusedWebhookAnIncidentNeverResolvedAndABadURLInTheEnvironment() throws {
+        let temp = TempFolder()
+        let job = try write(temp, webhooks: """
+        { slack: { preset: "pagerduty", url_env: "KLAXON_E2E_PD_URL", routing_key_env: "KLAXON_E2E_PD_KEY" },
+          spare: { preset: "slack", url: "https://hooks.example.com/x" } }
+        """)
+        let environment = ["KLAXON_E2E_PD_URL": "http://pd.example.com/v2/enqueue", "KLAXON_E2E_PD_KEY": "k"]
+        let result = try KlaxonBinary.run(["check", job], environment: environment)
+        #expect(result.status == 0, "warnings only: \(result.stderr)")
+        for expected in [
+            #"alert "Low Balance": send_reset: webhook:slack is pagerduty, but without send_reset: true a reset sends nothing and the PagerDuty incident stays open"#,
+            #"webhooks.spare: no alert sends to it (write "webhook:spare" in an alert's `to`)"#,
+            "webhooks.slack.url_env: the value of KLAXON_E2E_PD_URL here is a plain http:// URL to another host: sending would be refused",
+        ] {
+            #expect(result.stderr.contains(expected), "missing \(expected): \(result.stderr)")
+        }
+        #expect(!result.stderr.contains("pd.example.com"), "the URL is a credential: never printed")
+    }
+
     @Test func aDryRunShowsTheBodyWithoutTheURLVariableSet() throws {
         let temp = TempFolder()
         let job = try write(temp, webhooks: #"{ slack: { preset: "slack", url_env: "KLAXON_E2E_UNSET_URL" } }"#)

@@ -24,7 +24,7 @@ public enum DeliveryCheck {
     /// the operator's shell and cron runs with its own environment, so a variable unset
     /// here may be set for cron (and one set here may be missing there).
     public static func warnings(_ job: Job, environment: [String: String] = ProcessInfo.processInfo.environment) -> [Problem] {
-        job.secretVariables.filter { environment[$0.name]?.isEmpty ?? true }.map {
+        WebhookCheck.warnings(job, environment: environment) + job.secretVariables.filter { environment[$0.name]?.isEmpty ?? true }.map {
             Problem(file: job.file, field: $0.setting,
                     message: "the environment variable \($0.name) is not set here; "
                         + "a run sends nothing through this channel without it, so make sure cron's environment sets it (cron does not read your shell's)")
