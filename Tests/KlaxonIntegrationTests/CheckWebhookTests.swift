@@ -65,13 +65,14 @@ import KlaxonCore
         let temp = TempFolder()
         let job = try write(temp, webhooks: """
         { slack: { preset: "pagerduty", url_env: "KLAXON_E2E_PD_URL", routing_key_env: "KLAXON_E2E_PD_KEY" },
-          spare: { preset: "slack", url: "https://hooks.example.com/x" } }
-        """)
+          spare: { preset: "slack", url: "https://hooks.example.com/x" }, am: { preset: "alertmanager", url: "http://127.0.0.1:9093" } }
+        """, to: #"["webhook:slack", "webhook:am"]"#)
         let environment = ["KLAXON_E2E_PD_URL": "http://pd.example.com/v2/enqueue", "KLAXON_E2E_PD_KEY": "k"]
         let result = try KlaxonBinary.run(["check", job], environment: environment)
         #expect(result.status == 0, "warnings only: \(result.stderr)")
         for expected in [
             #"alert "Low Balance": send_reset: webhook:slack is pagerduty, but without send_reset: true a reset sends nothing and the PagerDuty incident stays open"#,
+            #"alert "Low Balance": repeat: webhook:am is alertmanager, which ends an alert not sent again within its resolve_timeout"#,
             #"webhooks.spare: no alert sends to it (write "webhook:spare" in an alert's `to`)"#,
             "webhooks.slack.url_env: the value of KLAXON_E2E_PD_URL here is a plain http:// URL to another host: sending would be refused",
         ] {

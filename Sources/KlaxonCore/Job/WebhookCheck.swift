@@ -12,9 +12,15 @@ enum WebhookCheck {
                 used.insert(name)
                 // The reset is what resolves the incident these receivers opened.
                 if let hook = job.webhooks[name], hook.preset == .pagerduty || hook.preset == .alertmanager, !alert.sendReset {
-                    let receiver = hook.preset == .pagerduty ? "the PagerDuty incident" : "the Alertmanager alert"
+                    let receiver = hook.preset == .pagerduty ? "the PagerDuty incident stays open" : "Alertmanager is never told the alert ended"
                     out.append(Problem(file: alert.file, alert: alert.title, field: "send_reset",
-                                       message: "webhook:\(name) is \(hook.preset.rawValue), but without send_reset: true a reset sends nothing and \(receiver) stays open"))
+                                       message: "webhook:\(name) is \(hook.preset.rawValue), but without send_reset: true a reset sends nothing and \(receiver)"))
+                }
+                // Alertmanager ends an alert nobody re-sends within its resolve_timeout.
+                if let hook = job.webhooks[name], hook.preset == .alertmanager, alert.repeatEvery == nil, alert.comparison != .always {
+                    out.append(Problem(file: alert.file, alert: alert.title, field: "repeat",
+                                       message: "webhook:\(name) is alertmanager, which ends an alert not sent again within its resolve_timeout (5m by default); "
+                                           + "without `repeat` the alert is sent once and shows as resolved there long before its reset, so set `repeat` or raise resolve_timeout"))
                 }
             }
         }
