@@ -6,8 +6,9 @@ enum WebhookParser {
         defer { r.absorb(all) }
         var hooks: [String: AlertWebhook] = [:]
         for name in all.object.keys.sorted() {
-            guard var w = all.object(name) else {
-                all.problem(name, "expected an object with `preset` and `url` or `url_env`")
+            guard all.object[name]?.objectValue != nil, var w = all.object(name) else {
+                _ = all.raw(name)
+                all.problem(name, "expected an object with `preset` and `url` or `url_env`, found \(all.object[name]?.kindName ?? "nothing")")
                 continue
             }
             if !isName(name) { all.problem(name, "a webhook name is letters, digits, '-' and '_' (it is written as \"webhook:\(name)\" in `to`)") }

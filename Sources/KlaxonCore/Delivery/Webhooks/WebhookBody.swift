@@ -40,12 +40,7 @@ enum WebhookBody {
     }
 
     /// RFC 3339 in UTC, as PagerDuty and Alertmanager read times.
-    static func time(_ epochSeconds: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(epochSeconds)))
-    }
+    static func time(_ epochSeconds: Int64) -> String { ValueFormatter.timestamp(epochSeconds) }
 
     /// What a receiver shows as the facts of an event, in the words of the templates.
     static func facts(_ event: AlertEvent) -> [(String, String)] {
