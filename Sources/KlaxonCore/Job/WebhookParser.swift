@@ -44,7 +44,7 @@ enum WebhookParser {
         hook.generatorURL = w.string("generator_url")
         hook.timeout = w.duration("timeout") ?? hook.timeout
         hook.caFile = w.string("ca_file").map(resolve)
-        hook.headers = headers(&w)
+        hook.headers = DeliveryParser.headerFields(&w)
         let bodyValue = w.raw("body")
         // With an unknown preset, what the preset needs is unknown too: only the preset is reported.
         if preset != nil { presetFields(&hook, body: bodyValue, &w) }
@@ -78,19 +78,6 @@ enum WebhookParser {
         if hook.routingKeyEnv != nil, hook.preset != .pagerduty { w.problem("routing_key_env", "only preset \"pagerduty\" takes a routing key") }
         if hook.source != nil, hook.preset != .pagerduty { w.problem("source", "only preset \"pagerduty\" takes a `source`") }
         if hook.generatorURL != nil, hook.preset != .alertmanager { w.problem("generator_url", "only preset \"alertmanager\" takes a `generator_url`") }
-    }
-
-    private static func headers(_ w: inout ObjectReader) -> [String: String] {
-        var headers: [String: String] = [:]
-        guard let h = w.object("headers") else { return headers }
-        for (name, value) in h.object.sorted(by: { $0.key < $1.key }) {
-            switch value {
-            case .string(let text): headers[name] = text
-            case .number, .bool: headers[name] = DeliveryParser.scalarText(value)
-            default: w.problem("headers.\(name)", "a header value is text; found \(value.kindName)")
-            }
-        }
-        return headers
     }
 
     /// Every string leaf of a `json` body must be a template that parses.

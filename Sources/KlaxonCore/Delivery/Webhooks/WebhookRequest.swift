@@ -30,15 +30,9 @@ enum WebhookRequest {
             body = PagerDutyEvent.withRoutingKey(payload, key)
             secretValues.append(key)
         }
-        var headers: [HTTPHeader] = [HTTPHeader("Content-Type", "application/json")]
-        for (name, value) in hook.headers.sorted(by: { $0.key < $1.key }) {
-            let resolved = try EnvironmentReference.substitute(value) { (variable) throws(SendFailure) -> String in
-                let secret = try secrets.value(variable) ?? ""
-                secretValues.append(secret)
-                return secret
-            }
-            headers.append(HTTPHeader(HeaderSafety.strippingLineBreaks(name), HeaderSafety.strippingLineBreaks(resolved)))
-        }
+        var headers = try SMSRequest.resolvedHeaders(hook.headers, secrets: secrets, secretValues: &secretValues)
+        // A receiver wanting e.g. "application/vnd.api+json" says so in `headers`.
+        if !headers.contains(where: { $0.name.lowercased() == "content-type" }) { headers.insert(HTTPHeader("Content-Type", "application/json"), at: 0) }
         if let token = try secrets.value(hook.tokenEnv) {
             headers.append(HTTPHeader("Authorization", "Bearer \(token)"))
             secretValues.append(token)
