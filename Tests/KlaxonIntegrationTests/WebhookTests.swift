@@ -259,6 +259,21 @@ struct WebhookTests {
         #expect(!unreachable.stderr.contains("T0SECRETPATH"), "\(unreachable.stderr)")
     }
 
+    @Test func pendingCallsOfAWebhookRemovedFromTheJobAreDeadAtTheirNextAttempt() throws {
+        let server = try LocalHTTPServer()
+        let scratch = Scratch()
+        let job = job(scratch, hook: #"{ preset: "slack", url: "\#(server.url("/scripted/503"))" }"#)
+        #expect(try run(job, Self.fire).status == 2)
+        let text = try #require(scratch.read("job.json5"))
+        scratch.write("job.json5", text.replacingOccurrences(of: #"to: ["webhook:hook"]"#, with: "to: []")
+            .replacingOccurrences(of: #"webhooks: { hook: { preset: "slack", url: "\#(server.url("/scripted/503"))" } },"#, with: ""), age: 0)
+        let after = try run(job, Self.later)
+        #expect(after.status == 2)
+        #expect(after.stderr.contains("delivery dead (gave up after 2 attempts) webhook to webhook:hook: "), "\(after.stderr)")
+        #expect(after.stderr.contains(#"the job no longer has webhook "hook""#))
+        #expect(try server.received().count == 1)
+    }
+
     func rfc3339(_ value: Any?) throws -> Date {
         let text = try #require(value as? String)
         return try #require(ISO8601DateFormatter().date(from: text), "\(text) is not RFC 3339")
