@@ -94,4 +94,13 @@ import KlaxonCore
         #expect(result.stdout.contains("→ webhook:slack"), "\(result.stdout)")
         #expect(result.stdout.contains("Webhook slack (slack): POST the URL in $KLAXON_E2E_UNSET_URL\n{\"text\":\"*"), "\(result.stdout)")
     }
+
+    @Test func theExampleJobsDryRunShowsItsSlackMessageWithoutTheURLSet() throws {
+        let temp = TempFolder()
+        let job = try temp.exampleJob()
+        let result = try KlaxonBinary.run(["run", job, "--now", "2026-11-27T02:00:00Z", "--dry-run"], environment: ["KLAXON_SLACK_WEBHOOK_URL": ""])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("FIRED Carrier ASR Penalty / P30 → noc@example-telecom.example, +15550100, webhook:noc"), "\(result.stdout)")
+        #expect(result.stdout.contains("Webhook noc (slack): POST the URL in $KLAXON_SLACK_WEBHOOK_URL\n{\"text\":\"*[Example Telecom] Carrier ASR Penalty"))
+    }
 }
