@@ -141,6 +141,7 @@ enum Commands {
 
             \(outcome.text)
             """)
+            for item in outcome.webhookItems { out.say("\(item.recipients.joined()): \(item.payload)") }
             guard args.flags.contains("send") else { return .clean }
             let sent = AlertTester.send(outcome, through: TransportSink(job: job))
             for line in sent.lines { sent.failed ? out.warn(line) : out.say(line) }
