@@ -54,6 +54,11 @@ static inline CURLcode klaxon_curl_getinfo_long(CURL *handle, CURLINFO info, lon
     return curl_easy_getinfo(handle, info, value);
 }
 
+/* CURLINFO_RETRY_AFTER and other curl_off_t-valued infos. */
+static inline CURLcode klaxon_curl_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
 /* The flag macros are built from shifts and casts that Swift does not import
  * reliably; these spell out the values Klaxon needs. */
 static inline long klaxon_curl_global_default_flags(void) { return CURL_GLOBAL_DEFAULT; }

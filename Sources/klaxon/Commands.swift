@@ -115,7 +115,7 @@ enum Commands {
             .value("company", "ID", required: true, "the company's id"),
             .value("now", "T", "evaluate at T (ISO 8601) instead of the wall clock"),
             .flag("send", "really send the message, marked as a test ([TEST], X-Klaxon-Test: yes)"),
-            .value("to", "LIST", "with --send: these e-mail addresses and/or +E.164 numbers (comma-separated)\ninstead of the alert's recipients"),
+            .value("to", "LIST", "with --send: these e-mail addresses, +E.164 numbers and/or webhook:NAME (comma-separated)\ninstead of the alert's recipients"),
             .quiet,
         ]
     )) { args, out in
@@ -142,6 +142,7 @@ enum Commands {
 
             \(outcome.text)
             """)
+            for item in outcome.webhookItems { out.say("\(item.recipients.joined()): \(item.payload)") }
             guard args.flags.contains("send") else { return .clean }
             let sent = AlertTester.send(outcome, through: TransportSink(job: job))
             for line in sent.lines { sent.failed ? out.warn(line) : out.say(line) }

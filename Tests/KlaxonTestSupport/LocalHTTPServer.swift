@@ -1,7 +1,8 @@
 import Foundation
 
 /// Tests/Support/http_server.py (http.server, threaded) on a free loopback port.
-/// Paths: /ok -> 201 JSON, /fail -> 500 text, /slow?seconds=N -> sleeps, /big -> 200 KiB.
+/// Paths: /ok -> 201 JSON, /fail -> 500 text, /slow?seconds=N -> sleeps, /big -> 200 KiB,
+/// /scripted/429,202?retry_after=N -> the statuses in turn, with Retry-After (see the script).
 final class LocalHTTPServer {
     /// One request as the server recorded it.
     struct Received: Decodable {
@@ -11,6 +12,9 @@ final class LocalHTTPServer {
         let bodyB64: String
 
         var body: [UInt8] { Data(base64Encoded: bodyB64).map { [UInt8]($0) } ?? [] }
+
+        /// The body parsed as JSON (an object, a list…), nil when it is not JSON.
+        var json: Any? { try? JSONSerialization.jsonObject(with: Data(body)) }
 
         /// The value of the first header with this name (case-insensitive).
         func header(_ name: String) -> String? {

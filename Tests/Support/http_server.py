@@ -13,6 +13,11 @@ answers. The answer depends on the path:
   /flaky  500 to the first request, 201 to every later one
   /echo…  500, echoing the request's headers and body (a gateway that quotes
           the credentials it refuses, for the secrets tests)
+  /scripted/<codes>/…  the n-th request to this exact path is answered with
+          the n-th status of <codes> (comma-separated; the last one repeats),
+          e.g. /scripted/429,202; ?retry_after=N adds "Retry-After: N" to a
+          429 or 5xx answer, ?retry_after_date=N the HTTP-date N seconds from
+          now; a 4xx answer's body is "invalid event: <status>" and a second line
   /encoded/<form>/…  500, echoing each credential header's value and the
           body in one encoding: json (slashes as \/), json-ascii (every
           non-alphanumeric as a \\u escape), url, url-lower (lowercase hex), form
@@ -38,6 +43,7 @@ import sys
 import threading
 import time
 import uuid
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, quote_plus, urlsplit
 
@@ -80,6 +86,7 @@ class Handler(BaseHTTPRequestHandler):
     out_dir = "."
     lock = threading.Lock()
     flaky_seen = 0
+    scripted_seen = {}
 
     def do_GET(self):
         self.answer()
@@ -112,6 +119,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.reply(500, b"temporarily unavailable", "text/plain")
             else:
                 self.reply(201, b'{"status":"queued"}', "application/json")
+        elif url.path.startswith("/scripted/"):
+            self.scripted(url)
         elif url.path.startswith("/echo"):
             echoed = "".join(f"{name}: {value}\n" for name, value in self.headers.items())
             self.reply(500, b"refused: " + echoed.encode() + b"\n" + body, "text/plain")
@@ -130,9 +139,31 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self.reply(404, b"no such path", "text/plain")
 
-    def reply(self, status, body, content_type):
+    def scripted(self, url):
+        codes = [int(code) for code in url.path.split("/")[2].split(",")]
+        with Handler.lock:
+            seen = Handler.scripted_seen.get(url.path, 0)
+            Handler.scripted_seen[url.path] = seen + 1
+        status = codes[min(seen, len(codes) - 1)]
+        query = parse_qs(url.query)
+        headers = []
+        if status == 429 or status >= 500:
+            if "retry_after" in query:
+                headers.append(("Retry-After", query["retry_after"][0]))
+            if "retry_after_date" in query:
+                when = time.time() + float(query["retry_after_date"][0])
+                headers.append(("Retry-After", formatdate(when, usegmt=True)))
+        if 200 <= status < 300:
+            self.reply(status, b'{"status":"success"}', "application/json", headers)
+        else:
+            body = f"invalid event: {status}\nsee the documentation".encode()
+            self.reply(status, body, "text/plain", headers)
+
+    def reply(self, status, body, content_type, headers=()):
         try:
             self.send_response(status)
+            for name, value in headers:
+                self.send_header(name, value)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

@@ -57,6 +57,8 @@ public enum Recipient: Sendable, Equatable, Hashable {
     case phone(String)
     /// The company's own `email` and `phone` contacts from the balance snapshot.
     case contacts
+    /// `webhook:NAME`: one of the job's `webhooks`.
+    case webhook(String)
 }
 
 /// The `operator` field.

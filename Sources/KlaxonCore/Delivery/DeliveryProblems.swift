@@ -21,7 +21,9 @@ extension Outbox.Outcome {
     public var destination: String {
         switch channel {
         case .email, .sms: return "to " + recipients.joined(separator: ", ")
-        case .webhook: return "to the penalty webhook"
+        case .webhook:
+            if let hook = recipients.first, hook.hasPrefix(WebhookParser.recipientPrefix) { return "to " + hook }
+            return "to the penalty webhook"
         case .penaltyLog: return "to the penalty log " + (recipients.first ?? "")
         }
     }

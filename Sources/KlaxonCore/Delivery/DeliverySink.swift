@@ -3,7 +3,16 @@ import Foundation
 /// A failed attempt, in words an operator can act on (never holding a secret).
 public struct SendFailure: Error, Sendable, CustomStringConvertible {
     public var description: String
+    /// The receiver refused the message itself (a 4xx other than 429): sending it again cannot help.
+    public var permanent = false
+    /// Seconds the receiver asked us to wait before the next attempt (`Retry-After`).
+    public var retryAfter: Int64? = nil
     public init(_ description: String) { self.description = description }
+    public init(_ description: String, permanent: Bool, retryAfter: Int64?) {
+        self.description = description
+        self.permanent = permanent
+        self.retryAfter = retryAfter
+    }
 }
 
 /// Where outbox items go: the real transports, or files (`--deliver-to`).

@@ -69,6 +69,8 @@ public struct NotificationComposer: Sendable {
             switch recipient {
             case .email(let a): emails.append(a)
             case .phone(let p): phones.append(p)
+            case .webhook:
+                break  // composeWebhooks, below
             case .contacts:
                 for a in event.company.emails {
                     if MailAddress.isValidAddress(a) { emails.append(a) }
@@ -109,6 +111,7 @@ public struct NotificationComposer: Sendable {
                                       recipients: [phone], subject: rendered.sms, payload: body))
             }
         }
+        composeWebhooks(event, rendered: rendered, into: &out)
     }
 
     /// Said on stderr when an event reaches no one, so a firing is never silent.
@@ -132,7 +135,7 @@ public struct NotificationComposer: Sendable {
                             messageID: "klaxon.\(id)@\(domain)", extraHeaders: headers)
     }
 
-    private func item(channel: OutboxItem.Channel, alert: String?, company: String?, kind: String, recipients: [String], subject: String?, payload: String) -> OutboxItem {
+    func item(channel: OutboxItem.Channel, alert: String?, company: String?, kind: String, recipients: [String], subject: String?, payload: String) -> OutboxItem {
         let identity = [job.name, alert ?? "", company ?? "", kind, String(now), channel.rawValue, recipients.joined(separator: ",")].joined(separator: "\u{1F}")
         return OutboxItem(id: ContentDigest.of(Array(identity.utf8)), channel: channel, alert: alert, company: company, kind: kind,
                           recipients: recipients, subject: subject, payload: payload, createdAt: now, nextAttempt: now)

@@ -89,12 +89,14 @@ public struct Outbox {
                 outcomes.append(outcome(.sent))
             } catch {
                 item.lastError = error.description
-                if now - item.createdAt >= settings.giveUpAfter.seconds {
+                let wait = waitAsked(by: error, for: item)
+                if let refusal = wait.refusal { item.lastError = refusal }
+                if error.permanent || wait.refusal != nil || now - item.createdAt >= settings.giveUpAfter.seconds {
                     item.dead = true
-                    pending.append(.dead(id: item.id, attempts: item.attempts, error: error.description))
+                    pending.append(.dead(id: item.id, attempts: item.attempts, error: item.lastError ?? error.description))
                     outcomes.append(outcome(.dead))
                 } else {
-                    item.nextAttempt = now + backoff(afterAttempt: item.attempts)
+                    item.nextAttempt = max(now + backoff(afterAttempt: item.attempts), wait.notBefore ?? 0)
                     pending.append(.failed(id: item.id, attempts: item.attempts, nextAttempt: item.nextAttempt, error: error.description))
                     outcomes.append(outcome(.failed))
                 }

@@ -28,15 +28,7 @@ enum SMSRequest {
             }
         }
         var secretValues: [String] = []
-        var headers: [HTTPHeader] = []
-        for (name, value) in hook.headers.sorted(by: { $0.key < $1.key }) {
-            let resolved = try EnvironmentReference.substitute(value) { (variable) throws(SendFailure) -> String in
-                let secret = try secrets.value(variable) ?? ""
-                secretValues.append(secret)
-                return secret
-            }
-            headers.append(HTTPHeader(HeaderSafety.strippingLineBreaks(name), HeaderSafety.strippingLineBreaks(resolved)))
-        }
+        var headers = try resolvedHeaders(hook.headers, secrets: secrets, secretValues: &secretValues)
         if let token = try secrets.value(hook.tokenEnv) {
             headers.append(HTTPHeader("Authorization", "Bearer \(token)"))
             secretValues.append(token)
@@ -57,6 +49,25 @@ enum SMSRequest {
         var request = HTTPRequest(method: hook.method, url: hook.url, headers: headers, body: Array(payload.utf8))
         request.secretValues = secretValues
         return request
+    }
+}
+
+extension SMSRequest {
+    /// The job's headers with each `${NAME}` read from the environment now; the values read
+    /// join `secretValues`, so that they are redacted wherever an answer quotes them.
+    static func resolvedHeaders(_ configured: [String: String], secrets: Secrets, secretValues: inout [String]) throws(SendFailure) -> [HTTPHeader] {
+        var headers: [HTTPHeader] = []
+        for (name, value) in configured.sorted(by: { $0.key < $1.key }) {
+            var read: [String] = []
+            let resolved = try EnvironmentReference.substitute(value) { (variable) throws(SendFailure) -> String in
+                let secret = try secrets.value(variable) ?? ""
+                read.append(secret)
+                return secret
+            }
+            secretValues += read
+            headers.append(HTTPHeader(HeaderSafety.strippingLineBreaks(name), HeaderSafety.strippingLineBreaks(resolved)))
+        }
+        return headers
     }
 }
 

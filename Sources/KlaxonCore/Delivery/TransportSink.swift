@@ -27,7 +27,8 @@ public struct TransportSink: DeliverySink {
         switch item.channel {
         case .email: try sendEmail(item)
         case .sms: try sendSMS(item)
-        case .webhook: try callWebhook(item)
+        case .webhook:
+            if let name = Self.webhookName(of: item) { try callAlertWebhook(item, name: name) } else { try callWebhook(item) }
         case .penaltyLog: return
         }
     }

@@ -163,6 +163,8 @@ enum AlertParser {
             let trimmed = text.trimming(.whitespaces)
             if trimmed == "contacts" {
                 recipients.append(.contacts)
+            } else if trimmed.hasPrefix(WebhookParser.recipientPrefix) {
+                recipients.append(.webhook(String(trimmed.dropFirst(WebhookParser.recipientPrefix.count))))
             } else if trimmed.hasPrefix("+") {
                 if PhoneNumber.isValid(trimmed) { recipients.append(.phone(trimmed)) }
                 else { r.problem("\(field)[\(i)]", "malformed phone number \"\(text)\"; write E.164: + and 8 to 15 digits") }

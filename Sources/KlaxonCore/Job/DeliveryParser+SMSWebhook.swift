@@ -10,16 +10,7 @@ extension DeliveryParser {
         if encoding == nil { s.problem("encoding", "write \"json\" or \"form\"") }
         let tokenEnv = s.string("token_env")
 
-        var headers: [String: String] = [:]
-        if let h = s.object("headers") {
-            for (name, value) in h.object.sorted(by: { $0.key < $1.key }) {
-                switch value {
-                case .string(let text): headers[name] = text
-                case .number, .bool: headers[name] = scalarText(value)
-                default: s.problem("headers.\(name)", "a header value is text; found \(value.kindName)")
-                }
-            }
-        }
+        let headers = headerFields(&s)
         var body: [String: JSONValue] = ["to": .string("{{to}}"), "body": .string("{{body}}")]
         if let raw = s.raw("body") {
             if let object = raw.objectValue {
@@ -37,6 +28,20 @@ extension DeliveryParser {
             s.problem("url", EndpointRules.plaintextProblem("the gateway's credentials (token_env, ${…} in headers)", url))
         }
         return WebhookSMS(url: url, method: method, headers: headers, encoding: encoding ?? .json, body: body, tokenEnv: tokenEnv)
+    }
+
+    /// `headers`: name → text (numbers and booleans as JSON writes them); values may name `${VARIABLES}`.
+    static func headerFields(_ s: inout ObjectReader) -> [String: String] {
+        var headers: [String: String] = [:]
+        guard let h = s.object("headers") else { return headers }
+        for (name, value) in h.object.sorted(by: { $0.key < $1.key }) {
+            switch value {
+            case .string(let text): headers[name] = text
+            case .number, .bool: headers[name] = scalarText(value)
+            default: s.problem("headers.\(name)", "a header value is text; found \(value.kindName)")
+            }
+        }
+        return headers
     }
 
     /// JSON bodies keep any JSON; a form has no nesting, so its fields are text, numbers or booleans.

@@ -17,6 +17,7 @@ extension Job {
         case nil:
             break
         }
+        list += webhookSecretVariables
         return list.compactMap { setting, name in name.map { (setting, $0) } }
     }
 }

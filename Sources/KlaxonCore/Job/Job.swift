@@ -31,6 +31,8 @@ public struct Job: Sendable {
     public var operators: [Recipient] = []
     /// The job's `timezone` (SPEC §23): how times are shown to people, where calendar windows begin.
     public var shownTime = ShownTime.utc
+    /// Alert webhooks by name (SPEC §19), reached with `to: ["webhook:NAME"]`.
+    public var webhooks: [String: AlertWebhook] = [:]
 
     /// The folder relative paths start from, and script alerts run in.
     public var folder: String { baseFolder ?? (file as NSString).deletingLastPathComponent }

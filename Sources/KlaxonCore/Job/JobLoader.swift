@@ -54,6 +54,7 @@ public enum JobLoader {
         let delivery = DeliveryParser.delivery(&r)
         let reportMail = ReportMailSettings.parse(&r, hasEmail: email != nil)
         let operators = FeedParser.operators(&r)
+        let webhooks = WebhookParser.parse(&r, resolve: resolve)
 
         var alerts: [AlertDefinition] = []
         if let list = r.raw("alerts") {
@@ -88,6 +89,7 @@ public enum JobLoader {
             templates.check(alert: alert, diagnostics: &diagnostics)
             checkChannels(alert, email: email, sms: sms, diagnostics: &diagnostics)
             EscalationParser.checkChannels(alert, email: email, sms: sms, diagnostics: &diagnostics)
+            WebhookParser.checkRecipients(alert, webhooks: webhooks, diagnostics: &diagnostics)
         }
 
         guard let state else { return nil }
@@ -99,6 +101,7 @@ public enum JobLoader {
         job.operators = operators
         FeedParser.check(job, diagnostics: &diagnostics)
         job.shownTime = ShownTime(zone: timezone)
+        job.webhooks = webhooks
         return job
     }
 
@@ -110,6 +113,7 @@ public enum JobLoader {
             case .email: needs.append(("sends e-mail, but the job has no `email` settings", email != nil))
             case .phone: needs.append(("sends SMS, but the job has no `sms` settings", sms != nil))
             case .contacts: needs.append(("writes to the company's contacts, but the job has neither `email` nor `sms` settings", email != nil || sms != nil))
+            case .webhook: break  // checked against the job's `webhooks` by WebhookParser.checkRecipients
             }
         }
         for message in Set(needs.filter { !$0.1 }.map(\.0)).sorted() {

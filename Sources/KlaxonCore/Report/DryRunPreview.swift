@@ -9,10 +9,12 @@ enum DryRunPreview {
                 case .email(let a): a
                 case .phone(let p): p
                 case .contacts: (event.company.emails + event.company.phones).joined(separator: ", ")
+                case .webhook(let name): WebhookParser.recipientPrefix + name
                 }
             }.joined(separator: ", ")
             let rule = String(repeating: "-", count: 60)
-            return "\(rule)\n\(event.kind.rawValue.uppercased()) \(event.alert.title) / \(event.company.id) → \(to)\nSubject: \(rendered.subject)\nSMS: \(rendered.sms)\n\n\(rendered.text)"
+            let hooks = WebhookPreview.texts(event, rendered: rendered, job: job).map { "\n\n" + $0 }.joined()
+            return "\(rule)\n\(event.kind.rawValue.uppercased()) \(event.alert.title) / \(event.company.id) → \(to)\nSubject: \(rendered.subject)\nSMS: \(rendered.sms)\n\n\(rendered.text)\(hooks)"
         }
     }
 }

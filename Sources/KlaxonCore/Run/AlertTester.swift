@@ -24,6 +24,8 @@ public struct AlertTester {
         /// The complete message a `--send` would carry, when the alert mails someone.
         public var email: OutboxItem?
         public var smsItems: [OutboxItem]
+        /// One per `webhook:NAME` recipient, sent by `--send` like the e-mail and the SMS.
+        public var webhookItems: [OutboxItem] = []
     }
 
     /// `--send`: delivers the test messages now, outside the outbox (a test is never retried).
@@ -31,7 +33,7 @@ public struct AlertTester {
     public static func send(_ outcome: Outcome, through sink: any DeliverySink) -> (lines: [String], failed: Bool) {
         var lines: [String] = []
         var failed = false
-        for item in [outcome.email].compactMap({ $0 }) + outcome.smsItems {
+        for item in [outcome.email].compactMap({ $0 }) + outcome.smsItems + outcome.webhookItems {
             do {
                 try sink.deliver(item)
                 lines.append("sent \(item.channel.rawValue) to \(item.recipients.joined(separator: ", "))")
@@ -54,6 +56,9 @@ public struct AlertTester {
         for recipient in recipients ?? [] {
             if case .email(let address) = recipient, job.email == nil {
                 throw KlaxonError(.invalidJob, "--to: \(address) is an e-mail address, but \(job.file) has no `email` settings to send it with")
+            }
+            if case .webhook(let name) = recipient, job.webhooks[name] == nil {
+                throw KlaxonError(.invalidJob, "--to: webhook:\(name) names no webhook of \(job.file); webhooks: \(job.webhooks.keys.sorted().joined(separator: ", "))")
             }
             if case .phone(let number) = recipient, job.sms == nil {
                 throw KlaxonError(.invalidJob, "--to: \(number) is a phone number, but \(job.file) has no `sms` settings to send it with")
@@ -90,9 +95,11 @@ public struct AlertTester {
         let composer = NotificationComposer(job: job, now: now)
         let rendered = composer.render(event)
         let items = composer.compose(events: [event], penaltyActions: []).items
-        return Outcome(value: observed.value, formattedValue: observed.formatted, decision: decision, instanceStatus: status,
-                       subject: rendered.subject, text: rendered.text, html: rendered.html, sms: rendered.sms,
-                       email: items.first { $0.channel == .email }, smsItems: items.filter { $0.channel == .sms })
+        var outcome = Outcome(value: observed.value, formattedValue: observed.formatted, decision: decision, instanceStatus: status,
+                              subject: rendered.subject, text: rendered.text, html: rendered.html, sms: rendered.sms,
+                              email: items.first { $0.channel == .email }, smsItems: items.filter { $0.channel == .sms })
+        outcome.webhookItems = items.filter { TransportSink.webhookName(of: $0) != nil }
+        return outcome
     }
 
     /// What a run would observe, the value as shown, and (script alerts) the script's message.
@@ -148,7 +155,9 @@ public struct AlertTester {
         guard !parts.isEmpty else { throw KlaxonError(.invalidJob, "--to: no recipient; write e-mail addresses and/or +E.164 numbers, comma-separated") }
         var recipients: [Recipient] = []
         for part in parts {
-            if part.hasPrefix("+") {
+            if part.hasPrefix(WebhookParser.recipientPrefix) {
+                recipients.append(.webhook(String(part.dropFirst(WebhookParser.recipientPrefix.count))))
+            } else if part.hasPrefix("+") {
                 guard PhoneNumber.isValid(part) else { throw KlaxonError(.invalidJob, "--to: malformed phone number \"\(part)\"; write E.164: + and 8 to 15 digits") }
                 recipients.append(.phone(part))
             } else {

@@ -211,6 +211,13 @@ final class CurlEasy {
         return value
     }
 
+    /// The answer's `Retry-After` in seconds from now (libcurl reads both forms, seconds and HTTP-date).
+    var retryAfter: Int64? {
+        var value: curl_off_t = 0
+        guard klaxon_curl_getinfo_off_t(handle, CURLINFO_RETRY_AFTER, &value) == CURLE_OK, value > 0 else { return nil }
+        return Int64(value)
+    }
+
     var responseBody: [UInt8] { bodySink.bytes }
     var responseBodyTruncated: Bool { bodySink.truncated }
 

@@ -57,7 +57,9 @@ public struct CurlHTTPTransport: HTTPTransport {
         guard let status = easy.responseCode else {
             throw DeliveryError(kind: .connectionLost, message: "HTTP \(endpoint) ended without a status line", redacting: secrets)
         }
-        return HTTPResponse(status: status, body: easy.responseBody, bodyTruncated: easy.responseBodyTruncated)
+        var response = HTTPResponse(status: status, body: easy.responseBody, bodyTruncated: easy.responseBodyTruncated)
+        response.retryAfter = easy.retryAfter
+        return response
     }
 
     private func setMethodAndBody(of request: HTTPRequest, on easy: CurlEasy) throws(DeliveryError) {

@@ -101,6 +101,8 @@ public struct HTTPResponse: Sendable, Equatable {
     public var body: [UInt8]
     /// True when the server sent more than the transport keeps; `body` then holds the first part.
     public var bodyTruncated: Bool
+    /// Seconds the server asked the client to wait (`Retry-After`), when it said.
+    public var retryAfter: Int64? = nil
 
     public init(status: Int, body: [UInt8], bodyTruncated: Bool = false) {
         self.status = status
