@@ -48,6 +48,21 @@ import KlaxonCore
         }
     }
 
+    @Test func anEscalationOrAnOperatorNamingNoWebhookIsRefused() throws {
+        let temp = TempFolder()
+        let job = temp.url("job.json5")
+        try """
+        { state: "st", operators: ["webhook:noc"], webhooks: { slack: { preset: "slack", url: "https://hooks.example.com/x" } },
+          inputs: { balances: { path: "in", pattern: "*.csv", expect_every: "2h" } },
+          alerts: [ { title: "Low Balance", scope: { type: "customer" }, to: ["webhook:slack"], area: "balance", operator: "<", threshold: 10,
+                      escalate: [ { after: "2h", to: ["webhook:slakc"] } ] } ] }
+        """.write(toFile: job, atomically: true, encoding: .utf8)
+        let result = try KlaxonBinary.run(["check", job])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(#""webhook:slakc" names no webhook of the job; did you mean "webhook:slack"?"#), "\(result.stderr)")
+        #expect(result.stderr.contains(#"operators: "webhook:noc" names no webhook of the job"#), "\(result.stderr)")
+    }
+
     @Test func unsetWebhookSecretsAreWarningsAsForEveryOtherChannel() throws {
         let temp = TempFolder()
         let job = try write(temp, webhooks: """

@@ -160,17 +160,11 @@ enum AlertParser {
         }
         var recipients: [Recipient] = []
         for (i, text) in list.enumerated() {
-            let trimmed = text.trimming(.whitespaces)
-            if trimmed == "contacts" {
-                recipients.append(.contacts)
-            } else if trimmed.hasPrefix(WebhookParser.recipientPrefix) {
-                recipients.append(.webhook(String(trimmed.dropFirst(WebhookParser.recipientPrefix.count))))
-            } else if trimmed.hasPrefix("+") {
-                if PhoneNumber.isValid(trimmed) { recipients.append(.phone(trimmed)) }
-                else { r.problem("\(field)[\(i)]", "malformed phone number \"\(text)\"; write E.164: + and 8 to 15 digits") }
-            } else if MailAddress.isValidAddress(trimmed) {
-                recipients.append(.email(trimmed))
-            } else {
+            switch Recipient.parse(text) {
+            case .success(let recipient): recipients.append(recipient)
+            case .failure(.malformedPhone):
+                r.problem("\(field)[\(i)]", "malformed phone number \"\(text)\"; write E.164: + and 8 to 15 digits")
+            case .failure(.malformedAddress):
                 r.problem("\(field)[\(i)]", "malformed address \"\(text)\"; write name@example.com, +15550100 or \"contacts\"")
             }
         }

@@ -14,15 +14,11 @@ enum EscalationParser {
             }
             var s = ObjectReader(object, file: r.file, alert: r.alert, path: r.fieldName("escalate[\(index)]"))
             let after = s.duration("after", required: true)
-            var to: [Recipient] = []
-            if let texts = s.strings("to") {
-                if texts.isEmpty { s.problem("to", "is empty: an escalation must tell someone") }
-                for (i, text) in texts.enumerated() {
-                    if let recipient = Recipient(text: text) { to.append(recipient) }
-                    else { s.problem("to[\(i)]", "malformed address \"\(text)\"; write name@example.com, +15550100 or \"contacts\"") }
-                }
-            } else {
+            let to = s.has("to") ? AlertParser.parseRecipients(&s) : []
+            if !s.has("to") {
                 s.problem("to", "is required: who is told when the alert stays triggered past `after`")
+            } else if s.strings("to")?.isEmpty == true {
+                s.problem("to", "is empty: an escalation must tell someone")
             }
             s.rejectUnknownKeys()
             r.absorb(s)

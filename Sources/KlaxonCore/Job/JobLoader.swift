@@ -102,6 +102,7 @@ public enum JobLoader {
         FeedParser.check(job, diagnostics: &diagnostics)
         job.shownTime = ShownTime(zone: timezone)
         job.webhooks = webhooks
+        WebhookParser.checkNames(operators, webhooks: webhooks, file: file, alert: nil, field: "operators", diagnostics: &diagnostics)
         return job
     }
 

@@ -112,11 +112,18 @@ extension WebhookParser {
 
     /// Each `webhook:NAME` in an alert's `to` must name one of the job's `webhooks`.
     static func checkRecipients(_ alert: AlertDefinition, webhooks: [String: AlertWebhook], diagnostics: inout Diagnostics) {
-        for case .webhook(let name) in alert.recipients where webhooks[name] == nil {
+        checkNames(alert.recipients + alert.escalations.flatMap(\.to), webhooks: webhooks, file: alert.file, alert: alert.title,
+                   field: "to", diagnostics: &diagnostics)
+    }
+
+    /// Every `webhook:NAME` among `recipients` must name one of the job's webhooks.
+    static func checkNames(_ recipients: [Recipient], webhooks: [String: AlertWebhook], file: String, alert: String?,
+                           field: String, diagnostics: inout Diagnostics) {
+        for case .webhook(let name) in recipients where webhooks[name] == nil {
             let known = webhooks.keys.sorted()
             let hint = Suggestion.closest(name, among: known).map { "; did you mean \"webhook:\($0)\"?" }
                 ?? (known.isEmpty ? "; the job has no `webhooks`" : "; the job's webhooks are \(known.joined(separator: ", "))")
-            diagnostics.add(Problem(file: alert.file, alert: alert.title, field: "to",
+            diagnostics.add(Problem(file: file, alert: alert, field: field,
                                     message: "\"webhook:\(name)\" names no webhook of the job\(hint)"))
         }
     }
