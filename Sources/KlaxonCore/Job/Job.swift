@@ -25,6 +25,8 @@ public struct Job: Sendable {
     public var lag = TimeSpan(seconds: 0)
     /// Where each run writes its Prometheus metrics (SPEC §20); nil writes none.
     public var metricsFile: String? = nil
+    /// Whether e-mail and SMS go out per event or as one digest per address and run (SPEC §18).
+    public var notify = NotifySettings()
 
     /// The folder relative paths start from, and script alerts run in.
     public var folder: String { baseFolder ?? (file as NSString).deletingLastPathComponent }
@@ -90,6 +92,8 @@ public struct SMSSettings: Sendable {
     public var timeout: TimeSpan
     /// A CA bundle to trust instead of the system's (a gateway behind a private CA).
     public var caFile: String? = nil
+    /// The most concatenated segments an SMS digest may take (`max_segments`).
+    public var maxSegments = SMSSegments.defaultMaxSegments
 }
 
 /// An SMS gateway spoken to with the job's own request shape.

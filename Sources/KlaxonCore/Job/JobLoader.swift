@@ -52,6 +52,7 @@ public enum JobLoader {
         let penalties = DeliveryParser.penalties(&r, resolve: resolve, stateDirectory: state ?? folder)
         let delivery = DeliveryParser.delivery(&r)
         let reportMail = ReportMailSettings.parse(&r, hasEmail: email != nil)
+        let notify = NotifyParser.parse(&r)
 
         var alerts: [AlertDefinition] = []
         if let list = r.raw("alerts") {
@@ -87,10 +88,12 @@ public enum JobLoader {
         }
 
         guard let state else { return nil }
-        return Job(file: file, name: name, interval: interval, stateDirectory: state, brand: brand,
+        var job = Job(file: file, name: name, interval: interval, stateDirectory: state, brand: brand,
                    balances: balances, cdrs: cdrs, templates: templates, email: email, sms: sms,
                    penalties: penalties, delivery: delivery, alerts: alerts, report: reportMail, baseFolder: base,
                    lag: lag, metricsFile: metricsFile)
+        job.notify = notify
+        return job
     }
 
     /// An alert that mails or texts someone needs the job's settings for that channel.

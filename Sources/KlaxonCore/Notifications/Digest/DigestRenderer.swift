@@ -1,0 +1,99 @@
+/// Renders one digest: the events of one run for one address, already in
+/// ``DigestOrder``, through the job's `digest` template.
+public struct DigestRenderer: Sendable {
+    public struct Rendered: Sendable, Equatable {
+        public var subject: String
+        public var text: String
+        public var html: String?
+        public var sms: String
+        /// Events the SMS left out to stay within `sms.max_segments` (its "+N more").
+        public var smsLeftOut: Int
+    }
+
+    let template: MessageTemplate?
+    let brand: String
+    let now: Int64
+    let maxSegments: Int
+
+    public init(job: Job, now: Int64) {
+        template = job.templates.templates[DigestTemplates.name]
+        brand = job.brand
+        self.now = now
+        maxSegments = job.sms?.maxSegments ?? SMSSegments.defaultMaxSegments
+    }
+
+    /// `company` is set for a company contact's digest: the company it is about.
+    public func render(_ events: [AlertEvent], company: Company? = nil, recipient: String = "") -> Rendered {
+        let contexts = events.map { MessageContext.make($0, brand: brand) }
+        let top = Self.topLevel(events, company: company, recipient: recipient, brand: brand, now: now)
+        func context(showing shown: Int) -> TemplateValue {
+            var values = top
+            values["events"] = .list(Array(contexts.prefix(shown)))
+            return .object(values)
+        }
+        let summary = Self.summary(events)
+        guard let template else { return Rendered(subject: summary, text: summary, html: nil, sms: summary, smsLeftOut: 0) }
+        let all = context(showing: events.count)
+        let subject = template.subject.render(all, escapeHTML: false).trimming(.whitespacesAndNewlines)
+        let text = template.text.render(all, escapeHTML: false)
+        let html = template.html?.render(all, escapeHTML: true)
+        func sms(_ shown: Int) -> String {
+            (template.sms?.render(context(showing: shown), escapeHTML: false) ?? subject).trimming(.whitespacesAndNewlines)
+        }
+        let (body, leftOut) = Self.fit(count: events.count, maxSegments: maxSegments, render: sms)
+        return Rendered(subject: subject, text: text, html: html, sms: body, smsLeftOut: leftOut)
+    }
+
+    /// The SMS with as many events as fit in `maxSegments`, then "+N more" for the rest.
+    /// `render(k)` is the SMS listing the first k events; longer lists never render shorter.
+    static func fit(count: Int, maxSegments: Int, render: (Int) -> String) -> (String, Int) {
+        let whole = render(count)
+        if SMSSegments.fits(whole, within: maxSegments) { return (whole, 0) }
+        func cut(_ shown: Int) -> String { render(shown) + "\n+\(count - shown) more" }
+        var low = 0
+        var high = count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if SMSSegments.fits(cut(mid), within: maxSegments) { low = mid } else { high = mid - 1 }
+        }
+        if SMSSegments.fits(cut(low), within: maxSegments) { return (cut(low), count - low) }
+        // Even the summary alone is too long (a long brand or template): cut its text instead.
+        return (SMSSegments.truncate(render(0), suffix: "\n+\(count) more", within: maxSegments), count)
+    }
+
+    /// "3 alerts firing, 1 resolved": repeats count as firing, resets as resolved.
+    public static func summary(_ events: [AlertEvent]) -> String {
+        let firing = events.filter { $0.kind == .fired || $0.kind == .repeat }.count
+        let resolved = events.filter { $0.kind == .reset }.count
+        func alerts(_ n: Int) -> String { n == 1 ? "1 alert" : "\(n) alerts" }
+        switch (firing, resolved) {
+        case (0, 0): return "no alerts"
+        case (_, 0): return "\(alerts(firing)) firing"
+        case (0, _): return "\(alerts(resolved)) resolved"
+        default: return "\(alerts(firing)) firing, \(resolved) resolved"
+        }
+    }
+
+    static func topLevel(_ events: [AlertEvent], company: Company?, recipient: String, brand: String, now: Int64) -> [String: TemplateValue] {
+        func count(_ kinds: Set<NotificationKind>) -> TemplateValue { .string(String(events.filter { kinds.contains($0.kind) }.count)) }
+        var values: [String: TemplateValue] = [
+            "count": .string(String(events.count)),
+            "fired_count": count([.fired]),
+            "repeat_count": count([.repeat]),
+            "firing_count": count([.fired, .repeat]),
+            "reset_count": count([.reset]),
+            "summary": .string(summary(events)),
+            "recipient": .string(recipient),
+            "brandName": .string(brand),
+            "now": .string(ValueFormatter.timestamp(now)),
+        ]
+        if let company {
+            values["name"] = .string(company.name)
+            values["company"] = .object([
+                "id": .string(company.id), "name": .string(company.name),
+                "type": .string(company.type.rawValue), "currency": .string(company.currency),
+            ])
+        }
+        return values
+    }
+}
