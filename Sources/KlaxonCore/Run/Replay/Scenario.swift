@@ -19,6 +19,8 @@ struct Scenario {
         /// Notifications per channel, when the step states it.
         var emails: Int?
         var sms: Int?
+        /// Per-recipient counts, companies and texts, and a count of firings (SPEC §18).
+        var messages = MessageExpectations()
     }
 
     struct Step {

@@ -66,6 +66,7 @@ enum ScenarioParser {
             expectation.penaltiesLifted = set("lifted", in: penalties)
             expectation.emails = e["emails"]?.numberValue.map { Int($0) }
             expectation.sms = e["sms"]?.numberValue.map { Int($0) }
+            expectation.messages = try MessageExpectations.parse(e) { fail("step \(i + 1): \($0)") }
             steps.append(.init(now: now, note: step["note"]?.stringValue ?? "", drops: drops, expect: expectation))
         }
         return Scenario(file: file, description: root["description"]?.stringValue ?? "", job: job, jobFolder: jobFolder, steps: steps)
