@@ -63,6 +63,18 @@ import Testing
         #expect(rendered.sms == rendered.subject, "without digest.sms, the SMS is the subject, as for any template")
     }
 
+    @Test func eachEventCarriesItsOwnAlertTemplatesSubjectAndSMS() throws {
+        let (job, problems) = load(#"notify: { group: "recipient" },"#, templates: [
+            "low.subject": "Low: {{name}} at {{value}}", "low.txt": "x", "low.sms": "LOW {{company.id}}",
+            "digest.subject": "{{count}}", "digest.txt": "{{#events}}{{subject}} | {{sms}}\n{{/events}}",
+        ], template: "low")
+        #expect(problems.isEmpty, "\(problems)")
+        let j = try #require(job)
+        let alert = try #require(j.alerts.first)
+        let events = [AlertEvent(alert: alert, company: Company(id: "C7", name: "Seven"), kind: .fired, value: 0.5, message: nil, window: nil, penaltyUntil: nil, now: 0)]
+        #expect(DigestRenderer(job: j, now: 0).render(events).text == "Low: Seven at 0.50 | LOW C7\n")
+    }
+
     @Test func digestVariablesAreUnknownInAnAlertTemplateAndTyposInTheDigestAreLocated() {
         let problems = load("", templates: [
             "x.subject": "{{count}}", "x.txt": "x",

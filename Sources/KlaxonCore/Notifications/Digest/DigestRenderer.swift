@@ -14,8 +14,10 @@ public struct DigestRenderer: Sendable {
     let brand: String
     let now: Int64
     let maxSegments: Int
+    let composer: NotificationComposer
 
     public init(job: Job, now: Int64) {
+        composer = NotificationComposer(job: job, now: now)
         template = job.templates.templates[DigestTemplates.name]
         brand = job.brand
         self.now = now
@@ -24,7 +26,7 @@ public struct DigestRenderer: Sendable {
 
     /// `company` is set for a company contact's digest: the company it is about.
     public func render(_ events: [AlertEvent], company: Company? = nil, recipient: String = "") -> Rendered {
-        let contexts = events.map { MessageContext.make($0, brand: brand) }
+        let contexts = events.map(eventContext)
         let top = Self.topLevel(events, company: company, recipient: recipient, brand: brand, now: now)
         func context(showing shown: Int) -> TemplateValue {
             var values = top
@@ -59,6 +61,17 @@ public struct DigestRenderer: Sendable {
         if SMSSegments.fits(cut(low), within: maxSegments) { return (cut(low), count - low) }
         // Even the summary alone is too long (a long brand or template): cut its text instead.
         return (SMSSegments.truncate(render(0), suffix: "\n+\(count) more", within: maxSegments), count)
+    }
+
+    /// The variables of a per-event message, plus that message's own `subject` and `sms` as the
+    /// alert's template words them, so a digest can keep the wording of each alert's template.
+    func eventContext(_ event: AlertEvent) -> TemplateValue {
+        let context = MessageContext.make(event, brand: brand)
+        guard case .object(var values) = context else { return context }
+        let own = composer.render(event)
+        values["subject"] = .string(own.subject)
+        values["sms"] = .string(own.sms)
+        return .object(values)
     }
 
     /// "3 alerts firing, 1 resolved": repeats count as firing, resets as resolved.

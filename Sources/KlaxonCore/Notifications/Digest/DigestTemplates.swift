@@ -6,7 +6,7 @@ enum DigestTemplates {
     /// What a digest template may use besides the per-event variables inside `{{#events}}`.
     static let digestVariables: Set<String> = [
         "events", "count", "fired_count", "repeat_count", "firing_count", "reset_count", "summary",
-        "recipient", "brandName", "now", "name", "company", "company.id", "company.name", "company.type", "company.currency",
+        "subject", "sms", "recipient", "brandName", "now", "name", "company", "company.id", "company.name", "company.type", "company.currency",
     ]
 
     static var knownVariables: Set<String> { TemplateSet.knownVariables.union(digestVariables) }
