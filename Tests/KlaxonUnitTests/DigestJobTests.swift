@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"notify: { group: "recipients" },"#, #"notify.group: unknown grouping "recipients"; did you mean "recipient"?"#),
+        (#"notify: { group: "recipients" },"#, #"notify.group: unknown grouping "recipients" (did you mean "recipient"?); write "none""#),
         (#"notify: { group: "recipient", by: "company" },"#, "notify.by: unknown field"),
         (#"notify: "recipient","#, "notify: expected an object, found a string"),
     ])

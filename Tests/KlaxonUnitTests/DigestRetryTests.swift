@@ -47,4 +47,14 @@ import Testing
         #expect(fresh.digest?.companies == ["C2"], "C1 is still triggered, not fired again: only C2 is news at 01:10")
         #expect(try StateStore(directory: job.stateDirectory).loadCurrent().meta.outbox.isEmpty)
     }
+
+    @Test func anOutboxItemWrittenBeforeDigestsExistedStillLoads() throws {
+        let old = #"{"id":"a1","channel":"email","alert":"A","company":"C1","kind":"fired","recipients":["x@example.com"],"#
+            + #""subject":"s","payload":"p","createdAt":1,"attempts":0,"nextAttempt":1,"dead":false}"#
+        let item = try JSONDecoder().decode(OutboxItem.self, from: Data(old.utf8))
+        #expect(item.digest == nil && item.kind == "fired")
+        var digest = item
+        digest.digest = OutboxItem.Digest(events: 2, companies: ["C1", "C2"], smsLeftOut: 0)
+        #expect(try JSONDecoder().decode(OutboxItem.self, from: JSONEncoder().encode(digest)) == digest)
+    }
 }

@@ -19,7 +19,7 @@ enum NotifyParser {
         defer { n.rejectUnknownKeys(); r.absorb(n) }
         guard let text = n.string("group") else { return NotifySettings() }
         guard let group = NotifySettings.Group(rawValue: text) else {
-            let hint = Suggestion.closest(text, among: NotifySettings.Group.allCases.map(\.rawValue)).map { "; did you mean \"\($0)\"?" } ?? ""
+            let hint = Suggestion.closest(text, among: NotifySettings.Group.allCases.map(\.rawValue)).map { " (did you mean \"\($0)\"?)" } ?? ""
             n.problem("group", "unknown grouping \"\(text)\"\(hint); write \"none\" (one message per event) or \"recipient\" (one digest per address and run)")
             return NotifySettings()
         }
