@@ -16,6 +16,7 @@ extension ArgumentSpec {
 
 enum Commands {
     static let all: [Command] = [run, check, test, status, report, replay]
+        + silences
 
     static func loadJob(_ args: Arguments, _ out: Output) -> Result<Job, KlaxonError> {
         guard args.positionals.count == 1 else {
@@ -65,7 +66,7 @@ enum Commands {
                                      deliverTo: args.options["deliver-to"], reportPath: args.options["report"])
             options.wallClock = Date()
             let report = try Runner(job: job, options: options).run()
-            out.say(RunSummary.text(report))
+            out.say(RunSummary.text(report, shown: job.shownTime))
             for preview in report.previews ?? [] { out.say("\n" + preview) }
             for w in report.warnings { out.warn("warning: \(w)") }
             // Whole files too, so that a --quiet run under cron still says what needs attention.
@@ -74,7 +75,7 @@ enum Commands {
             }
             for f in report.files { for r in f.rejections { out.warn("rejected \(r)") } }
             // Every failed, pending and dead delivery, penalty log lines included: cron mails stderr.
-            for line in DeliveryProblems.lines(report.notifications) where !report.dryRun { out.warn(line) }
+            for line in DeliveryProblems.lines(report.notifications, shown: job.shownTime) where !report.dryRun { out.warn(line) }
             return ExitCode(rawValue: Int32(report.exitCode)) ?? .partial
         }
     }
@@ -159,7 +160,9 @@ enum Commands {
     )) { args, out in
         withJob("status", args, out) { job in
             let store = StateStore(job: job)
-            out.say(StatusReport.text(job: job, state: try args.flags.contains("backup") ? store.loadBackup() : store.loadCurrent()))
+            let state = try args.flags.contains("backup") ? store.loadBackup() : store.loadCurrent()
+            out.say(StatusReport.text(job: job, state: state))
+            out.say(StatusReport.silences(job: job, state: state, silences: try SilenceStore(job: job).load(), now: Int64(Date().timeIntervalSince1970)))
             return .clean
         }
     }

@@ -117,13 +117,14 @@ import Testing
             none,
             event(job, "Low Balance", Company(id: "B"), .reset),
             event(job, "Low Balance", Company(id: "B"), .repeat),
+            event(job, "Low Balance", Company(id: "E"), .escalated),
             event(job, "Low Balance", Company(id: "Z")),
             event(job, "Low Balance", Company(id: "C")),
             event(job, "Carrier Down", Company(id: "P9", type: .carrier), .reset),
             event(job, "Carrier Down", Company(id: "P1", type: .carrier)),
         ]
         let order = DigestOrder.sorted(events).map { "\($0.alert.level.rawValue) \($0.kind.rawValue) \($0.company.id)" }
-        #expect(order == ["error fired P1", "error reset P9", "warning fired C", "warning fired Z", "warning repeat B", "warning reset B", "none fired A"])
+        #expect(order == ["error fired P1", "error reset P9", "warning fired C", "warning fired Z", "warning escalated E", "warning repeat B", "warning reset B", "none fired A"])
     }
 
     @Test(arguments: [
@@ -131,6 +132,7 @@ import Testing
         ([.fired], "1 alert firing"),
         ([.reset, .reset], "2 alerts resolved"),
         ([.repeat, .reset], "1 alert firing, 1 resolved"),
+        ([.escalated, .fired], "2 alerts firing"),
     ])
     func theSubjectSummarises(kinds: [NotificationKind], summary: String) throws {
         let scratch = Scratch()

@@ -22,6 +22,11 @@ public struct AlertDefinition: Sendable {
     public var scriptArguments: [String] = []
     /// …and how long it may run (default 30s).
     public var scriptTimeout: TimeSpan?
+    /// `sample_period: "today"` or `"yesterday"` (SPEC §23); `samplePeriod` then holds
+    /// the longest such a day can reach back, which is what the state keeps for it.
+    public var calendarDay: CalendarDay? = nil
+    /// Who else is told while it stays triggered (`escalate`).
+    public var escalations: [Escalation] = []
 
     public enum Level: String, Sendable, CaseIterable { case none, warning, error }
 }

@@ -30,4 +30,6 @@ public struct InstanceDecision: Sendable, Codable, Equatable {
     public var company: String
     public var decision: Decision
     public var value: Double?
+    /// What swallowed this firing or repeat (a silence or a maintenance window); nil when it was notified.
+    public var silenced: String? = nil
 }

@@ -3,6 +3,8 @@
 public struct Evaluator {
     let job: Job
     let now: Int64
+    /// The operator's silences (`STATE/silences.json`); the job's maintenance windows come with the job.
+    public var silences: [Silence] = []
 
     /// A company unseen for this long loses its instances (SPEC §6).
     static let forgetAfter: Int64 = 30 * 86_400
@@ -30,9 +32,11 @@ public struct Evaluator {
 
         let minute = job.windowEndMinute(now: now)
         let alerts = job.alerts
-        // Each alert's window start, worked out once instead of once per instance.
-        let windowStarts = alerts.map { alert in alert.samplePeriod.map { Int32(clamping: minute - $0.seconds / 60) } }
-        let uncovered = alerts.map { state.uncoveredValue(of: $0, windowEnd: minute) }
+        // Each alert's window, worked out once instead of once per instance. Windows that end at
+        // the window end are summed together below; a `yesterday` ends earlier and is summed alone.
+        let bounds = alerts.map { alert in alert.window.map { $0.bounds(windowEnd: minute, zone: job.shownTime.zone) } }
+        let windowStarts = bounds.map { b in b.flatMap { $0.to == minute ? Int32(clamping: $0.from) : nil } }
+        let uncovered = alerts.map { state.uncoveredValue(of: $0, windowEnd: minute, zone: job.shownTime.zone) }
         // The keys sorted (each is its company's id), not the views: moving whole
         // companies about cost more than the sort.
         let companies = state.meta.companies.keys.sorted().compactMap { state.meta.companies[$0]?.currentView }
@@ -52,12 +56,16 @@ public struct Evaluator {
             applyingTo.append(applying)
             startsOf.append(starts)
         }
+        let silencer = Silencer(silences: silences, windows: job.maintenance, now: now)
+        let gate = NoticeGate(now: now, interval: job.interval)
+        var notices = state.meta.notices ?? [:]
         let windowTotals = Self.windowTotals(of: companies, starts: startsOf, to: Int32(clamping: minute), in: state.buckets)
         for (position, company) in companies.enumerated() {
             let (applying, starts, totals) = (applyingTo[position], startsOf[position], windowTotals[position])
             for index in applying {
                 let alert = alerts[index]
                 let window = windowStarts[index].flatMap { start in starts.firstIndex(of: start).map { totals[$0] } }
+                    ?? bounds[index].map { state.window(of: company.id, bounds: $0) }
                 let observation: Observation
                 var message: String?
                 if alert.area == .script {
@@ -87,15 +95,12 @@ public struct Evaluator {
                 result.decisions.append(InstanceDecision(alert: alert.title, company: company.id, decision: decision,
                                                          value: measured ? instance.lastValue : nil))
 
-                let kind: NotificationKind?
-                switch decision {
-                case .fired: kind = .fired
-                case .repeated: kind = .repeat
-                case .reset: kind = alert.sendReset ? .reset : nil
-                default: kind = nil
-                }
+                // Silences, late notices and escalations: decided in `NoticeGate`, before any penalty or message.
+                let gated = gate.pass(decision, alert: alert, instance: instance,
+                                      silencedBy: silencer.reason(alert: alert.title, company: company), record: &notices[key])
+                if let reason = gated.silencedBy { result.decisions[result.decisions.count - 1].silenced = reason }
                 var penaltyUntil: Int64?
-                if decision == .fired || decision == .repeated, let duration = alert.penalty {
+                if gated.appliesPenalty, let duration = alert.penalty {
                     if let action = PenaltyBook.apply(&state.meta.penalties, company: company, alert: alert, duration: duration, now: now) {
                         result.penaltyActions.append(action)
                     }
@@ -104,12 +109,14 @@ public struct Evaluator {
                     // A reset notice says whether traffic is still suspended; lifted penalties are gone by now.
                     penaltyUntil = state.meta.penalties[company.id]?.until
                 }
-                if let kind {
-                    result.events.append(AlertEvent(alert: alert, company: company, kind: kind, value: instance.lastValue,
-                                                    message: message, window: window, penaltyUntil: penaltyUntil, now: now))
+                for notice in gated.notices {
+                    result.events.append(AlertEvent(alert: alert.notifying(notice.recipients), company: company, kind: notice.kind,
+                                                    value: instance.lastValue, message: message, window: window,
+                                                    penaltyUntil: penaltyUntil, now: now, triggeredSince: notice.since))
                 }
             }
         }
+        state.meta.notices = Self.kept(notices, instances: state.meta.instances)
         return result
     }
 

@@ -12,12 +12,14 @@ public enum CommandLineRoute: Sendable, Equatable {
         case "--help", "-h", "help":
             // `klaxon help run` is `klaxon run --help`.
             if argv.count > 1, let spec = commands.first(where: { $0.name == argv[1] }) { return .show(Usage.help(spec)) }
+            if let shown = familyHelp(Array(argv.dropFirst()), commands: commands) { return shown }
             return .show(Usage.overview(commands))
         case "--version", "-V", "version":
             return .show(KlaxonVersion.text)
         default:
             break
         }
+        if let routed = family(argv, commands: commands) { return routed }
         guard let spec = commands.first(where: { $0.name == first }) else {
             let hint = Suggestion.didYouMean(first, among: commands.map(\.name), prefix: "")
             let what = first.hasPrefix("-") ? "option \(first) before the command" : "command \"\(first)\""

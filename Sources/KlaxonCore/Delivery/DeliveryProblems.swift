@@ -1,11 +1,11 @@
 /// The lines a run prints on stderr about deliveries that did not go through:
 /// what cron mails to the operator, so `--quiet` must never hide them.
 public enum DeliveryProblems {
-    public static func lines(_ notifications: [Outbox.Outcome]) -> [String] {
+    public static func lines(_ notifications: [Outbox.Outcome], shown: ShownTime = .utc) -> [String] {
         notifications.compactMap { n in
             let what = "\(n.channel.rawValue) \(n.destination): \(n.about)"
             let error = n.error.map { ": \($0)" } ?? ""
-            let retry = n.retryAt.map { "; next attempt at \(ValueFormatter.timestamp($0))" } ?? ""
+            let retry = n.retryAt.map { "; next attempt at \(shown.timestamp($0))" } ?? ""
             switch n.result {
             case .sent: return nil
             case .failed: return "delivery failed (attempt \(n.attempts)\(retry)) \(what)\(error)"

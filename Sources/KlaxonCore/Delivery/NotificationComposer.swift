@@ -57,7 +57,7 @@ public struct NotificationComposer: Sendable {
     /// The rendered subject, text and SMS of one event (also used by `klaxon test`).
     public func render(_ event: AlertEvent) -> (subject: String, text: String, html: String?, sms: String) {
         let template = job.templates.templates[event.alert.template] ?? job.templates.templates["alert"]
-        let context = MessageContext.make(event, brand: job.brand)
+        let context = MessageContext.make(event, brand: job.brand, shown: job.shownTime)
         guard let template else { return (event.alert.title, event.alert.title, nil, event.alert.title) }
         var subject = template.subject.render(context, escapeHTML: false).trimming(.whitespacesAndNewlines)
         // A test must be recognisable as one whatever the job's own template says.

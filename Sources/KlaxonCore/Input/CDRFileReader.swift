@@ -113,7 +113,7 @@ struct CDRFileReader: Sendable {
 
     /// The columns that the first range will find, for the second; nil when the
     /// first well-formed record does not start before `limit` or names no usable layout.
-    private func probeColumns(_ file: DropFile, before limit: Int) -> CDRColumns? {
+    func probeColumns(_ file: DropFile, before limit: Int) -> CDRColumns? {
         struct Found: Error {}
         guard let reader = try? CSVReader(path: file.path, identity: file.identity) else { return nil }
         reader.stopOffset = limit
@@ -150,8 +150,8 @@ struct CDRFileReader: Sendable {
     /// Reads from `offset` to the end, or to the first record start at or past `stop`.
     /// Without `columns`, the first well-formed row decides them (header or not).
     /// The file's bytes `digestFrom..<digestTo` (nil: to the end) are digested; `digestFrom` is a block boundary.
-    private func readRange(path: String, identity: FileIdentity?, offset: Int, stop: Int?, columns given: CDRColumns?,
-                           digestFrom: Int, digestTo: Int?) -> RangeResult {
+    func readRange(path: String, identity: FileIdentity?, offset: Int, stop: Int?, columns given: CDRColumns?,
+                           digestFrom: Int, digestTo: Int?, digestSoFar: BlockDigest? = nil) -> RangeResult {
         var result = RangeResult(staging: CDRStaging(known: knownCompanies))
         let reader: CSVReader
         do { reader = try CSVReader(path: path, offset: offset, identity: identity) } catch {
@@ -160,7 +160,7 @@ struct CDRFileReader: Sendable {
             return result
         }
         reader.stopOffset = stop
-        reader.digest = BlockDigest(start: digestFrom)
+        reader.digest = digestSoFar ?? BlockDigest(start: digestFrom)
         reader.digestEnd = digestTo
         let format = CDRFormat(input.format)
         var columns = given

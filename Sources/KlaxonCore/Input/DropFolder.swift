@@ -78,7 +78,8 @@ public enum DropFolder {
                 continue
             }
             let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
-            if wallClock.timeIntervalSince1970 - modified < Double(input.settle.seconds) {
+            // An appended file is never still: its complete lines are what is settled (`AppendedFile`).
+            if input.mode != .append, wallClock.timeIntervalSince1970 - modified < Double(input.settle.seconds) {
                 listing.skipped.append((name, "modified less than \(input.settle) ago; taken once settled"))
                 continue
             }

@@ -17,6 +17,11 @@ public struct FileLedger: Sendable, Codable, Equatable {
         public var outcome: Outcome
         /// The run (`now`) that took it.
         public var takenAt: Int64
+        /// Append mode: the bytes read so far (up to the end of a complete line); `digest` is
+        /// of those bytes alone. Nil for a file taken whole.
+        public var offset: Int64? = nil
+        /// Append mode: the lines before `offset`, so rejections keep their line numbers.
+        public var lines: Int? = nil
     }
 
     /// "input/name" → entry.

@@ -154,6 +154,7 @@ public struct Ingest {
     }
 
     private func ingestCDRs(_ input: InputSettings, state: inout KlaxonState, reports: inout [FileReport]) throws(KlaxonError) {
+        if input.mode == .append { return try ingestAppended(input, state: &state, reports: &reports) }
         let files = try newFiles(input, name: "cdrs", digestNewFiles: false, state: &state, reports: &reports)
         let snapshot = state.meta.companies.filter { $0.value.inSnapshot }
         let reader = CDRFileReader(
@@ -193,7 +194,7 @@ public struct Ingest {
     }
 
     /// Merges a fully read file into the state, range by range in file order.
-    private func merge(_ staging: inout CDRFileReader.Staging, into state: inout KlaxonState) {
+    func merge(_ staging: inout CDRFileReader.Staging, into state: inout KlaxonState) {
         var scratch: [UInt8] = []
         for p in staging.parts.indices {
             let companies = staging.parts[p].companies

@@ -49,7 +49,8 @@ enum AlertParser {
             }
         }
 
-        let samplePeriod = r.duration("sample_period")
+        let calendarDay = SamplePeriodParser.calendarDay(&r)
+        let samplePeriod = calendarDay?.reach ?? SamplePeriodParser.duration(&r)
         if let area {
             if area.isWindowed, samplePeriod == nil, !r.has("sample_period") {
                 r.problem("sample_period", "is required for the windowed area \(area.rawValue); write e.g. \"1h\"")
@@ -83,12 +84,17 @@ enum AlertParser {
         let timeout = r.duration("timeout")
         if area != .script, area != nil, timeout != nil { r.problem("timeout", "only a script alert has a timeout") }
 
+        let escalations = EscalationParser.parse(&r)
+
         guard let title, let scope, let area, let comparison, let level else { return nil }
-        return AlertDefinition(title: title, file: r.file, scope: scope, recipients: recipients, area: area,
+        var definition = AlertDefinition(title: title, file: r.file, scope: scope, recipients: recipients, area: area,
                                comparison: comparison, threshold: threshold, resetThreshold: reset,
                                samplePeriod: samplePeriod, minCalls: minCalls, penalty: penalty, template: template,
                                repeatEvery: repeatEvery, level: level, sendReset: sendReset, script: script,
                                scriptArguments: Array((command ?? []).dropFirst()), scriptTimeout: timeout)
+        definition.calendarDay = calendarDay
+        definition.escalations = escalations
+        return definition
     }
 
     private static func checkThresholds(_ r: inout ObjectReader, comparison: Comparison, threshold: Double?, reset: Double?) {
@@ -147,9 +153,9 @@ enum AlertParser {
         return scopes[0]
     }
 
-    private static func parseRecipients(_ r: inout ObjectReader) -> [Recipient] {
-        guard let list = r.strings("to") else {
-            r.problem("to", "is required: e-mail addresses, E.164 phone numbers and/or \"contacts\"")
+    static func parseRecipients(_ r: inout ObjectReader, field: String = "to") -> [Recipient] {
+        guard let list = r.strings(field) else {
+            r.problem(field, "is required: e-mail addresses, E.164 phone numbers and/or \"contacts\"")
             return []
         }
         var recipients: [Recipient] = []
@@ -159,11 +165,11 @@ enum AlertParser {
                 recipients.append(.contacts)
             } else if trimmed.hasPrefix("+") {
                 if PhoneNumber.isValid(trimmed) { recipients.append(.phone(trimmed)) }
-                else { r.problem("to[\(i)]", "malformed phone number \"\(text)\"; write E.164: + and 8 to 15 digits") }
+                else { r.problem("\(field)[\(i)]", "malformed phone number \"\(text)\"; write E.164: + and 8 to 15 digits") }
             } else if MailAddress.isValidAddress(trimmed) {
                 recipients.append(.email(trimmed))
             } else {
-                r.problem("to[\(i)]", "malformed address \"\(text)\"; write name@example.com, +15550100 or \"contacts\"")
+                r.problem("\(field)[\(i)]", "malformed address \"\(text)\"; write name@example.com, +15550100 or \"contacts\"")
             }
         }
         return recipients

@@ -37,8 +37,9 @@ enum InputParser {
             }
             r.absorb(c)
         }
+        var settings = path.flatMap { path in format.map { InputSettings(path: path, pattern: pattern, format: $0, columns: columns, timezone: timezone, settle: settle) } }
+        FeedParser.parse(&r, kind: kind, into: &settings)
         r.rejectUnknownKeys()
-        guard let path, let format else { return nil }
-        return InputSettings(path: path, pattern: pattern, format: format, columns: columns, timezone: timezone, settle: settle)
+        return settings
     }
 }

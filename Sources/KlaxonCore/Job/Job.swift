@@ -27,6 +27,12 @@ public struct Job: Sendable {
     public var metricsFile: String? = nil
     /// Whether e-mail and SMS go out per event or as one digest per address and run (SPEC §18).
     public var notify = NotifySettings()
+    /// Recurring windows that silence alerts (`maintenance`).
+    public var maintenance: [MaintenanceWindow] = []
+    /// Who hears about the job itself: a stale feed (SPEC §20).
+    public var operators: [Recipient] = []
+    /// The job's `timezone` (SPEC §23): how times are shown to people, where calendar windows begin.
+    public var shownTime = ShownTime.utc
 
     /// The folder relative paths start from, and script alerts run in.
     public var folder: String { baseFolder ?? (file as NSString).deletingLastPathComponent }
@@ -48,6 +54,10 @@ public struct InputSettings: Sendable {
     public var timezone: TimeZone?
     /// A file modified more recently than this (wall clock) is still being written.
     public var settle: TimeSpan
+    /// Whole files, or one file appended to (SPEC §20).
+    public var mode: InputMode = .files
+    /// How often something new must arrive; nil watches nothing.
+    public var feed: FeedExpectation? = nil
 }
 
 /// Where a field lives in a CSV file: by header name or by position.

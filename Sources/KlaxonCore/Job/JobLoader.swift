@@ -25,6 +25,7 @@ public enum JobLoader {
         let brand = r.string("brand") ?? ""
         let lag = r.duration("lag", allowZero: true) ?? TimeSpan(seconds: 0)
         let metricsFile = r.string("metrics_file").map(resolve)
+        let timezone = TimezoneParser.parse(&r)
 
         var balances: InputSettings?
         var cdrs: InputSettings?
@@ -53,6 +54,7 @@ public enum JobLoader {
         let delivery = DeliveryParser.delivery(&r)
         let reportMail = ReportMailSettings.parse(&r, hasEmail: email != nil)
         let notify = NotifyParser.parse(&r)
+        let operators = FeedParser.operators(&r)
 
         var alerts: [AlertDefinition] = []
         if let list = r.raw("alerts") {
@@ -77,6 +79,7 @@ public enum JobLoader {
                 }
             }
         }
+        let maintenance = MaintenanceParser.parse(&r, alertTitles: Set(alerts.map(\.title)))
         r.rejectUnknownKeys()
         diagnostics.add(contentsOf: r.problems)
 
@@ -85,6 +88,7 @@ public enum JobLoader {
         for alert in alerts {
             templates.check(alert: alert, diagnostics: &diagnostics)
             checkChannels(alert, email: email, sms: sms, diagnostics: &diagnostics)
+            EscalationParser.checkChannels(alert, email: email, sms: sms, diagnostics: &diagnostics)
         }
 
         guard let state else { return nil }
@@ -93,6 +97,10 @@ public enum JobLoader {
                    penalties: penalties, delivery: delivery, alerts: alerts, report: reportMail, baseFolder: base,
                    lag: lag, metricsFile: metricsFile)
         job.notify = notify
+        job.maintenance = maintenance
+        job.operators = operators
+        FeedParser.check(job, diagnostics: &diagnostics)
+        job.shownTime = ShownTime(zone: timezone)
         return job
     }
 

@@ -2,7 +2,7 @@
 /// and ratios over one sample period ending at `now`'s minute. A ratio with no
 /// call to divide by is nil (no `min_calls` rule here: the reader decides).
 public struct WindowMetrics: Sendable, Equatable, Encodable {
-    public var period: TimeSpan
+    public var period: WindowPeriod
     public var attempts: Int
     public var connected: Int
     public var asr: Double?
@@ -13,7 +13,7 @@ public struct WindowMetrics: Sendable, Equatable, Encodable {
     public var spend: Double
     public var profit: Double
 
-    public init(window: MinuteBucket, company: Company, period: TimeSpan) {
+    public init(window: MinuteBucket, company: Company, period: WindowPeriod) {
         func metric(_ area: Area) -> Double? {
             if case .value(let v) = MetricCalculator.value(of: area, window: window, company: company, failures: nil, minCalls: 1) { return v }
             return nil
@@ -51,10 +51,10 @@ public struct WindowMetrics: Sendable, Equatable, Encodable {
 }
 
 extension KlaxonState {
-    /// The sum of `company`'s buckets over the `period` that ends before minute `windowEnd`
-    /// (`Job.windowEndMinute`, SPEC §4).
-    public func window(of company: String, period: TimeSpan, windowEnd minute: Int64) -> MinuteBucket {
-        let from = Int32(clamping: minute - period.seconds / 60)
-        return buckets[company]?.total(from: from, to: Int32(clamping: minute)) ?? MinuteBucket(minute: from)
+    /// The sum of `company`'s buckets over the minutes `[from, to)` of a window
+    /// (`Job.bounds(of:now:)`, SPEC §4, §23).
+    public func window(of company: String, bounds: (from: Int64, to: Int64)) -> MinuteBucket {
+        let from = Int32(clamping: bounds.from)
+        return buckets[company]?.total(from: from, to: Int32(clamping: bounds.to)) ?? MinuteBucket(minute: from)
     }
 }

@@ -1,7 +1,7 @@
 /// The built-in `alert` template, modelled on ConnexCS's stock alert e-mail.
 enum BuiltInTemplates {
     static let subject = """
-    {{#is_test}}[TEST] {{/is_test}}{{#brandName}}[{{brandName}}] {{/brandName}}{{#is_reset}}Resolved: {{/is_reset}}{{title}} — {{name}}
+    {{#is_test}}[TEST] {{/is_test}}{{#brandName}}[{{brandName}}] {{/brandName}}{{#is_reset}}Resolved: {{/is_reset}}{{#is_escalated}}Escalated: {{/is_escalated}}{{title}} — {{name}}
     """
 
     static let text = """
@@ -12,11 +12,11 @@ enum BuiltInTemplates {
     {{/is_reset}}
     {{^is_reset}}
     {{#threshold}}
-    The {{area}} threshold of {{threshold}} has been reached{{#value}} and is currently at {{value}}{{/value}}.
+    The {{area}} threshold of {{threshold}} has been reached{{#value}} and is currently at {{value}}{{/value}}.{{#triggered_since}} It has been triggered since {{triggered_since}}.{{/triggered_since}}
     {{/threshold}}
     {{^threshold}}
     {{#value}}
-    Your {{area}} is currently {{value}}.
+    Your {{area}} is currently {{value}}.{{#triggered_since}} It has been triggered since {{triggered_since}}.{{/triggered_since}}
     {{/value}}
     {{/threshold}}
     {{/is_reset}}

@@ -1,6 +1,6 @@
 /// Builds the template variables of SPEC §7 for one event.
 enum MessageContext {
-    static func make(_ event: AlertEvent, brand: String) -> TemplateValue {
+    static func make(_ event: AlertEvent, brand: String, shown: ShownTime = .utc) -> TemplateValue {
         let alert = event.alert
         let company = event.company
         let currency = company.currency
@@ -17,20 +17,22 @@ enum MessageContext {
             "reset_threshold": fmt(alert.resetThreshold),
             // Without a value (a test with too few calls), what stands in for it says why.
             "value": event.value == nil ? event.valueText.map { .string($0) } ?? .null : fmt(event.value),
-            "sample_period": alert.samplePeriod.map { .string($0.description) } ?? .null,
+            "sample_period": alert.window.map { .string($0.description) } ?? .null,
             "level": .string(alert.level.rawValue),
             "kind": .string(event.kind.rawValue),
             "is_fired": .bool(event.kind == .fired),
             "is_repeat": .bool(event.kind == .repeat),
             "is_reset": .bool(event.kind == .reset),
             "is_test": .bool(event.kind == .test),
+            "is_escalated": .bool(event.kind == .escalated),
+            "triggered_since": event.triggeredSince.map { .string(ValueFormatter.timestamp($0)) } ?? .null,
             "company": .object([
                 "id": .string(company.id), "name": .string(company.name),
                 "type": .string(company.type.rawValue), "currency": .string(currency),
             ]),
             "penalty": alert.penalty.map { .string($0.description) } ?? .null,
-            "penalty_until": event.penaltyUntil.map { .string(ValueFormatter.timestamp($0)) } ?? .null,
-            "now": .string(ValueFormatter.timestamp(event.now)),
+            "penalty_until": event.penaltyUntil.map { .string(shown.timestamp($0)) } ?? .null,
+            "now": .string(shown.timestamp(event.now)),
             "message": event.message.map { .string($0) } ?? .null,
         ]
         if let w = event.window {

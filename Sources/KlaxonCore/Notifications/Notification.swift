@@ -1,6 +1,8 @@
 /// Why a message is sent (the `kind` template variable).
 public enum NotificationKind: String, Sendable, Codable {
     case fired, `repeat`, reset, test
+    /// An escalation step's notice (`escalate`): the instance is still triggered past its delay.
+    case escalated
 }
 
 /// Everything a template can say about one firing, before rendering.
@@ -16,4 +18,6 @@ public struct AlertEvent: Sendable {
     /// Stands in for `value` when there is none (`klaxon test` with too few calls), so a
     /// message never reads "is currently at ."
     public var valueText: String? = nil
+    /// Since when the instance is triggered, for a firing notified late (after a silence) and escalations.
+    public var triggeredSince: Int64? = nil
 }

@@ -25,6 +25,7 @@ public struct TemplateSet: Sendable {
         "sample_period", "level", "kind", "company", "company.id", "company.name", "company.type",
         "company.currency", "penalty", "penalty_until", "now", "attempts", "connected", "asr", "acd",
         "message", "is_fired", "is_repeat", "is_reset", "is_test",
+        "is_escalated", "triggered_since",
     ]
 
     public static var builtIn: TemplateSet {
@@ -86,6 +87,13 @@ public struct TemplateSet: Sendable {
                 unusable.insert(base)
             }
         }
+    }
+
+    /// The set with `template` under `name` unless the folder defines one (the built-in `feed`).
+    func adding(_ name: String, _ template: MessageTemplate) -> TemplateSet {
+        var set = self
+        if set.templates[name] == nil { set.templates[name] = template }
+        return set
     }
 
     /// Reports an alert naming a template that does not exist; a template of the folder

@@ -21,6 +21,7 @@ public struct MetricsFile: Sendable {
             // Every alert of the job, with zeros: a series that appears only when an alert
             // fires would leave a Prometheus rule nothing to compare before it does.
             instances = job.alerts.map { ($0.title, ok[$0.title] ?? 0, triggered[$0.title] ?? 0) }
+            instances += FeedWatch.gauges(job: job, state: state)
             outboxPending = state.meta.outbox.filter { !$0.dead }.count
             outboxDead = state.meta.outbox.count - outboxPending
             penaltiesActive = state.meta.penalties.count

@@ -13,7 +13,7 @@ extension MetricsReport {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(e(title))</title>
-        <style>\(Self.style)</style>
+        <style>\(Self.style)\(Self.chartStyle)</style>
         </head>
         <body>
         <header><h1>\(e(title))</h1><p class="meta">\(e(generatedLine))</p></header>
@@ -30,25 +30,27 @@ extension MetricsReport {
             out += "<p class=\"none\">None: every alert is quiet.</p>\n"
         } else {
             out += table(Self.triggeredHeaders, triggered.map { t in
-                var cells = Self.triggeredCells(t).map(e)
+                var cells = triggeredCells(t).map(e)
                 cells[1] = "<span class=\"badge \(e(t.level.rawValue))\">\(e(t.level.rawValue))</span>"
                 return (cells, "")
             }, numeric: [4])
         }
+        out += historySection(alerts: trends.alerts)
         out += "<h2>Active penalties</h2>\n"
         out += penalties.isEmpty ? "<p class=\"none\">None: no company is disabled.</p>\n"
-            : table(Self.penaltyHeaders, penalties.map { (Self.penaltyCells($0).map(e), "") }, numeric: [])
+            : table(Self.penaltyHeaders, penalties.map { (penaltyCells($0).map(e), "") }, numeric: [])
         out += "<h2>Companies</h2>\n"
         out += table(Self.companyHeaders, rows.map { row in
-            var cells = Self.companyCells(row).map(e)
+            var cells = companyCells(row).map(e)
             if let credit = row.company.credit {
                 if credit < 0 { cells[4] = "<span class=\"neg\">\(cells[4])</span>" }
                 if credit + row.company.debitLimit < 0 { cells[5] = "<span class=\"neg\">\(cells[5])</span>" }
             }
             return (cells, alarmed.contains(row.company.id) ? "alarm" : "")
         }, numeric: [4, 5, 6])
+        out += trendsSection()
         for (i, period) in windows.enumerated() {
-            out += "<h2>Traffic over the last \(e(period.description))</h2>\n"
+            out += "<h2>\(e(windowTitle(i)))</h2>\n"
             if let note = coverageNote(i) { out += "<p class=\"partial\">\(e(note))</p>\n" }
             out += table(["company", "name"] + Self.trafficHeaders, rows.map { row in
                 var cells = ([row.company.id, row.company.name] + Self.trafficCells(row.windows[i], currency: row.company.currency)).map(e)

@@ -8,13 +8,13 @@ extension MetricsReport {
             for row in rows { out += "| " + row.map(Self.cell).joined(separator: " | ") + " |\n" }
         }
         out += "\n## Triggered alerts\n"
-        if triggered.isEmpty { out += "\nNone.\n" } else { table(Self.triggeredHeaders, triggered.map(Self.triggeredCells)) }
+        if triggered.isEmpty { out += "\nNone.\n" } else { table(Self.triggeredHeaders, triggered.map(triggeredCells)) }
         out += "\n## Active penalties\n"
-        if penalties.isEmpty { out += "\nNone.\n" } else { table(Self.penaltyHeaders, penalties.map(Self.penaltyCells)) }
+        if penalties.isEmpty { out += "\nNone.\n" } else { table(Self.penaltyHeaders, penalties.map(penaltyCells)) }
         out += "\n## Companies\n"
-        table(Self.companyHeaders, rows.map(Self.companyCells))
+        table(Self.companyHeaders, rows.map(companyCells))
         for (i, period) in windows.enumerated() {
-            out += "\n## Traffic over the last \(period)\n"
+            out += "\n## \(windowTitle(i))\n"
             if let note = coverageNote(i) { out += "\n\(note)\n" }
             table(["company", "name"] + Self.trafficHeaders, rows.map { [$0.company.id, $0.company.name] + Self.trafficCells($0.windows[i], currency: $0.company.currency) },
                   rightFrom: 2)

@@ -29,7 +29,9 @@ public struct MetricsReport: Sendable {
     public var now: Int64
     public var lastRun: Int64?
     /// The sample periods of the job's alerts (1h when none has one).
-    public var windows: [TimeSpan]
+    public var windows: [WindowPeriod]
+    /// The first minute of each window, in `windows` order.
+    public var windowStarts: [Int64]
     /// How much of each window the state's history holds, in `windows` order.
     public var coverage: [WindowCoverage]
     public var rows: [Row]
@@ -37,16 +39,22 @@ public struct MetricsReport: Sendable {
     public var penalties: [Penalty]
     public var outboxPending: Int
     public var outboxDead: Int
+    /// How times are shown: the job's `timezone` (SPEC §23).
+    public var shown: ShownTime
+    /// The hourly series the HTML report draws (SPEC §23).
+    public var trends: ReportTrends
 
     public init(job: Job, state: KlaxonState, now: Int64) {
         self.job = job.name
         brand = job.brand
         self.now = now
         lastRun = state.meta.lastRun
-        let periods = Set(job.alerts.compactMap(\.samplePeriod)).sorted()
-        windows = periods.isEmpty ? [TimeSpan(seconds: 3_600)] : periods
-        let windowEnd = job.windowEndMinute(now: now)
-        coverage = windows.map { state.coverage(of: $0, windowEnd: windowEnd) }
+        shown = job.shownTime
+        let periods = Set(job.alerts.compactMap(\.window)).sorted()
+        windows = periods.isEmpty ? [.rolling(TimeSpan(seconds: 3_600))] : periods
+        let bounds = windows.map { job.bounds(of: $0, now: now) }
+        windowStarts = bounds.map(\.from)
+        coverage = zip(windows, bounds).map { state.coverage(of: $0, bounds: $1) }
         let alerts = Dictionary(job.alerts.map { ($0.title, $0) }, uniquingKeysWith: { first, _ in first })
         let companies = state.meta.companies
         let live = state.meta.instances.values.filter { $0.status == .triggered && alerts[$0.alert] != nil && companies[$0.company] != nil }
@@ -62,13 +70,14 @@ public struct MetricsReport: Sendable {
         rows = companies.values.sorted { ($0.company.type == .carrier ? 1 : 0, $0.company.id) < ($1.company.type == .carrier ? 1 : 0, $1.company.id) }.map { record in
             let company = record.company
             return Row(company: company, inSnapshot: record.inSnapshot,
-                       windows: windows.map { WindowMetrics(window: state.window(of: company.id, period: $0, windowEnd: windowEnd), company: company, period: $0) },
+                       windows: zip(windows, bounds).map { WindowMetrics(window: state.window(of: company.id, bounds: $1), company: company, period: $0) },
                        consecutiveFailures: state.meta.failureStreaks[company.id]?.count ?? 0,
                        penaltyUntil: state.meta.penalties[company.id]?.until,
                        triggered: (triggeredBy[company.id] ?? []).map(\.alert))
         }
         outboxPending = state.meta.outbox.filter { !$0.dead }.count
         outboxDead = state.meta.outbox.filter(\.dead).count
+        trends = ReportTrends(job: job, state: state, now: now, bounds: bounds)
     }
 
     public func render(_ format: Format) -> String {
@@ -99,7 +108,7 @@ public struct MetricsReport: Sendable {
     }
 
     var generatedLine: String {
-        ([brand].filter { !$0.isEmpty } + ["at \(ValueFormatter.timestamp(now))", "last run \(lastRun.map(ValueFormatter.timestamp) ?? "never")"])
+        ([brand].filter { !$0.isEmpty } + ["at \(shown.timestamp(now))", "last run \(lastRun.map(shown.timestamp) ?? "never")"])
             .joined(separator: " · ")
     }
 
@@ -114,26 +123,26 @@ public struct MetricsReport: Sendable {
 
     static let companyHeaders = ["company", "name", "type", "status", "balance", "available", "failure streak", "penalty until", "triggered alerts"]
 
-    static func companyCells(_ row: Row) -> [String] {
+    func companyCells(_ row: Row) -> [String] {
         let c = row.company
         return [c.id, c.name, c.type.rawValue, row.inSnapshot ? c.status.rawValue : "not in snapshot",
                 c.credit.map { ValueFormatter.format($0, area: .balance, currency: c.currency) } ?? "–",
                 c.credit.map { ValueFormatter.format($0 + c.debitLimit, area: .availableCredit, currency: c.currency) } ?? "–",
-                String(row.consecutiveFailures), row.penaltyUntil.map(ValueFormatter.timestamp) ?? "",
+                String(row.consecutiveFailures), row.penaltyUntil.map(shown.timestamp) ?? "",
                 row.triggered.joined(separator: ", ")]
     }
 
     static let triggeredHeaders = ["alert", "level", "company", "name", "value", "since", "last fired"]
 
-    static func triggeredCells(_ t: Triggered) -> [String] {
+    func triggeredCells(_ t: Triggered) -> [String] {
         [t.alert, t.level.rawValue, t.company.id, t.company.name, t.value,
-         t.since.map(ValueFormatter.timestamp) ?? "–", t.lastFired.map(ValueFormatter.timestamp) ?? "–"]
+         t.since.map(shown.timestamp) ?? "–", t.lastFired.map(shown.timestamp) ?? "–"]
     }
 
     static let penaltyHeaders = ["company", "type", "until", "alert"]
 
-    static func penaltyCells(_ p: Penalty) -> [String] {
-        [p.company, p.type.rawValue, ValueFormatter.timestamp(p.until), p.alert]
+    func penaltyCells(_ p: Penalty) -> [String] {
+        [p.company, p.type.rawValue, shown.timestamp(p.until), p.alert]
     }
 }
 
@@ -142,6 +151,6 @@ extension MetricsReport {
     func coverageNote(_ i: Int) -> String? {
         let c = coverage[i]
         guard !c.isComplete else { return nil }
-        return "Partial window: the state's history covers \(c.description); alerts over \(c.period) have insufficient data until it is complete."
+        return "Partial window: the state's history covers \(c.description(shown: shown)); alerts over \(c.period) have insufficient data until it is complete."
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// report) to people, as Markdown text with the HTML page as its alternative.
 public struct ReportMailSettings: Sendable {
     public var to: [String]
-    /// The subject; `{{date}}` becomes the run's UTC date. Default: "[brand] job report date".
+    /// The subject; `{{date}}` becomes the run's date in the job's `timezone`. Default: "[brand] job report date".
     public var subject: String?
 
     /// Reads `report: { to: [...], subject }`; needs the job's `email` settings.
@@ -37,7 +37,7 @@ struct ReportMail {
         view.meta.lastRun = now
         view.meta.outbox.removeAll { $0.createdAt >= now }
         let report = MetricsReport(job: job, state: view, now: now)
-        let date = String(ValueFormatter.timestamp(now).prefix(10))
+        let date = job.shownTime.date(now)
         let brand = job.brand.isEmpty ? "" : "[\(job.brand)] "
         let subject = settings.subject.map { $0.replacingOccurrences(of: "{{date}}", with: date) }
             ?? "\(brand)\(job.name) report \(date): \(report.triggered.count) triggered, \(report.penalties.count) penalties"

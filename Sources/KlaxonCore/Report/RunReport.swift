@@ -29,6 +29,8 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var penalties: [PenaltyAction] = []
     public var dropped: [String] = []
     public var warnings: [String] = []
+    /// The inputs with `expect_every`, and whether each is stale (SPEC §20).
+    public var feeds: [FeedStatus]?
     /// Dry runs only: each message as it would read.
     public var previews: [String]?
     public var timings = Timings()

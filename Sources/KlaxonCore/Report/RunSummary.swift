@@ -1,9 +1,11 @@
 /// The short human summary of a run printed on stdout.
 public enum RunSummary {
-    public static func text(_ report: RunReport) -> String {
+    /// `shown`: the job's zone; the run report itself keeps its times in UTC.
+    public static func text(_ report: RunReport, shown: ShownTime = .utc) -> String {
         var lines: [String] = []
+        let now = shown.isUTC ? report.now : shown.reshown(report.now)
         let taken = report.files.filter { $0.outcome == .taken }.count
-        let header = report.dryRun ? "DRY RUN \(report.job) at \(report.now) — nothing was changed" : "\(report.job) at \(report.now)"
+        let header = report.dryRun ? "DRY RUN \(report.job) at \(now) — nothing was changed" : "\(report.job) at \(now)"
         lines.append(header)
         lines.append("files: \(taken) taken" + outcomeCounts(report.files) + "; rows: \(report.rows.read) read, \(report.rows.folded) folded, \(report.rows.rejected) rejected, \(report.rows.tooOld) too old, \(report.rows.inFuture) in the future")
         for file in report.files where ![.taken, .waiting].contains(file.outcome) {
@@ -17,8 +19,10 @@ public enum RunSummary {
         for a in report.alerts where a.fired + a.repeated + a.reset > 0 {
             lines.append("  \(a.alert): \(a.fired) fired, \(a.repeated) repeated, \(a.reset) reset, \(a.insufficient) insufficient data, \(a.triggered) triggered now")
         }
+        lines += silencedLines(report)
+        lines += FeedWatch.summaryLines(report.feeds ?? [])
         for p in report.penalties {
-            lines.append("penalty \(p.kind.rawValue) \(p.company) until \(ValueFormatter.timestamp(p.until)) (\(p.alert))")
+            lines.append("penalty \(p.kind.rawValue) \(p.company) until \(shown.timestamp(p.until)) (\(p.alert))")
         }
         let byResult = Dictionary(grouping: report.notifications.filter { $0.channel != .penaltyLog }, by: \.result)
         if !report.notifications.isEmpty {

@@ -1,24 +1,26 @@
 /// `klaxon status`: what is triggered, who is disabled, what is still to send.
 public enum StatusReport {
     public static func text(job: Job, state: KlaxonState) -> String {
-        var lines: [String] = ["\(job.name): last run \(state.meta.lastRun.map(ValueFormatter.timestamp) ?? "never")"]
+        let shown = job.shownTime
+        var lines: [String] = ["\(job.name): last run \(state.meta.lastRun.map(shown.timestamp) ?? "never")"]
         let alerts = Dictionary(job.alerts.map { ($0.title, $0) }, uniquingKeysWith: { first, _ in first })
         let triggered = state.meta.instances.values.filter { $0.status == .triggered }.sorted { ($0.alert, $0.company) < ($1.alert, $1.company) }
         lines.append("triggered instances: \(triggered.count)")
         for i in triggered {
             let currency = state.meta.companies[i.company]?.company.currency ?? ""
             let value = Self.value(i.lastValue, alert: alerts[i.alert], currency: currency)
-            lines.append("  \(i.alert) / \(i.company): since \(i.triggeredSince.map(ValueFormatter.timestamp) ?? "-"), last fired \(i.lastFired.map(ValueFormatter.timestamp) ?? "-"), value \(value)")
+            lines.append("  \(i.alert) / \(i.company): since \(i.triggeredSince.map(shown.timestamp) ?? "-"), last fired \(i.lastFired.map(shown.timestamp) ?? "-"), value \(value)")
         }
         let penalties = state.meta.penalties.values.sorted { $0.company < $1.company }
         lines.append("active penalties: \(penalties.count)")
-        for p in penalties { lines.append("  \(p.company) (\(p.type.rawValue)) until \(ValueFormatter.timestamp(p.until)) — \(p.alert)") }
+        for p in penalties { lines.append("  \(p.company) (\(p.type.rawValue)) until \(shown.timestamp(p.until)) — \(p.alert)") }
         let pending = state.meta.outbox.filter { !$0.dead }
         let dead = state.meta.outbox.filter(\.dead)
         lines.append("outbox: \(pending.count) pending, \(dead.count) dead")
         for item in pending + dead {
             lines.append("  \(item.dead ? "dead" : "pending") \(item.channel.rawValue) to \(item.recipients.joined(separator: ", ")): \(item.subject ?? item.kind) — \(item.attempts) attempts\(item.lastError.map { ", last error: \($0)" } ?? "")")
         }
+        lines += FeedWatch.statusLines(job: job, state: state)
         return lines.joined(separator: "\n")
     }
 

@@ -68,10 +68,8 @@ public struct AlertTester {
             throw KlaxonError(.invalidJob, "company \"\(id)\" is not in the scope of alert \"\(title)\"")
         }
         var window: MinuteBucket?
-        if let period = alert.samplePeriod {
-            let minute = job.windowEndMinute(now: now)
-            let from = Int32(clamping: minute - period.seconds / 60)
-            window = state.buckets[id]?.total(from: from, to: Int32(clamping: minute)) ?? MinuteBucket(minute: from)
+        if let period = alert.window {
+            window = state.window(of: id, bounds: job.bounds(of: period, now: now))
         }
         // Decided as a run decides: a script alert runs its script (on the committed state).
         let observed = alert.area == .script
@@ -111,7 +109,7 @@ public struct AlertTester {
     private func measure(_ alert: AlertDefinition, window: MinuteBucket?, company: Company, inSnapshot: Bool, state: KlaxonState) -> Observed {
         var value = MetricCalculator.value(of: alert.area, window: window ?? MinuteBucket(minute: 0), company: company,
                                            failures: state.meta.failureStreaks[company.id], minCalls: alert.minCalls)
-        if let uncovered = state.uncoveredValue(of: alert, windowEnd: job.windowEndMinute(now: now)) { value = uncovered }
+        if let uncovered = state.uncoveredValue(of: alert, windowEnd: job.windowEndMinute(now: now), zone: job.shownTime.zone) { value = uncovered }
         let formatted: String
         switch value {
         case .value(let v): formatted = ValueFormatter.format(v, area: alert.area, currency: company.currency)
@@ -120,7 +118,7 @@ public struct AlertTester {
             formatted = inSnapshot
                 ? "no value (the balance snapshot gives no credit for this company)"
                 : "no value (the company is not in the current balance snapshot; it is known from CDRs only)"
-        case .uncoveredWindow(let coverage): formatted = "insufficient data (the state's history covers \(coverage.description))"
+        case .uncoveredWindow(let coverage): formatted = "insufficient data (the state's history covers \(coverage.description(shown: job.shownTime)))"
         }
         var standIn: String?
         if case .value = value {} else { standIn = formatted }

@@ -46,12 +46,17 @@ public struct Runner {
 
         let scripts = ScriptAlerts(job: job, now: now).run(state: state)
         report.warnings += scripts.warnings
-        let evaluation = Evaluator(job: job, now: now).evaluate(&state, scriptObservations: scripts.verdicts)
+        var evaluator = Evaluator(job: job, now: now)
+        do { evaluator.silences = try SilenceStore(job: job).load().silences } catch { throw metrics?.failed(error) ?? error }
+        let evaluation = evaluator.evaluate(&state, scriptObservations: scripts.verdicts)
+        let feeds = FeedWatch(job: job, now: now).evaluate(&state, files: report.files)
+        report.feeds = feeds.statuses.isEmpty ? nil : feeds.statuses
+        report.warnings += feeds.warnings
         report.alerts = evaluation.summaries
         report.decisions = evaluation.decisions.filter { $0.decision != .ok && $0.decision != .held }
         report.penalties = evaluation.penaltyActions
         report.dropped = evaluation.dropped
-        let composed = NotificationComposer(job: job, now: now).compose(events: evaluation.events, penaltyActions: evaluation.penaltyActions)
+        let composed = NotificationComposer(job: FeedTemplate.job(job), now: now).compose(events: evaluation.events + feeds.events, penaltyActions: evaluation.penaltyActions)
         report.warnings += composed.warnings
         state.meta.outbox += composed.items
         report.dropped += Self.forgetDead(&state.meta.outbox, now: now)
@@ -66,8 +71,8 @@ public struct Runner {
                 Outbox.Outcome(id: item.id, channel: item.channel, alert: item.alert, company: item.company, kind: item.kind,
                                recipients: item.recipients, subject: item.subject, result: .waiting, error: nil, attempts: item.attempts, digest: item.digest)
             }
-            report.previews = DryRunPreview.texts(events: evaluation.events, job: job, now: now)
-            report.exitCode = report.inputNeedsAttention || !scripts.failed.isEmpty || composed.unnotified > 0 ? 2 : 0
+            report.previews = DryRunPreview.texts(events: evaluation.events + feeds.events, job: FeedTemplate.job(job), now: now)
+            report.exitCode = report.inputNeedsAttention || !scripts.failed.isEmpty || composed.unnotified > 0 || feeds.stale ? 2 : 0
             report.timings.totalMilliseconds = Self.milliseconds(since: started)
             writeRequestedReport(&report)
             return report
@@ -97,7 +102,7 @@ public struct Runner {
         if report.warnings.count > warningsBefore { unwritten = true }
         report.timings.deliverMilliseconds = Self.milliseconds(since: &mark)
 
-        let needsAttention = unwritten || !scripts.failed.isEmpty || composed.unnotified > 0
+        let needsAttention = unwritten || !scripts.failed.isEmpty || composed.unnotified > 0 || feeds.stale
         report.exitCode = max(report.computedExitCode, needsAttention ? 2 : 0)
         report.timings.totalMilliseconds = Self.milliseconds(since: started)
         var archiveWarnings: [String] = []

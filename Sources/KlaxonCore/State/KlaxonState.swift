@@ -27,6 +27,11 @@ public struct StateMeta: Sendable, Codable, Equatable {
     public var coveredSince: Int32?
     /// What the metrics file's counters count; nil in a state written before they were kept.
     public var runCounters: RunCounters?
+    /// Instance key → what was (not) notified of its current triggered period, for the
+    /// instances a silence or an escalation concerns; nil in a state written before silences.
+    public var notices: [String: InstanceNotice]?
+    /// Input name → its feed's health (SPEC §20); nil in a state that watched none.
+    public var feeds: [String: FeedState]?
 
     public init() {}
 }

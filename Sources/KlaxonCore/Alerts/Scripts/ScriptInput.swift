@@ -67,7 +67,7 @@ struct ScriptInput: Encodable {
     init(job: Job, alert: AlertDefinition, state: KlaxonState, now: Int64) {
         self.now = ValueFormatter.timestamp(now)
         self.job = job.name
-        self.alert = Alert(title: alert.title, level: alert.level.rawValue, samplePeriod: alert.samplePeriod?.description,
+        self.alert = Alert(title: alert.title, level: alert.level.rawValue, samplePeriod: alert.window?.description,
                            minCalls: alert.minCalls, arguments: alert.scriptArguments)
         companies = state.meta.companies.values.filter { alert.scope.includes($0.company) }.sorted { $0.company.id < $1.company.id }.map { record in
             let company = record.currentView
@@ -79,7 +79,7 @@ struct ScriptInput: Encodable {
                 consecutiveFailures: state.meta.failureStreaks[company.id]?.count ?? 0,
                 penaltyUntil: state.meta.penalties[company.id].map { ValueFormatter.timestamp($0.until) },
                 state: (instance?.status ?? .ok).rawValue,
-                window: alert.samplePeriod.map { WindowMetrics(window: state.window(of: company.id, period: $0, windowEnd: job.windowEndMinute(now: now)), company: company, period: $0) })
+                window: alert.window.map { WindowMetrics(window: state.window(of: company.id, bounds: job.bounds(of: $0, now: now)), company: company, period: $0) })
         }
     }
 }

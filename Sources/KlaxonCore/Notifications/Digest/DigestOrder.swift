@@ -2,7 +2,8 @@
 /// (an SMS past its segments, a reader who stops at the top) loses the least urgent.
 ///
 /// 1. notice level: `error`, then `warning`, then `none`;
-/// 2. kind: `fired` (news), then `repeat` (still firing), then `reset` (resolved);
+/// 2. kind: `fired` (news), then `escalated` (still firing past an escalation delay),
+///    then `repeat` (still firing), then `reset` (resolved);
 /// 3. alert title, then company id, both in code-point order, so that two runs
 ///    with the same events list them the same way.
 public enum DigestOrder {
@@ -29,10 +30,11 @@ public enum DigestOrder {
     static func rank(_ kind: NotificationKind) -> Int {
         switch kind {
         case .fired: 0
-        case .repeat: 1
-        case .reset: 2
+        case .escalated: 1
+        case .repeat: 2
+        case .reset: 3
         // Tests never reach a digest; ranked last should one ever be passed in.
-        case .test: 3
+        case .test: 4
         }
     }
 }

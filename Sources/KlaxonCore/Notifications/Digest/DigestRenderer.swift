@@ -15,9 +15,12 @@ public struct DigestRenderer: Sendable {
     let now: Int64
     let maxSegments: Int
     let composer: NotificationComposer
+    /// The job's `timezone`: how `now` and each event's times are shown.
+    let shown: ShownTime
 
     public init(job: Job, now: Int64) {
         composer = NotificationComposer(job: job, now: now)
+        shown = job.shownTime
         template = job.templates.templates[DigestTemplates.name]
         brand = job.brand
         self.now = now
@@ -27,7 +30,7 @@ public struct DigestRenderer: Sendable {
     /// `company` is set for a company contact's digest: the company it is about.
     public func render(_ events: [AlertEvent], company: Company? = nil, recipient: String = "") -> Rendered {
         let contexts = events.map(eventContext)
-        let top = Self.topLevel(events, company: company, recipient: recipient, brand: brand, now: now)
+        let top = Self.topLevel(events, company: company, recipient: recipient, brand: brand, now: shown.timestamp(now))
         func context(showing shown: Int) -> TemplateValue {
             var values = top
             values["events"] = .list(Array(contexts.prefix(shown)))
@@ -66,7 +69,7 @@ public struct DigestRenderer: Sendable {
     /// The variables of a per-event message, plus that message's own `subject` and `sms` as the
     /// alert's template words them, so a digest can keep the wording of each alert's template.
     func eventContext(_ event: AlertEvent) -> TemplateValue {
-        let context = MessageContext.make(event, brand: brand)
+        let context = MessageContext.make(event, brand: brand, shown: shown)
         guard case .object(var values) = context else { return context }
         let own = composer.render(event)
         values["subject"] = .string(own.subject)
@@ -74,9 +77,9 @@ public struct DigestRenderer: Sendable {
         return .object(values)
     }
 
-    /// "3 alerts firing, 1 resolved": repeats count as firing, resets as resolved.
+    /// "3 alerts firing, 1 resolved": repeats and escalations count as firing, resets as resolved.
     public static func summary(_ events: [AlertEvent]) -> String {
-        let firing = events.filter { $0.kind == .fired || $0.kind == .repeat }.count
+        let firing = events.filter { Self.firing.contains($0.kind) }.count
         let resolved = events.filter { $0.kind == .reset }.count
         func alerts(_ n: Int) -> String { n == 1 ? "1 alert" : "\(n) alerts" }
         switch (firing, resolved) {
@@ -87,18 +90,21 @@ public struct DigestRenderer: Sendable {
         }
     }
 
-    static func topLevel(_ events: [AlertEvent], company: Company?, recipient: String, brand: String, now: Int64) -> [String: TemplateValue] {
+    static let firing: Set<NotificationKind> = [.fired, .repeat, .escalated]
+
+    static func topLevel(_ events: [AlertEvent], company: Company?, recipient: String, brand: String, now: String) -> [String: TemplateValue] {
         func count(_ kinds: Set<NotificationKind>) -> TemplateValue { .string(String(events.filter { kinds.contains($0.kind) }.count)) }
         var values: [String: TemplateValue] = [
             "count": .string(String(events.count)),
             "fired_count": count([.fired]),
             "repeat_count": count([.repeat]),
-            "firing_count": count([.fired, .repeat]),
+            "escalated_count": count([.escalated]),
+            "firing_count": count(firing),
             "reset_count": count([.reset]),
             "summary": .string(summary(events)),
             "recipient": .string(recipient),
             "brandName": .string(brand),
-            "now": .string(ValueFormatter.timestamp(now)),
+            "now": .string(now),
         ]
         if let company {
             values["name"] = .string(company.name)

@@ -21,6 +21,10 @@ struct Scenario {
         var sms: Int?
         /// Per-recipient counts, companies and texts, and a count of firings (SPEC §18).
         var messages = MessageExpectations()
+        /// Firings and repeats swallowed by a silence or a maintenance window.
+        var silenced: Set<String> = []
+        /// "kind alert/company" of each sent message, when the step states it.
+        var notices: Set<String>?
     }
 
     struct Step {
@@ -28,6 +32,8 @@ struct Scenario {
         var note: String
         var drops: [Drop]
         var expect: Expectation
+        var silences: [ScenarioSilence] = []
+        var expire: [Int] = []
     }
 
     var file: String

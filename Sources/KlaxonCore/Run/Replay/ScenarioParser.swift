@@ -67,7 +67,10 @@ enum ScenarioParser {
             expectation.emails = e["emails"]?.numberValue.map { Int($0) }
             expectation.sms = e["sms"]?.numberValue.map { Int($0) }
             expectation.messages = try MessageExpectations.parse(e) { fail("step \(i + 1): \($0)") }
-            steps.append(.init(now: now, note: step["note"]?.stringValue ?? "", drops: drops, expect: expectation))
+            expectation.silenced = set("silenced", in: e)
+            expectation.notices = e["notices"].map { _ in set("notices", in: e) }
+            steps.append(.init(now: now, note: step["note"]?.stringValue ?? "", drops: drops, expect: expectation,
+                               silences: try silences(step, index: i, fail: fail), expire: expiries(step)))
         }
         return Scenario(file: file, description: root["description"]?.stringValue ?? "", job: job, jobFolder: jobFolder, steps: steps)
     }

@@ -36,11 +36,14 @@ public struct ScenarioRunner {
         var reports: [RunReport] = []
         for (index, step) in scenario.steps.enumerated() {
             for drop in step.drops { try place(drop, scratch: scratch) }
+            do { try applySilences(step, job: job) } catch {
+                throw KlaxonError(error.kind, "\(scenario.file): step \(index + 1): silence: \(error.message)")
+            }
             var options = RunOptions(now: step.now, deliverTo: scratch + "/sent")
             options.wallClock = Date()
             let report = try Runner(job: job, options: options).run()
             reports.append(report)
-            let mismatches = compare(step.expect, with: report)
+            let mismatches = compare(step.expect, with: report) + Self.compareSilences(step.expect, with: report)
             let label = "step \(index + 1) at \(ValueFormatter.timestamp(Int64(step.now.timeIntervalSince1970)))\(step.note.isEmpty ? "" : " (\(step.note))")"
             if mismatches.isEmpty {
                 lines.append("PASS \(label)")

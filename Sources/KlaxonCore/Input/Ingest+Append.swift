@@ -1,0 +1,70 @@
+import Foundation
+
+extension Ingest {
+    /// CDRs in append mode (SPEC §20): each listed file is read from where the last run
+    /// stopped to its last complete line. The new offset goes into the ledger in memory,
+    /// so it is committed in the same atomic write as the rows it counted.
+    func ingestAppended(_ input: InputSettings, state: inout KlaxonState, reports: inout [FileReport]) throws(KlaxonError) {
+        let listing: DropFolder.Listing
+        do { listing = try DropFolder.list(input, wallClock: wallClock) } catch {
+            reports.append(FileReport(input: "cdrs", name: (input.path as NSString).lastPathComponent, outcome: .rejected, reason: error.message))
+            return
+        }
+        for (name, reason) in listing.skipped { reports.append(FileReport(input: "cdrs", name: name, outcome: .waiting, reason: reason)) }
+        for (name, reason) in listing.refused { reports.append(FileReport(input: "cdrs", name: name, outcome: .refused, reason: reason)) }
+        let snapshot = state.meta.companies.filter { $0.value.inSnapshot }
+        let reader = CDRFileReader(input: input, knownCompanies: snapshot.isEmpty ? nil : Set(snapshot.keys),
+                                   oldestMinute: job.oldestKeptMinute(now: now), latestTime: now + 300)
+        // As committed before this run: a rotated file is matched against what its old name held.
+        let before = state.meta.ledger.entries.filter { $0.key.hasPrefix("cdrs/") && $0.value.offset != nil }
+            .sorted { $0.key < $1.key }.map { (key: $0.key, entry: $0.value) }
+        for file in listing.settled {
+            let key = FileLedger.key(input: "cdrs", name: file.name)
+            var report = FileReport(input: "cdrs", name: file.name, outcome: .taken)
+            var from = 0, lines = 0, prefix = BlockDigest()
+            do {
+                var start = try AppendedFile.start(of: file, entry: state.meta.ledger.entries[key])
+                if case .fresh = start, state.meta.ledger.entries[key] == nil,
+                   let (other, continued) = try AppendedFile.continued(file, among: before) {
+                    start = continued
+                    report.warnings = ["its first bytes are those already read from \(other) (rotated or copied): read from where that stopped"]
+                }
+                switch start {
+                case .unchanged: continue
+                case .fresh: break
+                case .resume(let offset, let before, let digest): (from, lines, prefix) = (offset, before, digest)
+                case .restart(let reason):
+                    report.warnings = ["\(reason): read again as a new file from its start"]
+                }
+                let end = try AppendedFile.completeEnd(of: file, from: from)
+                if end == from {
+                    if Int(file.size) > from {
+                        reports.append(FileReport(input: "cdrs", name: file.name, outcome: .waiting, reason: "a last line without its line end waits for the next run"))
+                    }
+                    continue
+                }
+                guard let read = reader.readAppended(file, from: from, to: end, lines: lines, prefix: prefix, report: &report) else {
+                    if report.outcome == .rejected, from == 0 {
+                        // Not this kind of export (binary, a compressed rotation): said once, and read
+                        // again only once the file changes, as a rejected whole file is.
+                        report.reason = (report.reason ?? "cannot be read") + "; nothing counted, read again once the file changes"
+                        state.meta.ledger.entries[key] = FileLedger.Entry(size: file.size, modified: file.modified, digest: "",
+                                                                          outcome: .rejected, takenAt: now)
+                    } else if report.outcome == .rejected {
+                        // Its earlier lines were counted: the offset is kept, and the new lines are read again next run.
+                        report.reason = (report.reason ?? "cannot be read") + "; nothing counted, read again next run"
+                    }
+                    reports.append(report)
+                    continue
+                }
+                var staging = CDRFileReader.Staging(parts: [read.staging], digest: read.digest)
+                merge(&staging, into: &state)
+                state.meta.ledger.entries[key] = FileLedger.Entry(size: file.size, modified: file.modified, digest: read.digest,
+                                                                  outcome: .taken, takenAt: now, offset: Int64(read.end), lines: read.lines)
+                reports.append(report)
+            } catch {
+                reports.append(FileReport(input: "cdrs", name: file.name, outcome: .refused, reason: "\(error.message); not read, tried again next run"))
+            }
+        }
+    }
+}
