@@ -105,4 +105,20 @@ import Testing
         #expect(rendered.text.contains("RESOLVED T (none): Plain (C1)"), "\(rendered.text)")
         #expect(rendered.subject == "1 alert firing, 1 resolved")
     }
+
+    @Test func theDigestShowsTimesInTheJobsTimezoneAndSaysWhatEscalated() throws {
+        let (job, problems) = load(#"notify: { group: "recipient" }, timezone: "Europe/Berlin","#)
+        #expect(problems.isEmpty, "\(problems)")
+        let j = try #require(job)
+        let alert = try #require(j.alerts.first)
+        let now = epoch("2026-11-27T01:00:00Z")
+        let events = [NotificationKind.repeat, .escalated].enumerated().map { i, kind in
+            AlertEvent(alert: alert, company: Company(id: "C\(i)"), kind: kind, value: 0.5, message: nil, window: nil, penaltyUntil: nil, now: now)
+        }
+        let rendered = DigestRenderer(job: j, now: now).render(DigestOrder.sorted(events))
+        #expect(rendered.text.contains("2 alerts firing at 2026-11-27T02:00:00+01:00."), "\(rendered.text)")
+        let kinds = rendered.text.split(separator: "\n").filter { $0.contains(" T (none)") }.map { $0.split(separator: " ").first ?? "" }
+        #expect(kinds == ["ESCALATED", "STILL"], "an escalation before a plain repeat: \(rendered.text)")
+        #expect(rendered.sms.contains("\nescalated: T C1"), "\(rendered.sms)")
+    }
 }
