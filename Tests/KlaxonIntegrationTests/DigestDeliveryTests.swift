@@ -53,21 +53,21 @@ struct DigestDeliveryTests {
         #expect(noc.subject == "[ACME] 3 alerts firing")
         #expect(noc.to == "noc@example.com")
         #expect(noc.message_id.hasPrefix("<klaxon.") && noc.message_id.hasSuffix("@acme.example>"))
-        #expect(noc.content_type == "multipart/alternative")
-        let text = try #require(noc.text("text/plain"))
+        #expect(noc.types == ["multipart/alternative", "text/plain", "text/html"])
+        let text = try #require(noc.plain)
         let lines = text.split(separator: "\n").filter { $0.hasPrefix("FIRING") }
         #expect(lines == [
             "FIRING Carrier Negative (error): Carrier One (P1), balance -20.00 EUR, threshold 0.00 EUR",
             "FIRING Low Balance (warning): Café Olé (C1), balance 5.00 EUR, threshold 10.00 EUR",
             "FIRING Low Balance (warning): <Beta> & Sons (C2), balance 3.00 EUR, threshold 10.00 EUR",
         ], "most severe first, then by company id: \(text)")
-        let html = try #require(noc.text("text/html"))
+        let html = try #require(noc.html)
         #expect(html.contains("<td>&lt;Beta&gt; &amp; Sons (C2)</td>"), "\(html)")
         #expect(html.components(separatedBy: "<tr><td>firing</td>").count - 1 == 3, "\(html)")
 
         let contact = try ParsedMIME.parse(try #require(mails.first { $0.rcptTos == ["ops@c1.example"] }).data)
         #expect(contact.subject == "[ACME] 1 alert firing — Café Olé", "RFC 2047 decoded by Python")
-        let contactText = try #require(contact.text("text/plain"))
+        let contactText = try #require(contact.plain)
         #expect(contactText.hasPrefix("Hello Café Olé,\n"))
         #expect(!contactText.contains("Beta") && !contactText.contains("Carrier One"), "\(contactText)")
 
