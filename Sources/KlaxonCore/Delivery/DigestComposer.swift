@@ -39,11 +39,17 @@ struct DigestComposer {
             split.digests.unnotified += 1
         }
         let renderer = DigestRenderer(job: job, now: composer.now)
+        // Each event's variables (with its own template's subject and SMS) are made once, on two
+        // threads as per-event messages are, however many digests list the event.
+        let chunk = NotificationComposer.eventsPerChunk
+        let contexts = SharedWork.map(chunks: (sorted.count + chunk - 1) / chunk, helped: sorted.count >= 2 * chunk) { c in
+            sorted[(c * chunk)..<min((c + 1) * chunk, sorted.count)].map(renderer.eventContext)
+        }.flatMap { $0 }
         for group in groups.groups {
             // Indices were added in event order, so the group keeps the digest order.
             let events = group.events.map { sorted[$0] }
             let company = group.company.flatMap { id in events.first { $0.company.id == id }?.company }
-            let rendered = renderer.render(events, company: company, recipient: group.address)
+            let rendered = renderer.render(events, contexts: group.events.map { contexts[$0] }, company: company, recipient: group.address)
             guard let item = item(group, events: events, rendered: rendered) else { continue }
             split.digests.items.append(item)
             split.previews.append(Self.preview(group, events: events, rendered: rendered))

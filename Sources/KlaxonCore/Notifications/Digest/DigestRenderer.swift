@@ -28,8 +28,9 @@ public struct DigestRenderer: Sendable {
     }
 
     /// `company` is set for a company contact's digest: the company it is about.
-    public func render(_ events: [AlertEvent], company: Company? = nil, recipient: String = "") -> Rendered {
-        let contexts = events.map(eventContext)
+    /// `contexts`, when given, are the events' ``eventContext(_:)``s, made once for all the digests of a run.
+    public func render(_ events: [AlertEvent], contexts given: [TemplateValue]? = nil, company: Company? = nil, recipient: String = "") -> Rendered {
+        let contexts = given ?? events.map(eventContext)
         let top = Self.topLevel(events, company: company, recipient: recipient, brand: brand, now: shown.timestamp(now))
         func context(showing shown: Int) -> TemplateValue {
             var values = top
