@@ -2,7 +2,15 @@
 enum DryRunPreview {
     static func texts(events: [AlertEvent], job: Job, now: Int64) -> [String] {
         let composer = NotificationComposer(job: job, now: now)
-        return events.map { event in
+        if job.notify.group == .recipient {
+            let split = DigestComposer(composer: composer).compose(events)
+            return perEvent(split.perEvent, composer: composer) + split.previews
+        }
+        return perEvent(events, composer: composer)
+    }
+
+    private static func perEvent(_ events: [AlertEvent], composer: NotificationComposer) -> [String] {
+        events.map { event in
             let rendered = composer.render(event)
             let to = event.alert.recipients.map { r -> String in
                 switch r {
