@@ -190,6 +190,9 @@ enum TemplateFuzz {
         "company": ["id": "C1", "name": "=HYPERLINK(\"x\")", "type": "customer", "currency": "EUR"],
         "list": ["a", ["id": "b"], .list([]), "", true],
         "empty": .list([]),
+        // A digest's list of events, each an object whose names shadow the outer ones.
+        "events": [["title": "Carrier\r\nDown", "name": "<P1>", "company": ["id": "P1"], "is_fired": true], ["title": "Low", "is_reset": true]],
+        "count": "2",
     ]
 
     static let from = MailAddress.parse("NOC <noc@example.com>")

@@ -40,18 +40,23 @@ import KlaxonCore
         let files = try FileManager.default.contentsOfDirectory(atPath: out)
         let emails = try files.filter { $0.hasSuffix(".eml") }.map { try String(contentsOfFile: "\(out)/\($0)", encoding: .utf8) }
         func email(_ fragment: String) -> String? { emails.first { $0.contains(fragment) } }
-        // Bravo Telecom's balance is 8.20: Low Balance goes to its two contacts and billing.
-        let low = try #require(email("Subject: [Example Telecom] Low balance: Bravo Telecom (8.20 USD)"))
-        // The envelope header is folded like any other (RFC 5322): unfolded, it lists the three.
-        #expect(low.replacingOccurrences(of: "\r\n ", with: " ").hasPrefix("X-Klaxon-Envelope-To: noc@bravo.example, finance@bravo.example, billing@example-telecom.example\r\n"))
-        #expect(low.contains("Content-Type: multipart/alternative"), "the low-balance template has an HTML part")
-        // Bad Route answers few calls: a penalty, with its SMS.
-        #expect(email("Subject: [Example Telecom] Carrier ASR Penalty =E2=80=94 Bad Route Ltd") != nil
-                || emails.contains { $0.contains("Bad Route Ltd") && $0.contains("Carrier ASR Penalty") })
-        #expect(files.filter { $0.hasSuffix(".sms.json") }.count >= 2)
+        let report = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: URL(fileURLWithPath: temp.url("report.json"))))
+        // The example groups by recipient: one digest per address and number, the contacts' limited to their company.
+        func digest(to recipient: String) -> Outbox.Outcome? { report.notifications.first { $0.recipients == [recipient] } }
+        // Bravo Telecom's balance is 8.20: Low Balance goes to its two contacts and, with Delta's, to billing.
+        for contact in ["noc@bravo.example", "finance@bravo.example"] {
+            #expect(digest(to: contact)?.digest?.companies == ["C200"])
+            #expect(digest(to: contact)?.subject == "[Example Telecom] 1 alert firing — Bravo Telecom")
+            #expect(email("X-Klaxon-Envelope-To: \(contact)\r\n")?.contains("Content-Type: multipart/alternative") == true)
+        }
+        #expect(digest(to: "billing@example-telecom.example")?.digest?.companies == ["C200", "C400"])
+        // Bad Route answers few calls: a penalty, first in the NOC's digest (level error), and in its SMS.
+        #expect(digest(to: "noc@example-telecom.example")?.digest?.companies.contains("P30") == true)
+        #expect(digest(to: "+15550100")?.subject?.contains("Carrier ASR Penalty Bad Route Ltd") == true)
+        #expect(report.notifications.filter { $0.channel == .email }.count == emails.count)
+        #expect(emails.count == 6 && files.filter { $0.hasSuffix(".sms.json") }.count == 4)
         let penalties = try String(contentsOfFile: temp.url("var/example-hourly-penalties.csv"), encoding: .utf8)
         #expect(penalties.contains("P30,carrier,2026-11-27T03:00:00Z,Carrier ASR Penalty"))
-        let report = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: URL(fileURLWithPath: temp.url("report.json"))))
         #expect(report.notifications.allSatisfy { $0.result == .sent })
         #expect(report.files.filter { $0.outcome == .taken }.count == 3)
 
@@ -68,7 +73,9 @@ import KlaxonCore
         let result = try KlaxonBinary.run(["run", job, "--now", "2026-11-27T02:00:00Z", "--dry-run"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("DRY RUN"))
-        #expect(result.stdout.contains("Subject: [Example Telecom] Low balance: Bravo Telecom (8.20 USD)"))
+        // The example groups by recipient: the preview shows each digest, not each event.
+        #expect(result.stdout.contains("DIGEST email → noc@bravo.example (contact of C200): 1 event\nSubject: [Example Telecom] 1 alert firing — Bravo Telecom"))
+        #expect(result.stdout.contains("FIRING Carrier ASR Penalty (error): Bad Route Ltd (P30), asr 15.1%"), "\(result.stdout)")
         #expect(!FileManager.default.fileExists(atPath: temp.url("var")), "a dry run creates no state")
     }
 

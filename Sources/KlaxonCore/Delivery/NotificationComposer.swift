@@ -21,6 +21,8 @@ public struct NotificationComposer: Sendable {
 
     public func compose(events: [AlertEvent], penaltyActions: [PenaltyAction]) -> Composed {
         var out = Composed()
+        let grouped = job.notify.group == .recipient ? DigestComposer(composer: self).compose(events) : nil
+        let events = grouped?.perEvent ?? events
         // Each event's messages depend on that event alone: chunks of them are
         // composed on two threads (a first run renders hundreds), then joined in order.
         let chunk = Self.eventsPerChunk
@@ -33,6 +35,11 @@ public struct NotificationComposer: Sendable {
             out.items += part.items
             out.warnings += part.warnings
             out.unnotified += part.unnotified
+        }
+        if let digests = grouped?.digests {
+            out.items += digests.items
+            out.warnings += digests.warnings
+            out.unnotified += digests.unnotified
         }
         for action in penaltyActions {
             out.items.append(item(channel: .penaltyLog, alert: action.alert, company: action.company, kind: action.kind.rawValue,

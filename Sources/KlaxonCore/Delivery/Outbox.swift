@@ -29,6 +29,8 @@ public struct Outbox {
         public var attempts: Int
         /// When a failed or waiting item is tried again (nil once sent or dead).
         public var retryAt: Int64? = nil
+        /// What a digest holds; nil for a per-event message.
+        public var digest: OutboxItem.Digest? = nil
     }
 
     /// At most this many outcomes, or this many seconds of sending, wait for
@@ -70,7 +72,7 @@ public struct Outbox {
                 // A retry that succeeded is not reported with the error of the attempt before it.
                 Outcome(id: item.id, channel: item.channel, alert: item.alert, company: item.company, kind: item.kind,
                         recipients: item.recipients, subject: item.subject, result: r, error: r == .sent ? nil : item.lastError,
-                        attempts: item.attempts, retryAt: r == .failed || r == .waiting ? item.nextAttempt : nil)
+                        attempts: item.attempts, retryAt: r == .failed || r == .waiting ? item.nextAttempt : nil, digest: item.digest)
             }
             if item.dead || item.nextAttempt > now {
                 outcomes.append(outcome(item.dead ? .dead : .waiting))

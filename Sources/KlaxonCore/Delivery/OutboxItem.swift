@@ -19,4 +19,17 @@ public struct OutboxItem: Sendable, Codable, Equatable {
     public var nextAttempt: Int64
     public var lastError: String?
     public var dead = false
+    /// Set on a digest; absent from items decided before grouping existed.
+    public var digest: Digest? = nil
+}
+
+extension OutboxItem {
+    /// What a digest holds (SPEC §18), for the run report and `klaxon replay`.
+    public struct Digest: Sendable, Codable, Equatable {
+        public var events: Int
+        /// The companies its events are about, sorted.
+        public var companies: [String]
+        /// Events an SMS digest left out to stay within `sms.max_segments`.
+        public var smsLeftOut: Int
+    }
 }

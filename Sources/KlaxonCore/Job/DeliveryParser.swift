@@ -37,6 +37,7 @@ enum DeliveryParser {
         let timeout = s.duration("timeout") ?? TimeSpan(seconds: 30)
         let caFile = s.string("ca_file").map(resolve)
         let allowPlain = s.bool("allow_plaintext_credentials") ?? false
+        let maxSegments = NotifyParser.maxSegments(&s)
         switch s.string("provider", required: true) {
         case "twilio":
             let account = s.string("account_env", required: true) ?? ""
@@ -49,10 +50,10 @@ enum DeliveryParser {
             } else if !allowPlain, EndpointRules.isPlainToAnotherHost(base, plainScheme: "http") {
                 s.problem("base_url", EndpointRules.plaintextProblem("the Twilio account token", base))
             }
-            return SMSSettings(provider: .twilio(accountEnv: account, tokenEnv: token, from: from, baseURL: base), timeout: timeout, caFile: caFile)
+            return SMSSettings(provider: .twilio(accountEnv: account, tokenEnv: token, from: from, baseURL: base), timeout: timeout, caFile: caFile, maxSegments: maxSegments)
         case "webhook":
             guard let hook = webhookSMS(&s, allowPlain: allowPlain) else { return nil }
-            return SMSSettings(provider: .webhook(hook), timeout: timeout, caFile: caFile)
+            return SMSSettings(provider: .webhook(hook), timeout: timeout, caFile: caFile, maxSegments: maxSegments)
         case let other?:
             s.problem("provider", "unknown provider \"\(other)\"; use twilio or webhook")
             return nil

@@ -25,6 +25,8 @@ public struct Job: Sendable {
     public var lag = TimeSpan(seconds: 0)
     /// Where each run writes its Prometheus metrics (SPEC §20); nil writes none.
     public var metricsFile: String? = nil
+    /// Whether e-mail and SMS go out per event or as one digest per address and run (SPEC §18).
+    public var notify = NotifySettings()
     /// Recurring windows that silence alerts (`maintenance`).
     public var maintenance: [MaintenanceWindow] = []
     /// Who hears about the job itself: a stale feed (SPEC §20).
@@ -102,6 +104,8 @@ public struct SMSSettings: Sendable {
     public var timeout: TimeSpan
     /// A CA bundle to trust instead of the system's (a gateway behind a private CA).
     public var caFile: String? = nil
+    /// The most concatenated segments an SMS digest may take (`max_segments`).
+    public var maxSegments = SMSSegments.defaultMaxSegments
 }
 
 /// An SMS gateway spoken to with the job's own request shape.

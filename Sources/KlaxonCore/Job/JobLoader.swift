@@ -53,6 +53,7 @@ public enum JobLoader {
         let penalties = DeliveryParser.penalties(&r, resolve: resolve, stateDirectory: state ?? folder)
         let delivery = DeliveryParser.delivery(&r)
         let reportMail = ReportMailSettings.parse(&r, hasEmail: email != nil)
+        let notify = NotifyParser.parse(&r)
         let operators = FeedParser.operators(&r)
         let webhooks = WebhookParser.parse(&r, resolve: resolve)
 
@@ -97,6 +98,7 @@ public enum JobLoader {
                    balances: balances, cdrs: cdrs, templates: templates, email: email, sms: sms,
                    penalties: penalties, delivery: delivery, alerts: alerts, report: reportMail, baseFolder: base,
                    lag: lag, metricsFile: metricsFile)
+        job.notify = notify
         job.maintenance = maintenance
         job.operators = operators
         FeedParser.check(job, diagnostics: &diagnostics)

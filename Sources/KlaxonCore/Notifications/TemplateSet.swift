@@ -32,6 +32,7 @@ public struct TemplateSet: Sendable {
         var set = TemplateSet(templates: [:])
         // The built-in sources are fixed and covered by tests; a parse failure here is a bug.
         if let alert = try? BuiltInTemplates.alert() { set.templates["alert"] = alert }
+        if let digest = try? DigestTemplates.digest() { set.templates[DigestTemplates.name] = digest }
         return set
     }
 
@@ -47,6 +48,7 @@ public struct TemplateSet: Sendable {
             return ["subject", "txt", "html", "sms"].contains(ext) ? (name as NSString).deletingPathExtension : nil
         })
         for base in bases.sorted() {
+            let known = base == DigestTemplates.name ? DigestTemplates.knownVariables : Self.knownVariables
             func part(_ ext: String, required: Bool) -> Template? {
                 let path = (folder as NSString).appendingPathComponent("\(base).\(ext)")
                 guard FileManager.default.fileExists(atPath: path) else {
@@ -62,10 +64,10 @@ public struct TemplateSet: Sendable {
                 }
                 do {
                     let template = try Template(source: source, name: path)
-                    for error in template.unknownVariables(known: Self.knownVariables) {
+                    for error in template.unknownVariables(known: known) {
                         // The list of variables once per job, not after every mistake.
                         let list = error.message.contains("did you mean") || listedVariables ? ""
-                            : "; a template may use \(Self.knownVariables.sorted().joined(separator: ", "))"
+                            : "; a template may use \(known.sorted().joined(separator: ", "))"
                         if !list.isEmpty { listedVariables = true }
                         diagnostics.add(Problem(file: path, message: error.located + list))
                     }
@@ -97,9 +99,14 @@ public struct TemplateSet: Sendable {
     /// Reports an alert naming a template that does not exist; a template of the folder
     /// that failed to load has already been reported at its file.
     func check(alert: AlertDefinition, diagnostics: inout Diagnostics) {
+        if let problem = DigestTemplates.alertNamingDigest(alert) {
+            diagnostics.add(problem)
+            return
+        }
         guard templates[alert.template] == nil, !unusable.contains(alert.template) else { return }
-        let known = templates.keys.sorted().joined(separator: ", ")
-        let hint = Suggestion.closest(alert.template, among: templates.keys.sorted()).map { "; did you mean \"\($0)\"?" } ?? ""
+        let names = templates.keys.filter { $0 != DigestTemplates.name }.sorted()
+        let known = names.joined(separator: ", ")
+        let hint = Suggestion.closest(alert.template, among: names).map { "; did you mean \"\($0)\"?" } ?? ""
         diagnostics.add(Problem(file: alert.file, alert: alert.title, field: "template", message: "unknown template \"\(alert.template)\"\(hint) (known: \(known))"))
     }
 }

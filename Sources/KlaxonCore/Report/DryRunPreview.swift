@@ -2,15 +2,18 @@
 enum DryRunPreview {
     static func texts(events: [AlertEvent], job: Job, now: Int64) -> [String] {
         let composer = NotificationComposer(job: job, now: now)
-        return events.map { event in
+        if job.notify.group == .recipient {
+            let split = DigestComposer(composer: composer).compose(events)
+            return perEvent(split.perEvent, composer: composer, job: job) + split.previews
+        }
+        return perEvent(events, composer: composer, job: job)
+    }
+
+    private static func perEvent(_ events: [AlertEvent], composer: NotificationComposer, job: Job) -> [String] {
+        events.map { event in
             let rendered = composer.render(event)
             let to = event.alert.recipients.map { r -> String in
-                switch r {
-                case .email(let a): a
-                case .phone(let p): p
-                case .contacts: (event.company.emails + event.company.phones).joined(separator: ", ")
-                case .webhook(let name): WebhookParser.recipientPrefix + name
-                }
+                r == .contacts ? (event.company.emails + event.company.phones).joined(separator: ", ") : r.text
             }.joined(separator: ", ")
             let rule = String(repeating: "-", count: 60)
             let hooks = WebhookPreview.texts(event, rendered: rendered, job: job).map { "\n\n" + $0 }.joined()

@@ -69,7 +69,7 @@ public struct Runner {
         if options.dryRun {
             report.notifications = state.meta.outbox.filter { !$0.dead }.map { item in
                 Outbox.Outcome(id: item.id, channel: item.channel, alert: item.alert, company: item.company, kind: item.kind,
-                               recipients: item.recipients, subject: item.subject, result: .waiting, error: nil, attempts: item.attempts)
+                               recipients: item.recipients, subject: item.subject, result: .waiting, error: nil, attempts: item.attempts, digest: item.digest)
             }
             report.previews = DryRunPreview.texts(events: evaluation.events + feeds.events, job: FeedTemplate.job(job), now: now)
             report.exitCode = report.inputNeedsAttention || !scripts.failed.isEmpty || composed.unnotified > 0 || feeds.stale ? 2 : 0

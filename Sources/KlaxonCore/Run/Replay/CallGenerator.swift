@@ -38,6 +38,13 @@ enum CallGenerator {
     }
 
     /// `{id, name, type, credit, debit_limit, currency, email, phone, tags}` rows of a balance snapshot.
+    /// RFC 4180 quoting only: this file is Klaxon's input, so a phone number's `+` must stay
+    /// as written (CSVCell's formula guard is for reports a spreadsheet opens).
+    static func quoted(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
     static func balances(_ companies: [JSONValue], step: Int, file: String) throws(KlaxonError) -> String {
         var lines = [BalanceField.allCases.map(\.rawValue).joined(separator: ",")]
         for c in companies {
@@ -46,7 +53,7 @@ enum CallGenerator {
             }
             lines.append(BalanceField.allCases.map { field -> String in
                 switch object[field.rawValue] {
-                case .string(let s)?: return CSVCell.escape(s)
+                case .string(let s)?: return Self.quoted(s)
                 case .number(let n)?: return String(n)
                 default: return ""
                 }

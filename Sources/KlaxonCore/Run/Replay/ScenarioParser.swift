@@ -66,6 +66,7 @@ enum ScenarioParser {
             expectation.penaltiesLifted = set("lifted", in: penalties)
             expectation.emails = e["emails"]?.numberValue.map { Int($0) }
             expectation.sms = e["sms"]?.numberValue.map { Int($0) }
+            expectation.messages = try MessageExpectations.parse(e) { fail("step \(i + 1): \($0)") }
             expectation.silenced = set("silenced", in: e)
             expectation.notices = e["notices"].map { _ in set("notices", in: e) }
             steps.append(.init(now: now, note: step["note"]?.stringValue ?? "", drops: drops, expect: expectation,
