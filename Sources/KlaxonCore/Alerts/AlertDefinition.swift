@@ -22,6 +22,8 @@ public struct AlertDefinition: Sendable {
     public var scriptArguments: [String] = []
     /// …and how long it may run (default 30s).
     public var scriptTimeout: TimeSpan?
+    /// Destinations, levels, active hours (SPEC §21).
+    public var fraud = FraudSettings()
 
     public enum Level: String, Sendable, CaseIterable { case none, warning, error }
 }

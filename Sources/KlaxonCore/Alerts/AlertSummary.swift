@@ -30,4 +30,6 @@ public struct InstanceDecision: Sendable, Codable, Equatable {
     public var company: String
     public var decision: Decision
     public var value: Double?
+    /// For a `by: "destination"` alert, the destination of the instance.
+    public var destination: String? = nil
 }

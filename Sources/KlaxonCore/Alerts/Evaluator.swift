@@ -53,9 +53,10 @@ public struct Evaluator {
             startsOf.append(starts)
         }
         let windowTotals = Self.windowTotals(of: companies, starts: startsOf, to: Int32(clamping: minute), in: state.buckets)
+        let bucketAlerts = alerts.map { !$0.usesCallLog && $0.isActive(windowEndMinute: minute) }
         for (position, company) in companies.enumerated() {
             let (applying, starts, totals) = (applyingTo[position], startsOf[position], windowTotals[position])
-            for index in applying {
+            for index in applying where bucketAlerts[index] {
                 let alert = alerts[index]
                 let window = windowStarts[index].flatMap { start in starts.firstIndex(of: start).map { totals[$0] } }
                 let observation: Observation
@@ -78,8 +79,11 @@ public struct Evaluator {
                 }
                 let key = AlertInstance.key(alert: alert.title, company: company.id)
                 // Stepped in place: one hash of the key, not a read and a write.
-                let (decision, instance) = Self.step(&state.meta.instances[key, default: AlertInstance(alert: alert.title, company: company.id)],
-                                                     alert: alert, observation: observation, now: now, interval: job.interval)
+                var level: AlertLevel?
+                let (decision, instance) = alert.fraud.levels != nil
+                    ? state.stepLevels(key: key, alert: alert, company: company.id, observation: observation, now: now, interval: job.interval, level: &level)
+                    : Self.step(&state.meta.instances[key, default: AlertInstance(alert: alert.title, company: company.id)],
+                                alert: alert, observation: observation, now: now, interval: job.interval)
                 result.summaries[index].count(decision)
                 if instance.status == .triggered { result.summaries[index].triggered += 1 }
                 // `lastValue` is the last value measured, maybe runs ago: a decision made without one carries none.
@@ -106,10 +110,11 @@ public struct Evaluator {
                 }
                 if let kind {
                     result.events.append(AlertEvent(alert: alert, company: company, kind: kind, value: instance.lastValue,
-                                                    message: message, window: window, penaltyUntil: penaltyUntil, now: now))
+                                                    message: message, window: window, penaltyUntil: penaltyUntil, now: now, level: level))
                 }
             }
         }
+        CallLogEvaluator(job: job, now: now, companies: companies).evaluate(&state, into: &result)
         return result
     }
 

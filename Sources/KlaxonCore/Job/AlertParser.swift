@@ -40,8 +40,9 @@ enum AlertParser {
 
         let threshold = r.number("threshold")
         let reset = r.number("reset_threshold")
+        let fraud = FraudFieldsParser.parse(&r, area: area, comparison: comparison, threshold: threshold)
         if let comparison, area != .script {
-            checkThresholds(&r, comparison: comparison, threshold: threshold, reset: reset)
+            checkThresholds(&r, comparison: comparison, threshold: threshold ?? fraud.levels?.warning, reset: reset)
         }
         if area == .script {
             for field in ["operator", "threshold", "reset_threshold"] where r.has(field) {
@@ -84,11 +85,13 @@ enum AlertParser {
         if area != .script, area != nil, timeout != nil { r.problem("timeout", "only a script alert has a timeout") }
 
         guard let title, let scope, let area, let comparison, let level else { return nil }
-        return AlertDefinition(title: title, file: r.file, scope: scope, recipients: recipients, area: area,
-                               comparison: comparison, threshold: threshold, resetThreshold: reset,
+        var alert = AlertDefinition(title: title, file: r.file, scope: scope, recipients: recipients, area: area,
+                               comparison: comparison, threshold: threshold ?? fraud.levels?.warning, resetThreshold: reset,
                                samplePeriod: samplePeriod, minCalls: minCalls, penalty: penalty, template: template,
                                repeatEvery: repeatEvery, level: level, sendReset: sendReset, script: script,
                                scriptArguments: Array((command ?? []).dropFirst()), scriptTimeout: timeout)
+        alert.fraud = fraud
+        return alert
     }
 
     private static func checkThresholds(_ r: inout ObjectReader, comparison: Comparison, threshold: Double?, reset: Double?) {

@@ -53,6 +53,7 @@ public enum JobLoader {
         let delivery = DeliveryParser.delivery(&r)
         let reportMail = ReportMailSettings.parse(&r, hasEmail: email != nil)
 
+        let destinations = DestinationsParser.parse(&r, resolve: resolve, diagnostics: &diagnostics)
         var alerts: [AlertDefinition] = []
         if let list = r.raw("alerts") {
             if let items = list.arrayValue {
@@ -81,6 +82,7 @@ public enum JobLoader {
 
         AlertParser.checkDuplicateTitles(alerts, diagnostics: &diagnostics)
         ScriptAlerts.resolveScripts(&alerts, folder: folder, diagnostics: &diagnostics)
+        FraudCheck.resolve(&alerts, table: destinations, diagnostics: &diagnostics)
         for alert in alerts {
             templates.check(alert: alert, diagnostics: &diagnostics)
             checkChannels(alert, email: email, sms: sms, diagnostics: &diagnostics)
@@ -90,7 +92,7 @@ public enum JobLoader {
         return Job(file: file, name: name, interval: interval, stateDirectory: state, brand: brand,
                    balances: balances, cdrs: cdrs, templates: templates, email: email, sms: sms,
                    penalties: penalties, delivery: delivery, alerts: alerts, report: reportMail, baseFolder: base,
-                   lag: lag, metricsFile: metricsFile)
+                   lag: lag, metricsFile: metricsFile, destinations: destinations)
     }
 
     /// An alert that mails or texts someone needs the job's settings for that channel.

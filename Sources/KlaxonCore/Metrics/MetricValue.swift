@@ -56,7 +56,8 @@ public enum MetricCalculator {
             return .value(Double(micros) / 1_000_000)
         case .profit:
             return .value(Double(window.customerCharge - window.providerCharge) / 1_000_000)
-        case .script:
+        case .script, .callsPerMinute, .concurrentCalls, .sequentialCalls, .maxDuration:
+            // The per-call areas are measured from the call log (`CallLogMeasure`), not a bucket sum.
             return .missing
         }
     }

@@ -16,4 +16,8 @@ public struct AlertEvent: Sendable {
     /// Stands in for `value` when there is none (`klaxon test` with too few calls), so a
     /// message never reads "is currently at ."
     public var valueText: String? = nil
+    /// The destination of a `by: "destination"` instance.
+    public var destination: String? = nil
+    /// The instance's level under `levels` (for a reset, the level it left).
+    public var level: AlertLevel? = nil
 }

@@ -58,6 +58,7 @@ public struct Runner {
         if let mail = ReportMail(job: job, now: now).item(state: state) { state.meta.outbox.append(mail) }
         let keepFrom = job.oldestKeptMinute(now: now)
         Self.prune(&state.buckets, before: keepFrom)
+        state.meta.fraud?.log?.prune(before: keepFrom)
         state.meta.lastRun = now
         report.timings.evaluateMilliseconds = Self.milliseconds(since: &mark)
 

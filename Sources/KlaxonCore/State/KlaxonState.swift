@@ -27,6 +27,8 @@ public struct StateMeta: Sendable, Codable, Equatable {
     public var coveredSince: Int32?
     /// What the metrics file's counters count; nil in a state written before they were kept.
     public var runCounters: RunCounters?
+    /// The call log and alert levels of SPEC §21 (`FraudState`); nil in a state without them.
+    public var fraud: FraudState?
 
     public init() {}
 }

@@ -95,7 +95,7 @@ public struct ScenarioRunner {
 
     private func compare(_ expect: Scenario.Expectation, with report: RunReport) -> [String] {
         func names(_ d: Decision) -> Set<String> {
-            Set(report.decisions.filter { $0.decision == d }.map { "\($0.alert)/\($0.company)" })
+            Set(report.decisions.filter { $0.decision == d }.map { "\($0.alert)/\($0.company)" + ($0.destination.map { "/" + $0 } ?? "") })
         }
         var out: [String] = []
         func check(_ what: String, expected: Set<String>, actual: Set<String>) {

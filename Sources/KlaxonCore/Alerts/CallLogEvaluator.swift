@@ -1,0 +1,112 @@
+/// The alerts measured from the call log (SPEC §21): per destination (one
+/// instance per company and destination with calls in the window, keyed
+/// `title␟company␟destination`), and the per-call areas by company.
+struct CallLogEvaluator {
+    let job: Job
+    let now: Int64
+    /// The companies as the evaluator sees them, sorted by id.
+    let companies: [Company]
+
+    func evaluate(_ state: inout KlaxonState, into result: inout Evaluator.Result) {
+        let minute = job.windowEndMinute(now: now)
+        for (index, alert) in job.alerts.enumerated() where alert.usesCallLog && alert.isActive(windowEndMinute: minute) {
+            guard let period = alert.samplePeriod else { continue }
+            let start = Int32(clamping: minute - period.seconds / 60)
+            let uncovered = state.uncoveredValue(of: alert, windowEnd: minute) ?? logUncovered(state.meta.fraud?.log, period: period, windowEnd: minute)
+            let held = alert.fraud.by == .destination ? heldDestinations(of: alert.title, in: state) : [:]
+            for company in companies where alert.scope.includes(company) {
+                let calls = state.meta.fraud?.log?.calls[company.id].map { CallLogMeasure.window($0, from: start, to: Int32(clamping: minute)) } ?? []
+                if alert.fraud.by == .company {
+                    let value = uncovered ?? CallLogMeasure.value(of: alert.area, calls: calls, windowStart: start, company: company, minCalls: alert.minCalls)
+                    step(alert, index: index, company: company, destination: nil, value: value,
+                         window: CallLogMeasure.bucket(calls, minute: start), state: &state, result: &result)
+                    continue
+                }
+                var byName: [String: [LoggedCall]] = [:]
+                for call in calls {
+                    let name = state.meta.fraud?.log?.name(of: call.destination) ?? DestinationTable.other
+                    if alert.fraud.watches(tableIndex(name)) { byName[name, default: []].append(call) }
+                }
+                for name in held[company.id] ?? [] where byName[name] == nil { byName[name] = [] }
+                for name in byName.keys.sorted() {
+                    let own = byName[name] ?? []
+                    let value = uncovered ?? CallLogMeasure.value(of: alert.area, calls: own[...], windowStart: start, company: company, minCalls: alert.minCalls)
+                    step(alert, index: index, company: company, destination: name, value: value,
+                                        window: CallLogMeasure.bucket(own[...], minute: start), state: &state, result: &result)
+                    // An instance at rest whose destination had no call says nothing: it is not kept.
+                    let key = Self.key(alert: alert.title, company: company.id, destination: name)
+                    if own.isEmpty, state.meta.instances[key]?.status == .ok {
+                        state.meta.instances[key] = nil
+                    }
+                }
+            }
+        }
+        state.forgetStaleLevels()
+    }
+
+    static func key(alert: String, company: String, destination: String) -> String {
+        AlertInstance.key(alert: alert, company: company) + "\u{1F}" + destination
+    }
+
+    private func tableIndex(_ name: String) -> Int32 {
+        job.destinations?.index(of: name) ?? DestinationIndex.other
+    }
+
+    /// Company id → destinations of this alert's instances from earlier runs, so a
+    /// triggered destination whose calls stopped is still evaluated (and can reset).
+    private func heldDestinations(of title: String, in state: KlaxonState) -> [String: [String]] {
+        var held: [String: [String]] = [:]
+        let prefix = title + "\u{1F}"
+        for (key, instance) in state.meta.instances where instance.alert == title && key.hasPrefix(prefix) {
+            let rest = key.dropFirst(prefix.count)
+            guard let cut = rest.firstIndex(of: "\u{1F}") else { continue }
+            held[instance.company, default: []].append(String(rest[rest.index(after: cut)...]))
+        }
+        return held
+    }
+
+    /// A log started after the window began (a new watch on a state with history) holds part of it.
+    private func logUncovered(_ log: CallLog?, period: TimeSpan, windowEnd: Int64) -> MetricValue? {
+        guard let since = log?.since else { return nil }
+        let end = windowEnd * 60
+        let covered = max(0, end - Int64(since) * 60)
+        guard covered < period.seconds else { return nil }
+        return .uncoveredWindow(WindowCoverage(period: period, coveredSeconds: covered, coveredFrom: Int64(since) * 60))
+    }
+
+    @discardableResult
+    private func step(_ alert: AlertDefinition, index: Int, company: Company, destination: String?, value: MetricValue,
+                      window: MinuteBucket, state: inout KlaxonState, result: inout Evaluator.Result) -> Decision {
+        let key = destination.map { Self.key(alert: alert.title, company: company.id, destination: $0) }
+            ?? AlertInstance.key(alert: alert.title, company: company.id)
+        let observation = StateMachine.observe(value, alert: alert)
+        let (decision, instance, level) = state.stepInstance(key: key, alert: alert, company: company.id, observation: observation,
+                                                             now: now, interval: job.interval)
+        result.summaries[index].count(decision)
+        if instance.status == .triggered { result.summaries[index].triggered += 1 }
+        let measured = decision != .insufficientData && decision != .missing
+        result.decisions.append(InstanceDecision(alert: alert.title, company: company.id, decision: decision,
+                                                 value: measured ? instance.lastValue : nil, destination: destination))
+        let kind: NotificationKind?
+        switch decision {
+        case .fired: kind = .fired
+        case .repeated: kind = .repeat
+        case .reset: kind = alert.sendReset ? .reset : nil
+        default: kind = nil
+        }
+        var penaltyUntil: Int64?
+        if decision == .fired || decision == .repeated, let duration = alert.penalty {
+            if let action = PenaltyBook.apply(&state.meta.penalties, company: company, alert: alert, duration: duration, now: now) {
+                result.penaltyActions.append(action)
+            }
+            penaltyUntil = state.meta.penalties[company.id]?.until
+        } else if decision == .reset, alert.penalty != nil {
+            penaltyUntil = state.meta.penalties[company.id]?.until
+        }
+        if let kind {
+            result.events.append(AlertEvent(alert: alert, company: company, kind: kind, value: instance.lastValue, message: nil,
+                                            window: window, penaltyUntil: penaltyUntil, now: now, destination: destination, level: level))
+        }
+        return decision
+    }
+}

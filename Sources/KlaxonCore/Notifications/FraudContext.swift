@@ -1,0 +1,24 @@
+/// The template variables of SPEC §21. `level` keeps meaning the alert's notice
+/// level (none/warning/error) for an alert without `levels`; an alert with
+/// `levels` has no notice level (the parser refuses both), and there `level`
+/// is the instance's: warning or critical. `severity` is the same for every
+/// alert, for webhooks and pagers: the instance's level under `levels`, else
+/// the notice level as warning (warning) or critical (error), null for none.
+enum FraudContext {
+    static func add(to values: inout [String: TemplateValue], event: AlertEvent) {
+        let severity: String?
+        if event.alert.fraud.levels != nil {
+            severity = (event.level ?? .warning).rawValue
+            values["level"] = .string(severity ?? "")
+        } else {
+            switch event.alert.level {
+            case .none: severity = nil
+            case .warning: severity = AlertLevel.warning.rawValue
+            case .error: severity = AlertLevel.critical.rawValue
+            }
+        }
+        values["severity"] = severity.map { .string($0) } ?? .null
+        values["is_critical"] = .bool(severity == AlertLevel.critical.rawValue)
+        values["destination"] = event.destination.map { .string($0) } ?? .null
+    }
+}
