@@ -32,4 +32,6 @@ public struct InstanceDecision: Sendable, Codable, Equatable {
     public var value: Double?
     /// For a `by: "destination"` alert, the destination of the instance.
     public var destination: String? = nil
+    /// For an alert with `levels`, the instance's level after the decision.
+    public var level: AlertLevel? = nil
 }

@@ -86,7 +86,8 @@ struct CallLogEvaluator {
         if instance.status == .triggered { result.summaries[index].triggered += 1 }
         let measured = decision != .insufficientData && decision != .missing
         result.decisions.append(InstanceDecision(alert: alert.title, company: company.id, decision: decision,
-                                                 value: measured ? instance.lastValue : nil, destination: destination))
+                                                 value: measured ? instance.lastValue : nil, destination: destination,
+                                                 level: decision == .reset ? nil : level))
         let kind: NotificationKind?
         switch decision {
         case .fired: kind = .fired

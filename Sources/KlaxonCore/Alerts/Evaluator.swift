@@ -89,7 +89,7 @@ public struct Evaluator {
                 // `lastValue` is the last value measured, maybe runs ago: a decision made without one carries none.
                 let measured = decision != .insufficientData && decision != .missing
                 result.decisions.append(InstanceDecision(alert: alert.title, company: company.id, decision: decision,
-                                                         value: measured ? instance.lastValue : nil))
+                                                         value: measured ? instance.lastValue : nil, level: decision == .reset ? nil : level))
 
                 let kind: NotificationKind?
                 switch decision {

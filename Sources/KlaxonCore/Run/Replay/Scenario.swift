@@ -19,6 +19,8 @@ struct Scenario {
         /// Notifications per channel, when the step states it.
         var emails: Int?
         var sms: Int?
+        /// Firings at level critical (`levels`), when the step states them.
+        var critical: Set<String>?
     }
 
     struct Step {

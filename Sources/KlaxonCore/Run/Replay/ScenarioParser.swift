@@ -66,6 +66,7 @@ enum ScenarioParser {
             expectation.penaltiesLifted = set("lifted", in: penalties)
             expectation.emails = e["emails"]?.numberValue.map { Int($0) }
             expectation.sms = e["sms"]?.numberValue.map { Int($0) }
+            if e["critical"] != nil { expectation.critical = set("critical", in: e) }
             steps.append(.init(now: now, note: step["note"]?.stringValue ?? "", drops: drops, expect: expectation))
         }
         return Scenario(file: file, description: root["description"]?.stringValue ?? "", job: job, jobFolder: jobFolder, steps: steps)

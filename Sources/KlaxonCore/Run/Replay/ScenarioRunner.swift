@@ -94,8 +94,9 @@ public struct ScenarioRunner {
     }
 
     private func compare(_ expect: Scenario.Expectation, with report: RunReport) -> [String] {
-        func names(_ d: Decision) -> Set<String> {
-            Set(report.decisions.filter { $0.decision == d }.map { "\($0.alert)/\($0.company)" + ($0.destination.map { "/" + $0 } ?? "") })
+        func names(_ d: Decision, level: AlertLevel? = nil) -> Set<String> {
+            Set(report.decisions.filter { $0.decision == d && (level == nil || $0.level == level) }
+                .map { "\($0.alert)/\($0.company)" + ($0.destination.map { "/" + $0 } ?? "") })
         }
         var out: [String] = []
         func check(_ what: String, expected: Set<String>, actual: Set<String>) {
@@ -106,6 +107,7 @@ public struct ScenarioRunner {
         check("fired", expected: expect.fired, actual: names(.fired))
         check("repeated", expected: expect.repeated, actual: names(.repeated))
         check("reset", expected: expect.reset, actual: names(.reset))
+        if let critical = expect.critical { check("critical", expected: critical, actual: names(.fired, level: .critical)) }
         check("penalties applied", expected: expect.penaltiesApplied,
               actual: Set(report.penalties.filter { $0.kind != .lift }.map(\.company)))
         check("penalties lifted", expected: expect.penaltiesLifted,
