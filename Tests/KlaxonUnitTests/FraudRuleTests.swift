@@ -133,6 +133,29 @@ import Testing
         #expect(old["level"] == .string("error") && old["severity"] == .string("critical") && old["destination"] == .null)
     }
 
+    @Test func aBaselineMessageSaysTheValueTheBaselineAndTheRatio() throws {
+        var alert = levelsAlert()
+        alert.fraud.levels = nil
+        alert.area = .spend
+        alert.threshold = 5
+        alert.fraud.baseline = Baseline(of: .sameHour, weeks: 4, stat: .median)
+        var event = AlertEvent(alert: alert, company: Company(id: "C", currency: "EUR"), kind: .fired, value: 412, message: nil,
+                               window: nil, penaltyUntil: nil, now: 0)
+        event.baseline = 38
+        event.ratio = 412.0 / 38
+        let template = try Template(source: "{{value}}/h against a baseline of {{baseline}}, ×{{ratio}} (over {{threshold}})", name: "t")
+        #expect(template.render(MessageContext.make(event, brand: ""), escapeHTML: false) == "412.00 EUR/h against a baseline of 38.00 EUR, ×10.8 (over 5)")
+    }
+
+    @Test func baselineStatistics() {
+        let median = Baseline(of: .sameHour, weeks: 4, stat: .median)
+        #expect(median.statistic([38, 412, 38, 40]) == 39)
+        #expect(median.statistic([5, 1, 3]) == 3)
+        #expect(Baseline(of: .hour, weeks: 1, stat: .mean).statistic([1, 2, 6]) == 3)
+        #expect(Baseline(of: .hour, weeks: 2, stat: .mean).shifts.count == 48)
+        #expect(median.shifts == [1, 2, 3, 4].map { Int64($0) * 604_800 })
+    }
+
     @Test func activeHoursFollowTheZoneThroughDaylightSavingAndSpanMidnight() throws {
         let zone = try #require(TimeZone(identifier: "Europe/London"))
         // Weekdays 22:00–06:00 London time: Friday 22:00 runs into Saturday morning.

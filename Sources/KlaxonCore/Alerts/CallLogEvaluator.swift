@@ -9,7 +9,7 @@ struct CallLogEvaluator {
 
     func evaluate(_ state: inout KlaxonState, into result: inout Evaluator.Result) {
         let minute = job.windowEndMinute(now: now)
-        for (index, alert) in job.alerts.enumerated() where alert.usesCallLog && alert.isActive(windowEndMinute: minute) {
+        for (index, alert) in job.alerts.enumerated() where alert.isEvaluatedApart && alert.isActive(windowEndMinute: minute) {
             guard let period = alert.samplePeriod else { continue }
             let start = Int32(clamping: minute - period.seconds / 60)
             let uncovered = state.uncoveredValue(of: alert, windowEnd: minute) ?? logUncovered(state.meta.fraud?.log, period: period, windowEnd: minute)
@@ -17,9 +17,14 @@ struct CallLogEvaluator {
             for company in companies where alert.scope.includes(company) {
                 let calls = state.meta.fraud?.log?.calls[company.id].map { CallLogMeasure.window($0, from: start, to: Int32(clamping: minute)) } ?? []
                 if alert.fraud.by == .company {
-                    let value = uncovered ?? CallLogMeasure.value(of: alert.area, calls: calls, windowStart: start, company: company, minCalls: alert.minCalls)
-                    step(alert, index: index, company: company, destination: nil, value: value,
-                         window: CallLogMeasure.bucket(calls, minute: start), state: &state, result: &result)
+                    // Only the per-call areas need the log; a baseline of a summed area reads the buckets.
+                    let window = alert.area.isPerCall ? CallLogMeasure.bucket(calls, minute: start)
+                        : state.buckets[company.id]?.total(from: start, to: Int32(clamping: minute)) ?? MinuteBucket(minute: start)
+                    let value = uncovered ?? (alert.area.isPerCall
+                        ? CallLogMeasure.value(of: alert.area, calls: calls, windowStart: start, company: company, minCalls: alert.minCalls)
+                        : MetricCalculator.value(of: alert.area, window: window, company: company, failures: nil, minCalls: alert.minCalls))
+                    step(alert, index: index, company: company, destination: nil, value: value, window: window, windowEnd: minute,
+                         state: &state, result: &result)
                     continue
                 }
                 var byName: [String: [LoggedCall]] = [:]
@@ -32,7 +37,7 @@ struct CallLogEvaluator {
                     let own = byName[name] ?? []
                     let value = uncovered ?? CallLogMeasure.value(of: alert.area, calls: own[...], windowStart: start, company: company, minCalls: alert.minCalls)
                     step(alert, index: index, company: company, destination: name, value: value,
-                                        window: CallLogMeasure.bucket(own[...], minute: start), state: &state, result: &result)
+                         window: CallLogMeasure.bucket(own[...], minute: start), windowEnd: minute, state: &state, result: &result)
                     // An instance at rest whose destination had no call says nothing: it is not kept.
                     let key = Self.key(alert: alert.title, company: company.id, destination: name)
                     if own.isEmpty, state.meta.instances[key]?.status == .ok {
@@ -75,10 +80,17 @@ struct CallLogEvaluator {
     }
 
     @discardableResult
-    private func step(_ alert: AlertDefinition, index: Int, company: Company, destination: String?, value: MetricValue,
-                      window: MinuteBucket, state: inout KlaxonState, result: inout Evaluator.Result) -> Decision {
+    private func step(_ alert: AlertDefinition, index: Int, company: Company, destination: String?, value measured: MetricValue,
+                      window: MinuteBucket, windowEnd: Int64, state: inout KlaxonState, result: inout Evaluator.Result) -> Decision {
         let key = destination.map { Self.key(alert: alert.title, company: company.id, destination: $0) }
             ?? AlertInstance.key(alert: alert.title, company: company.id)
+        var value = measured
+        var compared: BaselineMeasure.Result?
+        if let baseline = alert.fraud.baseline {
+            compared = BaselineMeasure(alert: alert, baseline: baseline, company: company, destination: destination, state: state)
+                .compare(measured, windowEnd: windowEnd)
+            value = compared?.value ?? measured
+        }
         let observation = StateMachine.observe(value, alert: alert)
         let (decision, instance, level) = state.stepInstance(key: key, alert: alert, company: company.id, observation: observation,
                                                              now: now, interval: job.interval)
@@ -105,8 +117,14 @@ struct CallLogEvaluator {
             penaltyUntil = state.meta.penalties[company.id]?.until
         }
         if let kind {
-            result.events.append(AlertEvent(alert: alert, company: company, kind: kind, value: instance.lastValue, message: nil,
-                                            window: window, penaltyUntil: penaltyUntil, now: now, destination: destination, level: level))
+            var event = AlertEvent(alert: alert, company: company, kind: kind, value: instance.lastValue, message: nil,
+                                   window: window, penaltyUntil: penaltyUntil, now: now, destination: destination, level: level)
+            if let compared, let raw = compared.raw {
+                event.value = raw
+                event.baseline = compared.baseline
+                event.ratio = instance.lastValue
+            }
+            result.events.append(event)
         }
         return decision
     }

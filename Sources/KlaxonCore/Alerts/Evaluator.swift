@@ -53,7 +53,7 @@ public struct Evaluator {
             startsOf.append(starts)
         }
         let windowTotals = Self.windowTotals(of: companies, starts: startsOf, to: Int32(clamping: minute), in: state.buckets)
-        let bucketAlerts = alerts.map { !$0.usesCallLog && $0.isActive(windowEndMinute: minute) }
+        let bucketAlerts = alerts.map { !$0.isEvaluatedApart && $0.isActive(windowEndMinute: minute) }
         for (position, company) in companies.enumerated() {
             let (applying, starts, totals) = (applyingTo[position], startsOf[position], windowTotals[position])
             for index in applying where bucketAlerts[index] {

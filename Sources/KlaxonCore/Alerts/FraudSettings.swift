@@ -9,6 +9,9 @@ public struct FraudSettings: Sendable {
     public var watched: Set<Int32>?
     public var levels: Levels?
     public var active: HoursOfWeek?
+    public var baseline: Baseline?
+    /// Below this baseline the ratio means nothing: no value (insufficient data).
+    public var minBaseline: Double?
 
     public init() {}
 
@@ -37,6 +40,9 @@ extension AlertDefinition {
     /// Whether the alert is measured from the call log rather than the minute buckets:
     /// per destination, or a per-call area.
     var usesCallLog: Bool { fraud.by == .destination || area.isPerCall }
+
+    /// Evaluated by `CallLogEvaluator`, not the bucket pass: call-log alerts and baselines.
+    var isEvaluatedApart: Bool { usesCallLog || fraud.baseline != nil }
 
     /// Outside its `active` hours an alert decides nothing. The instant looked at is the
     /// window's last minute: the calls an alert judges are the ones inside its hours.

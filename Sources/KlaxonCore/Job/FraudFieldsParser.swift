@@ -24,6 +24,16 @@ enum FraudFieldsParser {
             r.absorb(l)
             if let warning, let critical { fraud.levels = checkLevels(&r, Levels(warning: warning, critical: critical), comparison: comparison, threshold: threshold) }
         }
+        if var b = r.object("baseline") {
+            fraud.baseline = Baseline.parse(&b)
+            b.rejectUnknownKeys()
+            r.absorb(b)
+            if let area, !area.isWindowed || area.isPerCall || area == .script {
+                r.problem("baseline", "area \(area.rawValue) has no hourly totals to compare with; use a summed area (attempts, minutes, spend, asr…)")
+            }
+        }
+        fraud.minBaseline = r.number("min_baseline")
+        if fraud.minBaseline != nil, !r.has("baseline") { r.problem("min_baseline", "only with a baseline") }
         if var a = r.object("active") {
             fraud.active = HoursOfWeek.parse(&a)
             a.rejectUnknownKeys()
@@ -60,6 +70,12 @@ enum FraudFieldsParser {
 /// filters against the table, and a table for every alert that needs one.
 enum FraudCheck {
     static func resolve(_ alerts: inout [AlertDefinition], table: DestinationTable?, diagnostics: inout Diagnostics) {
+        for alert in alerts where alert.fraud.baseline != nil {
+            if let period = alert.samplePeriod, period.seconds % 3_600 != 0 || period.seconds > 7 * 86_400 {
+                diagnostics.add(Problem(file: alert.file, alert: alert.title, field: "sample_period",
+                                        message: "a baseline compares whole hours: write 1h to 7d in hours (e.g. \"1h\", \"3h\")"))
+            }
+        }
         for i in alerts.indices where alerts[i].fraud.by == .destination {
             let alert = alerts[i]
             guard let table else {

@@ -16,6 +16,9 @@ public enum Sample: String, Sendable {
     case connectedCalls = "connected calls"
     case callsWithout3xx = "calls without a 3xx answer"
     case callsWithPDD = "calls with a known PDD"
+    /// A `baseline` needs its weeks of history, and a baseline of at least `min_baseline`.
+    case baselineHours = "hours of baseline history"
+    case baselineAboveMinimum = "baseline at or above min_baseline"
 }
 
 /// Computes SPEC §4's areas from a window total and the company's snapshot.

@@ -20,5 +20,10 @@ enum FraudContext {
         values["severity"] = severity.map { .string($0) } ?? .null
         values["is_critical"] = .bool(severity == AlertLevel.critical.rawValue)
         values["destination"] = event.destination.map { .string($0) } ?? .null
+        let currency = event.company.currency
+        values["baseline"] = event.baseline.map { .string(ValueFormatter.format($0, area: event.alert.area, currency: currency)) } ?? .null
+        values["ratio"] = event.ratio.map { .string(ValueFormatter.trimmed($0, decimals: 1)) } ?? .null
+        // A baseline alert's threshold is a ratio, not an amount of its area.
+        if event.alert.fraud.baseline != nil, let t = event.alert.threshold { values["threshold"] = .string(ValueFormatter.trimmed(t, decimals: 2)) }
     }
 }

@@ -20,4 +20,7 @@ public struct AlertEvent: Sendable {
     public var destination: String? = nil
     /// The instance's level under `levels` (for a reset, the level it left).
     public var level: AlertLevel? = nil
+    /// For an alert with `baseline`: the baseline and value ÷ baseline (`value` is then the value itself).
+    public var baseline: Double? = nil
+    public var ratio: Double? = nil
 }

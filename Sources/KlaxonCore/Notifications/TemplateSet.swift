@@ -25,7 +25,7 @@ public struct TemplateSet: Sendable {
         "sample_period", "level", "kind", "company", "company.id", "company.name", "company.type",
         "company.currency", "penalty", "penalty_until", "now", "attempts", "connected", "asr", "acd",
         "message", "is_fired", "is_repeat", "is_reset", "is_test",
-        "destination", "severity", "is_critical",
+        "destination", "severity", "is_critical", "baseline", "ratio",
     ]
 
     public static var builtIn: TemplateSet {

@@ -94,22 +94,34 @@ public struct FraudState: Sendable, Equatable, Codable {
     var log: CallLog?
     /// Instance key → its level, for alerts with `levels` while triggered.
     var levels: [String: AlertLevel] = [:]
+    /// Hourly totals for baselines: company id (or "id␟destination") → hour start minute → sum.
+    var hourly: [String: [Int32: MinuteBucket]] = [:]
+    /// The first minute from which the hourly totals and the buckets hold the job's whole history.
+    var hourlySince: Int32?
 
     init() {}
 
-    enum CodingKeys: String, CodingKey { case log, levels }
+    enum CodingKeys: String, CodingKey { case log, levels, hourly, hourlySince = "hourly_since" }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         levels = try c.decodeIfPresent([String: AlertLevel].self, forKey: .levels) ?? [:]
         log = try c.decodeIfPresent(CallLogCoding.self, forKey: .log)?.log
+        hourlySince = try c.decodeIfPresent(Int32.self, forKey: .hourlySince)
+        if let data = try c.decodeIfPresent(Data.self, forKey: .hourly) {
+            do { hourly = try HourlyCoding.decode([UInt8](data)) } catch {
+                throw DecodingError.dataCorruptedError(forKey: .hourly, in: c, debugDescription: "the hourly totals are truncated")
+            }
+        }
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         if !levels.isEmpty { try c.encode(levels, forKey: .levels) }
         if let log { try c.encode(CallLogCoding(log: log), forKey: .log) }
+        if !hourly.isEmpty { try c.encode(Data(HourlyCoding.encode(hourly)), forKey: .hourly) }
+        try c.encodeIfPresent(hourlySince, forKey: .hourlySince)
     }
 
-    var isEmpty: Bool { log == nil && levels.isEmpty }
+    var isEmpty: Bool { log == nil && levels.isEmpty && hourly.isEmpty && hourlySince == nil }
 }

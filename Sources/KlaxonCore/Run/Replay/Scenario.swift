@@ -21,6 +21,8 @@ struct Scenario {
         var sms: Int?
         /// Firings at level critical (`levels`), when the step states them.
         var critical: Set<String>?
+        /// Instances with insufficient data, when the step states them.
+        var insufficient: Set<String>?
     }
 
     struct Step {

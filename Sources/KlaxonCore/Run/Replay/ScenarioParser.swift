@@ -67,6 +67,7 @@ enum ScenarioParser {
             expectation.emails = e["emails"]?.numberValue.map { Int($0) }
             expectation.sms = e["sms"]?.numberValue.map { Int($0) }
             if e["critical"] != nil { expectation.critical = set("critical", in: e) }
+            if e["insufficient"] != nil { expectation.insufficient = set("insufficient", in: e) }
             steps.append(.init(now: now, note: step["note"]?.stringValue ?? "", drops: drops, expect: expectation))
         }
         return Scenario(file: file, description: root["description"]?.stringValue ?? "", job: job, jobFolder: jobFolder, steps: steps)

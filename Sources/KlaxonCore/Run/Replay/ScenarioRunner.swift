@@ -107,6 +107,7 @@ public struct ScenarioRunner {
         check("fired", expected: expect.fired, actual: names(.fired))
         check("repeated", expected: expect.repeated, actual: names(.repeated))
         check("reset", expected: expect.reset, actual: names(.reset))
+        if let insufficient = expect.insufficient { check("insufficient", expected: insufficient, actual: names(.insufficientData)) }
         if let critical = expect.critical { check("critical", expected: critical, actual: names(.fired, level: .critical)) }
         check("penalties applied", expected: expect.penaltiesApplied,
               actual: Set(report.penalties.filter { $0.kind != .lift }.map(\.company)))

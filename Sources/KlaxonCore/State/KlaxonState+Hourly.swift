@@ -1,0 +1,75 @@
+extension KlaxonState {
+    /// At the end of a run: minutes about to be pruned (before `keepFrom`, which no
+    /// later call can reach: older calls are dropped as too old) are added to the
+    /// hourly totals the job's baselines read, then the call log is pruned. A minute
+    /// is thus counted either in the buckets (or log) or in an hourly total, never both.
+    mutating func rollUpAndPrune(before keepFrom: Int32, job: Job, now: Int64) {
+        let baselines = job.alerts.filter { $0.fraud.baseline != nil }
+        if baselines.isEmpty {
+            meta.fraud?.hourly = [:]
+            meta.fraud?.hourlySince = nil
+        } else {
+            if meta.fraud == nil { meta.fraud = FraudState() }
+            if meta.fraud?.hourlySince == nil { meta.fraud?.hourlySince = meta.coveredSince }
+            let byCompany = baselines.filter { $0.fraud.by == .company }
+            if !byCompany.isEmpty { rollUpBuckets(before: keepFrom, alerts: byCompany) }
+            let byDestination = baselines.filter { $0.fraud.by == .destination }
+            if !byDestination.isEmpty { rollUpLog(before: keepFrom, alerts: byDestination, table: job.destinations) }
+            let reach = baselines.map { ($0.fraud.baseline?.reach ?? 0) + ($0.samplePeriod?.seconds ?? 0) + 3_600 }.max() ?? 0
+            let cut = Int32(clamping: floorDiv(now - reach, 60))
+            if var hourly = meta.fraud?.hourly {
+                for (key, hours) in hourly where hours.keys.contains(where: { $0 < cut }) {
+                    let kept = hours.filter { $0.key >= cut }
+                    hourly[key] = kept.isEmpty ? nil : kept
+                }
+                meta.fraud?.hourly = hourly
+            }
+        }
+        meta.fraud?.log?.prune(before: keepFrom)
+        if meta.fraud?.isEmpty == true { meta.fraud = nil }
+    }
+
+    private mutating func rollUpBuckets(before keepFrom: Int32, alerts: [AlertDefinition]) {
+        for (id, companyBuckets) in buckets {
+            guard let first = companyBuckets.firstMinute, first < keepFrom,
+                  let company = meta.companies[id]?.currentView, alerts.contains(where: { $0.scope.includes(company) })
+            else { continue }
+            var hour = Int32(floorDiv(Int64(first), 60) * 60)
+            while hour < keepFrom {
+                let total = companyBuckets.total(from: max(hour, first), to: min(hour + 60, keepFrom))
+                if total.attempts != 0 { addHourly(total, key: id, hour: hour) }
+                hour += 60
+            }
+        }
+    }
+
+    private mutating func rollUpLog(before keepFrom: Int32, alerts: [AlertDefinition], table: DestinationTable?) {
+        guard let log = meta.fraud?.log else { return }
+        // Per destination only for the destinations a baseline alert names (all, when one names none).
+        var names: Set<String>? = []
+        for alert in alerts {
+            guard let watched = alert.fraud.watched else { names = nil; break }
+            for index in watched {
+                names?.insert(index == DestinationIndex.other ? DestinationTable.other : table?.names[Int(index)] ?? DestinationTable.other)
+            }
+        }
+        let cut = Int64(keepFrom) * 60
+        for (id, calls) in log.calls {
+            var sums: [String: [Int32: MinuteBucket]] = [:]
+            for call in calls {
+                guard call.time < cut else { break }
+                let name = log.name(of: call.destination)
+                guard names?.contains(name) ?? true else { continue }
+                let hour = Int32(clamping: floorDiv(call.time, 3_600) * 60)
+                sums[name, default: [:]][hour, default: MinuteBucket(minute: hour)].add(call.record)
+            }
+            for (name, hours) in sums {
+                for (hour, total) in hours { addHourly(total, key: id + "\u{1F}" + name, hour: hour) }
+            }
+        }
+    }
+
+    private mutating func addHourly(_ total: MinuteBucket, key: String, hour: Int32) {
+        meta.fraud?.hourly[key, default: [:]][hour, default: MinuteBucket(minute: hour)].add(total)
+    }
+}
