@@ -36,6 +36,13 @@ import Testing
         #expect(table.resolve("+53").map { $0.map { table.names[Int($0)] } } == ["Cuba"])
     }
 
+    @Test func theExampleFraudJobLoads() throws {
+        let job = try JobLoader.load(Repository.path("jobs/example-fraud.json5")).get()
+        #expect(job.alerts.count == 5 && job.destinations?.prefixCount ?? 0 > 250)
+        #expect(job.alerts.first?.fraud.levels == Levels(warning: 10, critical: 30))
+        #expect(job.alerts.first?.fraud.active != nil && job.alerts.last?.fraud.baseline?.weeks == 4)
+    }
+
     @Test func checkNamesEveryBadTableRowByFileAndLine() {
         let job = "{ state: \"st\", destinations: { file: \"prefixes.csv\" }, alerts: [] }"
         let found = problems(job, table: "prefix,name,group\n53,Cuba\n5x,Bad\n53,Again\n44\n,Empty\n7,other\n54,Cuba,high_risk\n")
