@@ -180,6 +180,17 @@ import Testing
         #expect(!sunday.contains(epoch("2026-10-25T03:00:00Z")))
     }
 
+    @Test func statusNamesTheDestinationAndTheLevel() throws {
+        let job = try Scratch().job("{ state: \"st\", alerts: [] }")
+        var state = KlaxonState()
+        var instance = AlertInstance(alert: "P", company: "C1")
+        instance.status = .triggered
+        state.meta.instances["P\u{1F}C1\u{1F}Cuba"] = instance
+        state.meta.fraud = FraudState()
+        state.meta.fraud?.levels["P\u{1F}C1\u{1F}Cuba"] = .critical
+        #expect(StatusReport.text(job: job, state: state).contains("  P / C1 / Cuba (critical): since"))
+    }
+
     @Test func aStateFromBeforeLoadsAndTheFraudPartRoundTrips() throws {
         var state = KlaxonState()
         state.meta.lastRun = 100
