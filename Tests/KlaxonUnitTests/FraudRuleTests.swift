@@ -53,6 +53,9 @@ import Testing
         #expect(found.contains { $0.contains("prefixes.csv:7: \"other\" is the name of every unmatched number") })
         #expect(found.contains { $0.contains("prefixes.csv:8: destination \"Cuba\" is in group") })
         #expect(problems("{ state: \"st\", destinations: { file: \"missing.csv\" }, alerts: [] }", table: nil).contains { $0.contains("missing.csv: no such file") })
+        // A spreadsheet's CRLF export reads as its LF twin, line numbers included.
+        #expect(problems(job, table: "prefix,name\r\n53,Cuba\r\n44,UK\r\n").isEmpty)
+        #expect(problems(job, table: "prefix,name\r\n53,Cuba\r\n4x,UK\r\n").contains { $0.contains("prefixes.csv:3: prefix \"4x\"") })
     }
 
     @Test func checkRefusesBadFraudFieldsNamingTheAlertAndField() {

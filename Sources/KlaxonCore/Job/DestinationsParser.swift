@@ -19,8 +19,8 @@ enum DestinationsParser {
         }
         var table = DestinationTable(file: file)
         var problems = 0
-        for (n, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+        // By newline Character: "\r\n" is one Character, so splitting on "\n" would not split a CRLF file.
+        for (n, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let cells = splitCSV(String(line)).map { $0.trimmingCharacters(in: .whitespaces) }
