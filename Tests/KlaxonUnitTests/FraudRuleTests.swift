@@ -194,6 +194,24 @@ import Testing
         #expect(StatusReport.text(job: job, state: state).contains("  P / C1 / Cuba (critical): since"))
     }
 
+    @Test func theCallLogIsKeptForTheLongestWindowOfTheAlertsThatReadIt() throws {
+        let job = try Scratch().job("""
+        { state: "st", alerts: [
+          { title: "Seq", scope: { type: "any" }, to: [], area: "sequential_calls", operator: ">", threshold: 9, sample_period: "1h" },
+          { title: "Spend", scope: { type: "any" }, to: [], area: "spend", operator: ">", threshold: 9, sample_period: "24h" } ] }
+        """)
+        let now = epoch("2026-11-27T12:00:00Z")
+        var state = KlaxonState()
+        var log = CallLog(watch: "*", since: nil)
+        let call = { (t: Int64) in LoggedCall(CallRecord(time: t, durationSeconds: 1, sipCode: 200, pddMilliseconds: nil,
+                                                         customerCharge: 0, providerCharge: 0), number: 1, destination: -1) }
+        log.append([call(now - 3_601), call(now - 3_600), call(now - 60)], company: "C1")
+        state.meta.fraud = FraudState()
+        state.meta.fraud?.log = log
+        state.rollUpAndPrune(before: Int32((now - 86_400) / 60), job: job, now: now)
+        #expect(state.meta.fraud?.log?.calls["C1"]?.map(\.time) == [now - 3_600, now - 60])
+    }
+
     @Test func aStateFromBeforeLoadsAndTheFraudPartRoundTrips() throws {
         var state = KlaxonState()
         state.meta.lastRun = 100

@@ -4,6 +4,10 @@ extension KlaxonState {
     /// hourly totals the job's baselines read, then the call log is pruned. A minute
     /// is thus counted either in the buckets (or log) or in an hourly total, never both.
     mutating func rollUpAndPrune(before keepFrom: Int32, job: Job, now: Int64) {
+        // The log is kept for the longest window of the alerts that read it, not of every
+        // alert: a 24h spend alert must not keep a day of calls for a 1h fraud rule.
+        let logWindow = job.alerts.filter(\.usesCallLog).compactMap(\.samplePeriod).map(\.seconds).max() ?? 0
+        let logKeep = max(keepFrom, Int32(clamping: job.windowEndMinute(now: now) - logWindow / 60))
         let baselines = job.alerts.filter { $0.fraud.baseline != nil }
         if baselines.isEmpty {
             meta.fraud?.hourly = [:]
@@ -14,7 +18,7 @@ extension KlaxonState {
             let byCompany = baselines.filter { $0.fraud.by == .company }
             if !byCompany.isEmpty { rollUpBuckets(before: keepFrom, alerts: byCompany) }
             let byDestination = baselines.filter { $0.fraud.by == .destination }
-            if !byDestination.isEmpty { rollUpLog(before: keepFrom, alerts: byDestination, table: job.destinations) }
+            if !byDestination.isEmpty { rollUpLog(before: logKeep, alerts: byDestination, table: job.destinations) }
             let reach = baselines.map { ($0.fraud.baseline?.reach ?? 0) + ($0.samplePeriod?.seconds ?? 0) + 3_600 }.max() ?? 0
             let cut = Int32(clamping: floorDiv(now - reach, 60))
             if var hourly = meta.fraud?.hourly {
@@ -25,7 +29,7 @@ extension KlaxonState {
                 meta.fraud?.hourly = hourly
             }
         }
-        meta.fraud?.log?.prune(before: keepFrom)
+        meta.fraud?.log?.prune(before: logKeep)
         if meta.fraud?.isEmpty == true { meta.fraud = nil }
     }
 
