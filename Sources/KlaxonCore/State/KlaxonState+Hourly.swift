@@ -15,25 +15,26 @@ extension KlaxonState {
         } else {
             if meta.fraud == nil { meta.fraud = FraudState() }
             if meta.fraud?.hourlySince == nil { meta.fraud?.hourlySince = meta.coveredSince }
+            // Taken out and put back: adding through `meta.fraud?` could copy the whole map per hour.
+            var hourly = meta.fraud?.hourly ?? [:]
+            meta.fraud?.hourly = [:]
             let byCompany = baselines.filter { $0.fraud.by == .company }
-            if !byCompany.isEmpty { rollUpBuckets(before: keepFrom, alerts: byCompany) }
+            if !byCompany.isEmpty { rollUpBuckets(before: keepFrom, alerts: byCompany, into: &hourly) }
             let byDestination = baselines.filter { $0.fraud.by == .destination }
-            if !byDestination.isEmpty { rollUpLog(before: logKeep, alerts: byDestination, table: job.destinations) }
+            if !byDestination.isEmpty { rollUpLog(before: logKeep, alerts: byDestination, table: job.destinations, into: &hourly) }
             let reach = baselines.map { ($0.fraud.baseline?.reach ?? 0) + ($0.samplePeriod?.seconds ?? 0) + 3_600 }.max() ?? 0
             let cut = Int32(clamping: floorDiv(now - reach, 60))
-            if var hourly = meta.fraud?.hourly {
-                for (key, hours) in hourly where hours.keys.contains(where: { $0 < cut }) {
-                    let kept = hours.filter { $0.key >= cut }
-                    hourly[key] = kept.isEmpty ? nil : kept
-                }
-                meta.fraud?.hourly = hourly
+            for (key, hours) in hourly where hours.keys.contains(where: { $0 < cut }) {
+                let kept = hours.filter { $0.key >= cut }
+                hourly[key] = kept.isEmpty ? nil : kept
             }
+            meta.fraud?.hourly = hourly
         }
         meta.fraud?.log?.prune(before: logKeep)
         if meta.fraud?.isEmpty == true { meta.fraud = nil }
     }
 
-    private mutating func rollUpBuckets(before keepFrom: Int32, alerts: [AlertDefinition]) {
+    private func rollUpBuckets(before keepFrom: Int32, alerts: [AlertDefinition], into hourly: inout [String: [Int32: MinuteBucket]]) {
         for (id, companyBuckets) in buckets {
             guard let first = companyBuckets.firstMinute, first < keepFrom,
                   let company = meta.companies[id]?.currentView, alerts.contains(where: { $0.scope.includes(company) })
@@ -41,13 +42,14 @@ extension KlaxonState {
             var hour = Int32(floorDiv(Int64(first), 60) * 60)
             while hour < keepFrom {
                 let total = companyBuckets.total(from: max(hour, first), to: min(hour + 60, keepFrom))
-                if total.attempts != 0 { addHourly(total, key: id, hour: hour) }
+                if total.attempts != 0 { hourly[id, default: [:]][hour, default: MinuteBucket(minute: hour)].add(total) }
                 hour += 60
             }
         }
     }
 
-    private mutating func rollUpLog(before keepFrom: Int32, alerts: [AlertDefinition], table: DestinationTable?) {
+    private func rollUpLog(before keepFrom: Int32, alerts: [AlertDefinition], table: DestinationTable?,
+                           into hourly: inout [String: [Int32: MinuteBucket]]) {
         guard let log = meta.fraud?.log else { return }
         // Per destination only for the destinations a baseline alert names (all, when one names none).
         var names: Set<String>? = []
@@ -68,12 +70,8 @@ extension KlaxonState {
                 sums[name, default: [:]][hour, default: MinuteBucket(minute: hour)].add(call.record)
             }
             for (name, hours) in sums {
-                for (hour, total) in hours { addHourly(total, key: id + "\u{1F}" + name, hour: hour) }
+                for (hour, total) in hours { hourly[id + "\u{1F}" + name, default: [:]][hour, default: MinuteBucket(minute: hour)].add(total) }
             }
         }
-    }
-
-    private mutating func addHourly(_ total: MinuteBucket, key: String, hour: Int32) {
-        meta.fraud?.hourly[key, default: [:]][hour, default: MinuteBucket(minute: hour)].add(total)
     }
 }
