@@ -97,7 +97,8 @@ import Testing
 struct GeneratedExport {
     let text: String
 
-    init(rows: Int, seed: UInt64) {
+    /// `destinations`: prefixes to call (dirtied with `+`, `00`, blanks); nil calls 44… as before.
+    init(rows: Int, seed: UInt64, destinations: [String]? = nil) {
         var state = seed
         func next(_ n: Int) -> Int {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -140,7 +141,19 @@ struct GeneratedExport {
             let pdd = next(30) == 0 ? "" : "\(100 + next(4_000))"
             let charge = answered ? String(format: "%.6f", Double(next(1_000_000)) / 1e6) : "0"
             let cost = answered ? String(format: "%.5f", Double(next(100_000)) / 1e5) : ""
-            var fields = [dt, callid, customer, provider, "44\(next(1_000_000))", duration, sip, pdd, charge, cost]
+            var number = "44\(next(1_000_000))"
+            if let destinations {
+                // Few numbers per prefix, so runs of calls to one number happen.
+                number = destinations[next(destinations.count)] + "\(next(4))"
+                switch next(20) {
+                case 0: number = "+" + number
+                case 1: number = "00" + number
+                case 2: number = ""
+                case 3: number = "9999\(next(100))"
+                default: break
+                }
+            }
+            var fields = [dt, callid, customer, provider, number, duration, sip, pdd, charge, cost]
             if next(300) == 0 { fields.removeLast(2) }
             out += fields.joined(separator: ",") + (next(3) == 0 ? "\r\n" : "\n")
             if next(500) == 0 { out += "\n" }
@@ -157,6 +170,8 @@ struct ReferenceIngest {
     var rejectedLines: [Int] = []
     var lastConnected: [String: Int64] = [:]
     var calls: [String: [(time: Int64, connected: Bool)]] = [:]
+    /// Every folded call of each company as read, for the per-destination reference.
+    var folds: [String: [(time: Int64, duration: Int64, code: Int, pdd: Int64?, charges: [Int64], number: String)]] = [:]
 
     /// Failures after the last connected call in time order, file order deciding within a second.
     func failuresAfterLastConnect(_ company: String) -> Int {
@@ -237,6 +252,7 @@ struct ReferenceIngest {
             b.providerCharge += charges[1]
             buckets[company, default: [:]][minute] = b
             calls[company, default: []].append((time, connected))
+            folds[company, default: []].append((time, duration, code, pdd, charges, field("dest_number") ?? ""))
             if connected { lastConnected[company] = max(lastConnected[company] ?? .min, time) }
         }
         return true

@@ -27,6 +27,8 @@ public struct AlertDefinition: Sendable {
     public var calendarDay: CalendarDay? = nil
     /// Who else is told while it stays triggered (`escalate`).
     public var escalations: [Escalation] = []
+    /// Destinations, levels, active hours (SPEC §21).
+    public var fraud = FraudSettings()
 
     public enum Level: String, Sendable, CaseIterable { case none, warning, error }
 }

@@ -32,4 +32,8 @@ public struct InstanceDecision: Sendable, Codable, Equatable {
     public var value: Double?
     /// What swallowed this firing or repeat (a silence or a maintenance window); nil when it was notified.
     public var silenced: String? = nil
+    /// For a `by: "destination"` alert, the destination of the instance.
+    public var destination: String? = nil
+    /// For an alert with `levels`, the instance's level after the decision.
+    public var level: AlertLevel? = nil
 }

@@ -4,6 +4,10 @@ public enum Area: String, Sendable, CaseIterable {
     case asr, ner, acd, pdd, attempts, connected, minutes, spend, profit
     case consecutiveFailures = "consecutive_failures"
     case script
+    case callsPerMinute = "calls_per_minute"
+    case concurrentCalls = "concurrent_calls"
+    case sequentialCalls = "sequential_calls"
+    case maxDuration = "max_duration"
 
     /// Windowed areas need a `sample_period`; snapshot areas reject one.
     public var isWindowed: Bool {

@@ -56,13 +56,14 @@ public struct Evaluator {
             applyingTo.append(applying)
             startsOf.append(starts)
         }
-        let silencer = Silencer(silences: silences, windows: job.maintenance, now: now)
-        let gate = NoticeGate(now: now, interval: job.interval)
+        let consequences = DecisionConsequences(gate: NoticeGate(now: now, interval: job.interval),
+                                                silencer: Silencer(silences: silences, windows: job.maintenance, now: now), now: now)
         var notices = state.meta.notices ?? [:]
         let windowTotals = Self.windowTotals(of: companies, starts: startsOf, to: Int32(clamping: minute), in: state.buckets)
+        let bucketAlerts = alerts.map { !$0.isEvaluatedApart && $0.isActive(windowEndMinute: minute) }
         for (position, company) in companies.enumerated() {
             let (applying, starts, totals) = (applyingTo[position], startsOf[position], windowTotals[position])
-            for index in applying {
+            for index in applying where bucketAlerts[index] {
                 let alert = alerts[index]
                 let window = windowStarts[index].flatMap { start in starts.firstIndex(of: start).map { totals[$0] } }
                     ?? bounds[index].map { state.window(of: company.id, bounds: $0) }
@@ -86,36 +87,26 @@ public struct Evaluator {
                 }
                 let key = AlertInstance.key(alert: alert.title, company: company.id)
                 // Stepped in place: one hash of the key, not a read and a write.
-                let (decision, instance) = Self.step(&state.meta.instances[key, default: AlertInstance(alert: alert.title, company: company.id)],
-                                                     alert: alert, observation: observation, now: now, interval: job.interval)
+                var level: AlertLevel?
+                let (decision, instance) = alert.fraud.levels != nil
+                    ? state.stepLevels(key: key, alert: alert, company: company.id, observation: observation, now: now, interval: job.interval, level: &level)
+                    : Self.step(&state.meta.instances[key, default: AlertInstance(alert: alert.title, company: company.id)],
+                                alert: alert, observation: observation, now: now, interval: job.interval)
                 result.summaries[index].count(decision)
                 if instance.status == .triggered { result.summaries[index].triggered += 1 }
                 // `lastValue` is the last value measured, maybe runs ago: a decision made without one carries none.
                 let measured = decision != .insufficientData && decision != .missing
                 result.decisions.append(InstanceDecision(alert: alert.title, company: company.id, decision: decision,
-                                                         value: measured ? instance.lastValue : nil))
+                                                         value: measured ? instance.lastValue : nil, level: decision == .reset ? nil : level))
 
-                // Silences, late notices and escalations: decided in `NoticeGate`, before any penalty or message.
-                let gated = gate.pass(decision, alert: alert, instance: instance,
-                                      silencedBy: silencer.reason(alert: alert.title, company: company), record: &notices[key])
-                if let reason = gated.silencedBy { result.decisions[result.decisions.count - 1].silenced = reason }
-                var penaltyUntil: Int64?
-                if gated.appliesPenalty, let duration = alert.penalty {
-                    if let action = PenaltyBook.apply(&state.meta.penalties, company: company, alert: alert, duration: duration, now: now) {
-                        result.penaltyActions.append(action)
-                    }
-                    penaltyUntil = state.meta.penalties[company.id]?.until
-                } else if decision == .reset, alert.penalty != nil {
-                    // A reset notice says whether traffic is still suspended; lifted penalties are gone by now.
-                    penaltyUntil = state.meta.penalties[company.id]?.until
-                }
-                for notice in gated.notices {
-                    result.events.append(AlertEvent(alert: alert.notifying(notice.recipients), company: company, kind: notice.kind,
-                                                    value: instance.lastValue, message: message, window: window,
-                                                    penaltyUntil: penaltyUntil, now: now, triggeredSince: notice.since))
+                consequences.apply(decision, key: key, alert: alert, company: company, instance: instance,
+                                   notices: &notices, state: &state, result: &result) {
+                    AlertEvent(alert: alert, company: company, kind: .fired, value: instance.lastValue, message: message,
+                               window: window, penaltyUntil: nil, now: now, level: level)
                 }
             }
         }
+        CallLogEvaluator(job: job, now: now, companies: companies, consequences: consequences).evaluate(&state, notices: &notices, into: &result)
         state.meta.notices = Self.kept(notices, instances: state.meta.instances)
         return result
     }

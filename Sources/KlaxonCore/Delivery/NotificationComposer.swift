@@ -103,7 +103,7 @@ public struct NotificationComposer: Sendable {
         let rendered = render(event)
         if !emails.isEmpty, let email = job.email {
             var mail = item(channel: .email, alert: event.alert.title, company: event.company.id, kind: event.kind.rawValue,
-                            recipients: emails, subject: rendered.subject, payload: "")
+                            recipients: emails, subject: rendered.subject, payload: "", destination: event.destination)
             if let message = emailMessage(id: mail.id, settings: email, to: emails, rendered: rendered, test: event.kind == .test) {
                 mail.payload = message.rendered()
                 out.items.append(mail)
@@ -115,7 +115,7 @@ public struct NotificationComposer: Sendable {
             for phone in phones {
                 let body = SMSBody.json(to: phone, body: rendered.sms)
                 out.items.append(item(channel: .sms, alert: event.alert.title, company: event.company.id, kind: event.kind.rawValue,
-                                      recipients: [phone], subject: rendered.sms, payload: body))
+                                      recipients: [phone], subject: rendered.sms, payload: body, destination: event.destination))
             }
         }
         composeWebhooks(event, rendered: rendered, into: &out)
@@ -142,8 +142,11 @@ public struct NotificationComposer: Sendable {
                             messageID: "klaxon.\(id)@\(domain)", extraHeaders: headers)
     }
 
-    func item(channel: OutboxItem.Channel, alert: String?, company: String?, kind: String, recipients: [String], subject: String?, payload: String) -> OutboxItem {
-        let identity = [job.name, alert ?? "", company ?? "", kind, String(now), channel.rawValue, recipients.joined(separator: ",")].joined(separator: "\u{1F}")
+    func item(channel: OutboxItem.Channel, alert: String?, company: String?, kind: String, recipients: [String], subject: String?, payload: String,
+              destination: String? = nil) -> OutboxItem {
+        var identity = [job.name, alert ?? "", company ?? "", kind, String(now), channel.rawValue, recipients.joined(separator: ",")].joined(separator: "\u{1F}")
+        // Two destinations of one alert and company fire in the same run: each is its own message.
+        if let destination { identity += "\u{1F}" + destination }
         return OutboxItem(id: ContentDigest.of(Array(identity.utf8)), channel: channel, alert: alert, company: company, kind: kind,
                           recipients: recipients, subject: subject, payload: payload, createdAt: now, nextAttempt: now)
     }

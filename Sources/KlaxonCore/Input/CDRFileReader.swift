@@ -20,6 +20,8 @@ struct CDRFileReader: Sendable {
     let latestTime: Int64
     /// Files at least this big are read on two threads; below, a thread costs more than it saves.
     var splitThreshold = 4 << 20
+    /// Which calls go to the call log (SPEC §21); nil when no alert needs it.
+    var watch: CallWatch? = nil
 
     /// A whole file, read: its ranges' staging in file order and the digest of its bytes.
     struct Staging: Sendable {
@@ -185,7 +187,9 @@ struct CDRFileReader: Sendable {
                 case .failure(let reason):
                     tally.reject(line: record.line, reason)
                 case .success(let row):
-                    fold(row, line: record.line, into: &staging, tally: &tally)
+                    if fold(row, line: record.line, into: &staging, tally: &tally), let watch {
+                        staging.log(row, number: c.destNumber >= 0 && c.destNumber < record.count ? record[c.destNumber].bytes : UnsafeBufferPointer(start: nil, count: 0), watch: watch)
+                    }
                 }
             }, malformed: { bad in
                 tally.rows += 1
@@ -205,26 +209,28 @@ struct CDRFileReader: Sendable {
         return result
     }
 
+    /// False when the row was not folded (unknown company, too old, in the future).
     @inline(__always)
-    private func fold(_ row: CDRRow, line: Int, into staging: inout CDRStaging, tally: inout FileTally) {
+    private func fold(_ row: CDRRow, line: Int, into staging: inout CDRStaging, tally: inout FileTally) -> Bool {
         let customerKnown = staging.companies.known[Int(row.customer)]
         let providerKnown = row.provider.map { staging.companies.known[Int($0)] } ?? false
         if !customerKnown && !providerKnown {
             tally.reject(line: line, "unknown company \"\(staging.companies.ids[Int(row.customer)])\" (not in the balance snapshot)")
-            return
+            return false
         }
         if row.call.time > latestTime {
             tally.inFuture += 1
-            return
+            return false
         }
         let minute = Int32(clamping: floorDiv(row.call.time, 60))
         if minute < oldestMinute {
             tally.tooOld += 1
-            return
+            return false
         }
         tally.folded += 1
         if customerKnown { staging.add(row.call, minute: minute, company: row.customer, role: .customer) }
         if let provider = row.provider, providerKnown { staging.add(row.call, minute: minute, company: provider, role: .carrier) }
+        return true
     }
 }
 

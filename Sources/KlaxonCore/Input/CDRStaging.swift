@@ -16,6 +16,8 @@ struct CDRStaging: Sendable {
     /// Company index → runs of failed attempts as (time, count), from bucket rows,
     /// which sum a minute's failures instead of listing them.
     var failureRuns: [[(time: Int64, count: Int64)]] = []
+    /// Watched calls for the call log, by company index; destinations are table indices.
+    var logged: [(company: Int32, call: LoggedCall)] = []
 
     init(known: Set<String>?) {
         companies = CompanyTable(known: known)

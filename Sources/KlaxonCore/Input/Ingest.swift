@@ -162,7 +162,9 @@ public struct Ingest {
             knownCompanies: snapshot.isEmpty ? nil : Set(snapshot.keys),
             oldestMinute: job.oldestKeptMinute(now: now),
             latestTime: now + 300,
-            splitThreshold: splitThreshold)
+            splitThreshold: splitThreshold,
+            watch: CallWatch(job: job))
+        state.prepareCallLog(watch: reader.watch, nowMinute: Int32(clamping: floorDiv(now, 60)))
         for (file, knownDigest) in files {
             let key = FileLedger.key(input: "cdrs", name: file.name)
             var report = FileReport(input: "cdrs", name: file.name, outcome: .taken)
@@ -197,6 +199,7 @@ public struct Ingest {
     func merge(_ staging: inout CDRFileReader.Staging, into state: inout KlaxonState) {
         var scratch: [UInt8] = []
         for p in staging.parts.indices {
+            state.appendCalls(staging.parts[p].logged, companies: staging.parts[p].companies, table: job.destinations)
             let companies = staging.parts[p].companies
             for i in staging.parts[p].roles.indices {
                 guard let role = staging.parts[p].roles[i] else { continue }

@@ -40,8 +40,9 @@ enum AlertParser {
 
         let threshold = r.number("threshold")
         let reset = r.number("reset_threshold")
+        let fraud = FraudFieldsParser.parse(&r, area: area, comparison: comparison, threshold: threshold)
         if let comparison, area != .script {
-            checkThresholds(&r, comparison: comparison, threshold: threshold, reset: reset)
+            checkThresholds(&r, comparison: comparison, threshold: threshold ?? fraud.levels?.warning, reset: reset)
         }
         if area == .script {
             for field in ["operator", "threshold", "reset_threshold"] where r.has(field) {
@@ -88,12 +89,13 @@ enum AlertParser {
 
         guard let title, let scope, let area, let comparison, let level else { return nil }
         var definition = AlertDefinition(title: title, file: r.file, scope: scope, recipients: recipients, area: area,
-                               comparison: comparison, threshold: threshold, resetThreshold: reset,
+                               comparison: comparison, threshold: threshold ?? fraud.levels?.warning, resetThreshold: reset,
                                samplePeriod: samplePeriod, minCalls: minCalls, penalty: penalty, template: template,
                                repeatEvery: repeatEvery, level: level, sendReset: sendReset, script: script,
                                scriptArguments: Array((command ?? []).dropFirst()), scriptTimeout: timeout)
         definition.calendarDay = calendarDay
         definition.escalations = escalations
+        definition.fraud = fraud
         return definition
     }
 

@@ -35,6 +35,8 @@ public struct Job: Sendable {
     public var shownTime = ShownTime.utc
     /// Alert webhooks by name (SPEC §19), reached with `to: ["webhook:NAME"]`.
     public var webhooks: [String: AlertWebhook] = [:]
+    /// The numbering plan per-destination alerts group calls by (SPEC §21).
+    public var destinations: DestinationTable? = nil
 
     /// The folder relative paths start from, and script alerts run in.
     public var folder: String { baseFolder ?? (file as NSString).deletingLastPathComponent }

@@ -57,6 +57,7 @@ public enum JobLoader {
         let operators = FeedParser.operators(&r)
         let webhooks = WebhookParser.parse(&r, resolve: resolve)
 
+        let destinations = DestinationsParser.parse(&r, resolve: resolve, diagnostics: &diagnostics)
         var alerts: [AlertDefinition] = []
         if let list = r.raw("alerts") {
             if let items = list.arrayValue {
@@ -86,6 +87,7 @@ public enum JobLoader {
 
         AlertParser.checkDuplicateTitles(alerts, diagnostics: &diagnostics)
         ScriptAlerts.resolveScripts(&alerts, folder: folder, diagnostics: &diagnostics)
+        FraudCheck.resolve(&alerts, table: destinations, diagnostics: &diagnostics)
         for alert in alerts {
             templates.check(alert: alert, diagnostics: &diagnostics)
             checkChannels(alert, email: email, sms: sms, diagnostics: &diagnostics)
@@ -97,7 +99,7 @@ public enum JobLoader {
         var job = Job(file: file, name: name, interval: interval, stateDirectory: state, brand: brand,
                    balances: balances, cdrs: cdrs, templates: templates, email: email, sms: sms,
                    penalties: penalties, delivery: delivery, alerts: alerts, report: reportMail, baseFolder: base,
-                   lag: lag, metricsFile: metricsFile)
+                   lag: lag, metricsFile: metricsFile, destinations: destinations)
         job.notify = notify
         job.maintenance = maintenance
         job.operators = operators

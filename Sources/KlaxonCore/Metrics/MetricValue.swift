@@ -16,6 +16,9 @@ public enum Sample: String, Sendable {
     case connectedCalls = "connected calls"
     case callsWithout3xx = "calls without a 3xx answer"
     case callsWithPDD = "calls with a known PDD"
+    /// A `baseline` needs its weeks of history, and a baseline of at least `min_baseline`.
+    case baselineHours = "hours of baseline history"
+    case baselineAboveMinimum = "baseline at or above min_baseline"
 }
 
 /// Computes SPEC §4's areas from a window total and the company's snapshot.
@@ -56,7 +59,8 @@ public enum MetricCalculator {
             return .value(Double(micros) / 1_000_000)
         case .profit:
             return .value(Double(window.customerCharge - window.providerCharge) / 1_000_000)
-        case .script:
+        case .script, .callsPerMinute, .concurrentCalls, .sequentialCalls, .maxDuration:
+            // The per-call areas are measured from the call log (`CallLogMeasure`), not a bucket sum.
             return .missing
         }
     }

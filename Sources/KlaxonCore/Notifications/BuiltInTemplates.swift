@@ -1,7 +1,7 @@
 /// The built-in `alert` template, modelled on ConnexCS's stock alert e-mail.
 enum BuiltInTemplates {
     static let subject = """
-    {{#is_test}}[TEST] {{/is_test}}{{#brandName}}[{{brandName}}] {{/brandName}}{{#is_reset}}Resolved: {{/is_reset}}{{#is_escalated}}Escalated: {{/is_escalated}}{{title}} — {{name}}
+    {{#is_test}}[TEST] {{/is_test}}{{#brandName}}[{{brandName}}] {{/brandName}}{{#is_reset}}Resolved: {{/is_reset}}{{#is_escalated}}Escalated: {{/is_escalated}}{{title}}{{#destination}} ({{destination}}){{/destination}} — {{name}}
     """
 
     static let text = """
@@ -47,7 +47,7 @@ enum BuiltInTemplates {
     """
 
     static let sms = """
-    {{#brandName}}{{brandName}}: {{/brandName}}{{#is_reset}}cleared {{/is_reset}}{{title}} {{name}} {{area}}{{#value}} {{value}}{{/value}}{{#penalty_until}}, suspended until {{penalty_until}}{{/penalty_until}}
+    {{#brandName}}{{brandName}}: {{/brandName}}{{#is_reset}}cleared {{/is_reset}}{{title}}{{#destination}} {{destination}}{{/destination}} {{name}} {{area}}{{#value}} {{value}}{{/value}}{{#penalty_until}}, suspended until {{penalty_until}}{{/penalty_until}}
     """
 
     static func alert() throws(TemplateError) -> MessageTemplate {

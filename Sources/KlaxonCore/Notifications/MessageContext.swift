@@ -35,6 +35,7 @@ enum MessageContext {
             "now": .string(shown.timestamp(event.now)),
             "message": event.message.map { .string($0) } ?? .null,
         ]
+        FraudContext.add(to: &values, event: event)
         if let w = event.window {
             values["attempts"] = .string(String(w.attempts))
             values["connected"] = .string(String(w.connected))

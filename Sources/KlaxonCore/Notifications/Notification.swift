@@ -20,4 +20,11 @@ public struct AlertEvent: Sendable {
     public var valueText: String? = nil
     /// Since when the instance is triggered, for a firing notified late (after a silence) and escalations.
     public var triggeredSince: Int64? = nil
+    /// The destination of a `by: "destination"` instance.
+    public var destination: String? = nil
+    /// The instance's level under `levels` (for a reset, the level it left).
+    public var level: AlertLevel? = nil
+    /// For an alert with `baseline`: the baseline and value ÷ baseline (`value` is then the value itself).
+    public var baseline: Double? = nil
+    public var ratio: Double? = nil
 }

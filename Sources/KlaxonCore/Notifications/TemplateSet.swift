@@ -26,6 +26,7 @@ public struct TemplateSet: Sendable {
         "company.currency", "penalty", "penalty_until", "now", "attempts", "connected", "asr", "acd",
         "message", "is_fired", "is_repeat", "is_reset", "is_test",
         "is_escalated", "triggered_since",
+        "destination", "severity", "is_critical", "baseline", "ratio",
     ]
 
     public static var builtIn: TemplateSet {

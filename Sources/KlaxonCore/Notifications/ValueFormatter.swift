@@ -10,12 +10,12 @@ public enum ValueFormatter {
     public static func format(_ value: Double, area: Area, currency: String) -> String {
         switch area {
         case .asr, .ner: return trimmed(value, decimals: 1) + "%"
-        case .acd: return duration(seconds: value)
+        case .acd, .maxDuration: return duration(seconds: value)
         case .pdd: return "\(Int(value.rounded())) ms"
         case .balance, .availableCredit, .spend, .profit:
             let amount = money(value)
             return currency.isEmpty ? amount : "\(amount) \(currency)"
-        case .attempts, .connected, .consecutiveFailures: return String(Int64(value.rounded()))
+        case .attempts, .connected, .consecutiveFailures, .callsPerMinute, .concurrentCalls, .sequentialCalls: return String(Int64(value.rounded()))
         case .minutes, .script: return trimmed(value, decimals: 2)
         }
     }

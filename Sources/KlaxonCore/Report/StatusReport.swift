@@ -4,12 +4,13 @@ public enum StatusReport {
         let shown = job.shownTime
         var lines: [String] = ["\(job.name): last run \(state.meta.lastRun.map(shown.timestamp) ?? "never")"]
         let alerts = Dictionary(job.alerts.map { ($0.title, $0) }, uniquingKeysWith: { first, _ in first })
-        let triggered = state.meta.instances.values.filter { $0.status == .triggered }.sorted { ($0.alert, $0.company) < ($1.alert, $1.company) }
+        let triggered = state.meta.instances.filter { $0.value.status == .triggered }
+            .sorted { ($0.value.alert, $0.value.company, $0.key) < ($1.value.alert, $1.value.company, $1.key) }
         lines.append("triggered instances: \(triggered.count)")
-        for i in triggered {
+        for (key, i) in triggered {
             let currency = state.meta.companies[i.company]?.company.currency ?? ""
             let value = Self.value(i.lastValue, alert: alerts[i.alert], currency: currency)
-            lines.append("  \(i.alert) / \(i.company): since \(i.triggeredSince.map(shown.timestamp) ?? "-"), last fired \(i.lastFired.map(shown.timestamp) ?? "-"), value \(value)")
+            lines.append("  \(i.alert) / \(i.company)\(FraudStatus.suffix(key: key, state: state)): since \(i.triggeredSince.map(shown.timestamp) ?? "-"), last fired \(i.lastFired.map(shown.timestamp) ?? "-"), value \(value)")
         }
         let penalties = state.meta.penalties.values.sorted { $0.company < $1.company }
         lines.append("active penalties: \(penalties.count)")
@@ -29,6 +30,7 @@ public enum StatusReport {
     static func value(_ value: Double?, alert: AlertDefinition?, currency: String) -> String {
         guard let value else { return "-" }
         guard let alert else { return ValueFormatter.trimmed(value, decimals: 2) }
+        if alert.fraud.baseline != nil { return "×" + ValueFormatter.trimmed(value, decimals: 1) }
         return ValueFormatter.format(value, area: alert.area, currency: currency)
     }
 }

@@ -64,6 +64,9 @@ public struct AlertTester {
                 throw KlaxonError(.invalidJob, "--to: \(number) is a phone number, but \(job.file) has no `sms` settings to send it with")
             }
         }
+        if alert.isEvaluatedApart {
+            throw KlaxonError(.invalidJob, "alert \"\(title)\" is measured per destination, call by call or against a baseline, which `klaxon test` does not measure; use `klaxon run --dry-run` or `klaxon replay`")
+        }
         var state = try StateStore(job: job).load()
         guard let record = state.meta.companies[id] else {
             throw KlaxonError(.invalidJob, "company \"\(id)\" is not known to job \(job.name) (not in the balance snapshot nor in any CDR)")

@@ -62,6 +62,7 @@ public struct Runner {
         report.dropped += Self.forgetDead(&state.meta.outbox, now: now)
         if let mail = ReportMail(job: job, now: now).item(state: state) { state.meta.outbox.append(mail) }
         let keepFrom = job.oldestKeptMinute(now: now)
+        state.rollUpAndPrune(before: keepFrom, job: job, now: now)
         Self.prune(&state.buckets, before: keepFrom)
         state.meta.lastRun = now
         report.timings.evaluateMilliseconds = Self.milliseconds(since: &mark)

@@ -32,6 +32,8 @@ public struct StateMeta: Sendable, Codable, Equatable {
     public var notices: [String: InstanceNotice]?
     /// Input name → its feed's health (SPEC §20); nil in a state that watched none.
     public var feeds: [String: FeedState]?
+    /// The call log and alert levels of SPEC §21 (`FraudState`); nil in a state without them.
+    public var fraud: FraudState?
 
     public init() {}
 }

@@ -16,6 +16,8 @@ struct CDRColumns: Sendable {
     var fewestFields: Int, mostFields: Int
     var requiredWidth: Int
     var dt, customer, provider, duration, sipCode, pdd, customerCharge, providerCharge, answerStamp: Int
+    /// Read only when the job logs calls (`CallWatch`).
+    var destNumber: Int
 
     init(_ layout: ColumnLayout<CDRField>) {
         width = layout.width
@@ -31,6 +33,7 @@ struct CDRColumns: Sendable {
         customerCharge = layout[.customerCharge] ?? -1
         providerCharge = layout[.providerCharge] ?? -1
         answerStamp = layout[.answerStamp] ?? -1
+        destNumber = layout[.destNumber] ?? -1
     }
 }
 

@@ -6,6 +6,8 @@ enum CallGenerator {
 
     /// `{customer, provider, at, count, connected, duration, spread, fail_code, pdd, charge, cost}`:
     /// `count` attempts from `at`, evenly over `spread` (default 1m), the first `connected` answered.
+    /// `dest` is the called prefix (each call gets its own number under it), `same_number: true`
+    /// calls `dest` itself every time; `duration` is each answered call's length in seconds.
     static func csv(_ groups: [JSONValue], step: Int, file: String) throws(KlaxonError) -> String {
         var lines = [cdrHeader]
         var serial = 0
@@ -23,13 +25,15 @@ enum CallGenerator {
             let charge = group["charge"]?.numberValue ?? 0
             let cost = group["cost"]?.numberValue ?? 0
             let start = Int64(at.timeIntervalSince1970)
+            let dest = group["dest"]?.stringValue ?? "4420795"
+            let sameNumber = group["same_number"]?.boolValue ?? false
             for i in 0..<max(count, 0) {
                 serial += 1
                 let t = start + Int64(i) * spread / Int64(max(count, 1))
                 let answered = i < connected
                 let stamp = ValueFormatter.timestamp(t).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")
                 let money = { (x: Double) in answered ? String(format: "%.4f", locale: Locale(identifier: "en_US_POSIX"), x) : "0" }
-                lines.append([stamp, "call-\(step)-\(serial)", customer, provider, "4420795\(String(format: "%05d", serial % 100_000))",
+                lines.append([stamp, "call-\(step)-\(serial)", customer, provider, sameNumber ? dest : "\(dest)\(String(format: "%05d", serial % 100_000))",
                               answered ? String(duration) : "0", answered ? "200" : String(failCode), pdd,
                               money(charge), money(cost)].joined(separator: ","))
             }

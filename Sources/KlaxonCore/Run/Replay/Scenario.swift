@@ -25,6 +25,10 @@ struct Scenario {
         var silenced: Set<String> = []
         /// "kind alert/company" of each sent message, when the step states it.
         var notices: Set<String>?
+        /// Firings at level critical (`levels`), when the step states them.
+        var critical: Set<String>?
+        /// Instances with insufficient data, when the step states them.
+        var insufficient: Set<String>?
     }
 
     struct Step {

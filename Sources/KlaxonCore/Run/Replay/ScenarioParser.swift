@@ -69,6 +69,8 @@ enum ScenarioParser {
             expectation.messages = try MessageExpectations.parse(e) { fail("step \(i + 1): \($0)") }
             expectation.silenced = set("silenced", in: e)
             expectation.notices = e["notices"].map { _ in set("notices", in: e) }
+            if e["critical"] != nil { expectation.critical = set("critical", in: e) }
+            if e["insufficient"] != nil { expectation.insufficient = set("insufficient", in: e) }
             steps.append(.init(now: now, note: step["note"]?.stringValue ?? "", drops: drops, expect: expectation,
                                silences: try silences(step, index: i, fail: fail), expire: expiries(step)))
         }

@@ -97,8 +97,9 @@ public struct ScenarioRunner {
     }
 
     private func compare(_ expect: Scenario.Expectation, with report: RunReport) -> [String] {
-        func names(_ d: Decision) -> Set<String> {
-            Set(report.decisions.filter { $0.decision == d }.map { "\($0.alert)/\($0.company)" })
+        func names(_ d: Decision, level: AlertLevel? = nil) -> Set<String> {
+            Set(report.decisions.filter { $0.decision == d && (level == nil || $0.level == level) }
+                .map { "\($0.alert)/\($0.company)" + ($0.destination.map { "/" + $0 } ?? "") })
         }
         var out: [String] = []
         func check(_ what: String, expected: Set<String>, actual: Set<String>) {
@@ -115,6 +116,8 @@ public struct ScenarioRunner {
                 check(what, expected: list, actual: names(decision))
             }
         }
+        if let insufficient = expect.insufficient { check("insufficient", expected: insufficient, actual: names(.insufficientData)) }
+        if let critical = expect.critical { check("critical", expected: critical, actual: names(.fired, level: .critical)) }
         check("penalties applied", expected: expect.penaltiesApplied,
               actual: Set(report.penalties.filter { $0.kind != .lift }.map(\.company)))
         check("penalties lifted", expected: expect.penaltiesLifted,

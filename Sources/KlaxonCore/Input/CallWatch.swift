@@ -1,0 +1,38 @@
+/// Which calls the reader puts in the call log, worked out once from the job:
+/// none when no alert needs the log, every call when some alert needs them all
+/// (a per-call area by company, or a destination alert without a filter),
+/// else only those to the destinations the alerts name.
+struct CallWatch: Sendable {
+    let table: DestinationTable?
+    let all: Bool
+    /// Table index → watched; `other` apart.
+    let watched: [Bool]
+    let other: Bool
+    /// Names what is watched: a log filled under another key is started afresh.
+    let key: String
+
+    init?(job: Job) {
+        let alerts = job.alerts.filter(\.usesCallLog)
+        guard !alerts.isEmpty else { return nil }
+        table = job.destinations
+        all = alerts.contains { $0.fraud.by == .company || $0.fraud.watched == nil }
+        let names = table?.names ?? []
+        var watched = [Bool](repeating: all, count: names.count)
+        var other = all
+        for alert in alerts {
+            for index in alert.fraud.watched ?? [] {
+                if index == DestinationIndex.other { other = true } else if Int(index) < watched.count { watched[Int(index)] = true }
+            }
+        }
+        self.watched = watched
+        self.other = other
+        key = all ? "*" : (names.indices.filter { watched[$0] }.map { names[$0] } + (other ? [DestinationTable.other] : [])).sorted().joined(separator: "\n")
+    }
+
+    /// The destination of a called number when it is watched; nil when the call is not kept.
+    @inline(__always)
+    func destination(of number: UnsafeBufferPointer<UInt8>) -> Int32? {
+        guard let index = table?.match(number) else { return other ? DestinationIndex.other : nil }
+        return watched[Int(index)] ? index : nil
+    }
+}
