@@ -10,8 +10,8 @@ import Testing
             return p[0] * 60 + p[1]
         }
         return MaintenanceWindow(name: "w", alerts: [], companies: [], tags: [],
-                                 days: Set(days.compactMap { MaintenanceWindow.dayNames.firstIndex(of: $0).map { $0 + 1 } }),
-                                 from: minutes(from), to: minutes(to), timeZone: TimeZone(identifier: zone) ?? .gmt)
+                                 hours: HoursOfWeek(days: Set(days.compactMap { HoursOfWeek.dayNames.firstIndex(of: $0).map { $0 + 1 } }),
+                                                    from: minutes(from), to: minutes(to), timeZone: TimeZone(identifier: zone) ?? .gmt))
     }
 
     func at(_ text: String) -> Int64 { Int64(ISO8601Parsing.date(text)?.timeIntervalSince1970 ?? -1) }
@@ -121,9 +121,9 @@ import Testing
           alerts: [ { title: "Low Balance", company: "C1", to: ["a@example.com"], area: "balance", operator: "<", threshold: 5,
                       escalate: [ { after: "2h", to: ["boss@example.com", "contacts"] } ] } ] }
         """)
-        #expect(job.maintenance.first?.days == [6])
-        #expect(job.maintenance.first?.from == 23 * 60)
-        #expect(job.maintenance.first?.timeZone.identifier == "Europe/London")
+        #expect(job.maintenance.first?.hours.days == [6])
+        #expect(job.maintenance.first?.hours.from == 23 * 60)
+        #expect(job.maintenance.first?.hours.timeZone.identifier == "Europe/London")
         #expect(job.alerts.first?.escalations.first?.after.seconds == 7_200)
         #expect(job.alerts.first?.escalations.first?.to == [.email("boss@example.com"), .contacts])
     }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Reads the job's `maintenance` list (recurring silences), naming the window
 /// and the field of every problem.
 enum MaintenanceParser {
@@ -34,41 +32,8 @@ enum MaintenanceParser {
         }
         let companies = w.strings("companies") ?? []
         let tags = w.strings("tags") ?? []
-        var days = Set(1...7)
-        if let names = w.strings("days") {
-            days = []
-            for (i, dayName) in names.enumerated() {
-                if let n = MaintenanceWindow.dayNames.firstIndex(of: dayName.lowercased()) { days.insert(n + 1) }
-                else { w.problem("days[\(i)]", "unknown day \"\(dayName)\"; use mon, tue, wed, thu, fri, sat or sun") }
-            }
-            if names.isEmpty { w.problem("days", "is empty, so the window would never open; leave it out for every day") }
-        }
-        let from = time(&w, "from", allowMidnightEnd: false)
-        let to = time(&w, "to", allowMidnightEnd: true)
-        if let from, let to, from == to {
-            w.problem("to", "equals `from`, so the window would be empty; for a whole day write from: \"00:00\", to: \"24:00\"")
-        }
-        var timeZone = TimeZone(identifier: "UTC")
-        if let zoneName = w.string("timezone") {
-            timeZone = TimeZone(identifier: zoneName)
-            if timeZone == nil { w.problem("timezone", "unknown time zone \"\(zoneName)\"; write an IANA name such as \"Europe/London\" or \"UTC\"") }
-        }
-        guard let name, let from, let to, let timeZone, w.problems.isEmpty else { return nil }
-        return MaintenanceWindow(name: name, alerts: alerts, companies: companies, tags: tags, days: days,
-                                 from: from, to: to, timeZone: timeZone)
-    }
-
-    /// "HH:MM" as minutes after midnight; "24:00" only for the end of a window.
-    private static func time(_ w: inout ObjectReader, _ key: String, allowMidnightEnd: Bool) -> Int? {
-        guard let text = w.string(key, required: true) else { return nil }
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        if parts.count == 2, parts[0].count == 2, parts[1].count == 2,
-           parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-           let h = Int(parts[0]), let m = Int(parts[1]) {
-            if h < 24 && m < 60 { return h * 60 + m }
-            if allowMidnightEnd && h == 24 && m == 0 { return 1_440 }
-        }
-        w.problem(key, "malformed time \"\(text)\"; write HH:MM on a 24-hour clock, e.g. \"02:30\"\(allowMidnightEnd ? " (or \"24:00\" for the end of the day)" : "")")
-        return nil
+        let hours = HoursOfWeek.parse(&w)
+        guard let name, let hours, w.problems.isEmpty else { return nil }
+        return MaintenanceWindow(name: name, alerts: alerts, companies: companies, tags: tags, hours: hours)
     }
 }
