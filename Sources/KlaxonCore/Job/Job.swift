@@ -46,6 +46,8 @@ public struct InputSettings: Sendable {
     public var timezone: TimeZone?
     /// A file modified more recently than this (wall clock) is still being written.
     public var settle: TimeSpan
+    /// Set when the CDRs are pulled from ClickHouse instead of read from `path` (SPEC §22).
+    public var clickhouse: ClickHouseSettings? = nil
 }
 
 /// Where a field lives in a CSV file: by header name or by position.

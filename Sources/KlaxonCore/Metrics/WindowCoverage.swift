@@ -28,7 +28,10 @@ extension KlaxonState {
         // `klaxon test` and `klaxon report` decide as that run will.
         guard let since = meta.coveredSince ?? earliestBucketHour() else { return WindowCoverage(period: period, coveredSeconds: 0, coveredFrom: nil) }
         let from = Int64(since) * 60
-        return WindowCoverage(period: period, coveredSeconds: min(period.seconds, max(0, end - from)), coveredFrom: from)
+        var covered = min(period.seconds, max(0, end - from))
+        // After a failed ClickHouse pull the minutes past the watermark are missing, not quiet.
+        if let pulled = meta.clickhouseWatermark, Int64(pulled) * 60 < end { covered = max(0, min(covered, period.seconds - (end - Int64(pulled) * 60))) }
+        return WindowCoverage(period: period, coveredSeconds: covered, coveredFrom: from)
     }
 
     /// After the ingest of a run, before its evaluation. `keepFrom` is the minute

@@ -27,6 +27,8 @@ public struct StateMeta: Sendable, Codable, Equatable {
     public var coveredSince: Int32?
     /// What the metrics file's counters count; nil in a state written before they were kept.
     public var runCounters: RunCounters?
+    /// The minute up to which (exclusive) the CDRs were last pulled from ClickHouse; nil before a pull.
+    public var clickhouseWatermark: Int32?
 
     public init() {}
 }
