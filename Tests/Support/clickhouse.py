@@ -3,6 +3,8 @@
 
   clickhouse.py load URL CSV...        create cdr.cdr (ConnexCS's column names) on the server
                                        at URL if missing, and insert the CDR files' rows
+  clickhouse.py ping URL SECONDS       wait until the server at URL answers SELECT 1
+  clickhouse.py query URL SQLFILE      print what the server at URL answers to SQLFILE
   clickhouse.py chdb SQLFILE CSV...    run SQLFILE in chdb (the current ClickHouse engine, in
                                        process) over a cdr.cdr table holding the CSV files' rows
 
@@ -12,6 +14,7 @@ import base64
 import csv
 import os
 import sys
+import urllib.parse
 import urllib.request
 
 TABLE = """CREATE TABLE IF NOT EXISTS cdr.cdr (
@@ -76,8 +79,28 @@ def run_chdb(sql_file, paths):
     sys.stdout.write(str(s.query(sql, "CSV")))
 
 
+def ping(url, seconds):
+    import time
+    deadline = time.time() + seconds
+    while True:
+        try:
+            if post(url, "SELECT 1").strip() == "1":
+                return
+        except Exception as error:  # not listening yet, or still loading
+            if time.time() > deadline:
+                sys.exit(f"no answer from {url} within {seconds}s: {error}")
+        time.sleep(0.2)
+
+
 if __name__ == "__main__":
     import urllib.parse
+    if len(sys.argv) == 4 and sys.argv[1] == "ping":
+        ping(sys.argv[2].rstrip("/"), float(sys.argv[3]))
+        sys.exit(0)
+    if len(sys.argv) == 4 and sys.argv[1] == "query":
+        with open(sys.argv[3]) as f:
+            sys.stdout.write(post(sys.argv[2].rstrip("/"), f.read()))
+        sys.exit(0)
     if len(sys.argv) >= 3 and sys.argv[1] == "load":
         load(sys.argv[2].rstrip("/"), sys.argv[3:])
     elif len(sys.argv) >= 3 and sys.argv[1] == "chdb":

@@ -37,7 +37,7 @@ enum ClickHouseParser {
             caFile: c.string("ca_file").map(resolve),
             connectTimeout: c.duration("connect_timeout") ?? TimeSpan(seconds: 10),
             timeout: c.duration("timeout") ?? TimeSpan(seconds: 120),
-            late: late, shard: nil, maxAnswerBytes: 1 << 30)
+            late: late, maxAnswerBytes: 1 << 30)
         settings.allowPlaintextCredentials = c.bool("allow_plaintext_credentials") ?? false
         if let mib = c.integer("max_answer_mb") {
             if mib < 1 || mib > 65_536 { c.problem("max_answer_mb", "expected 1 to 65536 (MiB)") } else { settings.maxAnswerBytes = mib << 20 }
@@ -49,27 +49,12 @@ enum ClickHouseParser {
         if settings.passwordEnv != nil, settings.userEnv == nil {
             c.problem("password_env", "needs user_env too (the user the password belongs to)")
         }
-        settings.shard = shard(&c)
         c.rejectUnknownKeys()
         r.absorb(c)
         r.rejectUnknownKeys()
         guard url != nil else { return nil }
         return InputSettings(path: "", pattern: "", format: .buckets, columns: [:], timezone: nil,
                              settle: TimeSpan(seconds: 0), clickhouse: settings)
-    }
-
-    /// `shard: { index: 0, count: 2 }`: one of `count` jobs that split the companies between them.
-    private static func shard(_ c: inout ObjectReader) -> (index: Int, count: Int)? {
-        guard var s = c.object("shard") else { return nil }
-        defer { s.rejectUnknownKeys(); c.absorb(s) }
-        guard let count = s.integer("count"), let index = s.integer("index") else {
-            if !s.has("count") { s.problem("count", "is required: how many jobs share the companies") }
-            if !s.has("index") { s.problem("index", "is required: this job's share, 0 to count − 1") }
-            return nil
-        }
-        guard count >= 1, count <= 1_000 else { s.problem("count", "expected 1 to 1000"); return nil }
-        guard index >= 0, index < count else { s.problem("index", "expected 0 to \(count - 1) (count is \(count))"); return nil }
-        return (index, count)
     }
 
     /// Names go into the SQL text (quoted with backticks): only plain ones are taken.

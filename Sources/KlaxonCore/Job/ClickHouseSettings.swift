@@ -18,8 +18,6 @@ public struct ClickHouseSettings: Sendable {
     public var allowPlaintextCredentials = false
     /// Minutes this far before the watermark are pulled again, for CDRs written late.
     public var late: TimeSpan
-    /// This job pulls only the companies whose id hashes to `index` of `count` (sharding).
-    public var shard: (index: Int, count: Int)?
     /// An answer larger than this is refused (it is held in memory while it is parsed).
     public var maxAnswerBytes: Int
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The SQL a pull sends, and the bucket export the docs show: one query per
 /// role, put together with UNION ALL, that folds CDRs into the bucket columns
 /// of SPEC §16. Written for ClickHouse 18.16 (Debian's package) as much as for
@@ -37,7 +39,6 @@ public struct ClickHouseQuery: Sendable {
     private func column(_ field: ClickHouseColumn) -> String { "`\(settings.column(field))`" }
 
     private func role(_ type: String, company: ClickHouseColumn, from: Int64, to: Int64) -> String {
-        let shard = settings.shard.map { " AND cityHash64(\(column(company))) % \($0.count) = \($0.index)" } ?? ""
         let minute = output == .pull ? "toUInt32(m)" : "toString(m, 'UTC')"
         let customer = output == .pull ? "cc_sum AS customer_charge_micros" : "\(Self.decimal("cc_sum")) AS customer_charge"
         let provider = output == .pull ? "pc_sum AS provider_charge_micros" : "\(Self.decimal("pc_sum")) AS provider_charge"
@@ -64,12 +65,18 @@ public struct ClickHouseQuery: Sendable {
                        toInt64(round(toFloat64(\(column(.customer_charge))) * 1000000)) AS cc,
                        toInt64(round(toFloat64(\(column(.provider_charge))) * 1000000)) AS pc
                 FROM `\(settings.database)`.`\(settings.table)`
-                WHERE \(column(.dt)) >= toDateTime(\(from)) AND \(column(.dt)) < toDateTime(\(to))\(shard)
+                WHERE \(column(.dt)) >= \(Self.time(from)) AND \(column(.dt)) < \(Self.time(to))
             )
             WHERE company != ''
             GROUP BY company, m
         )
         """
+    }
+
+    /// A UTC time as ClickHouse reads it in every release, whatever the server's or the column's zone.
+    static func time(_ seconds: Int64) -> String {
+        let iso = ValueFormatter.timestamp(seconds)  // 2026-11-27T00:00:00Z
+        return "toDateTime('\(iso.dropLast().replacingOccurrences(of: "T", with: " "))', 'UTC')"
     }
 
     /// A sum of micro-units as an exact decimal with six places: no float rounding, and
