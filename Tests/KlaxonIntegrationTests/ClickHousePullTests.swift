@@ -137,4 +137,21 @@ struct ClickHousePullTests {
         let allowed = try KlaxonBinary.run(["check", pair.scratch.url("ch.json5")], environment: ["U": "u", "P": "p"])
         #expect(allowed.status == 0, "\(allowed.stderr)")
     }
+
+    @Test func checkRefusesPerCallAndPerDestinationAlertsOnAPull() throws {
+        let pair = ClickHouseJobPair()
+        pair.scratch.write("prefixes.csv", "prefix,name,group\n53,Cuba,high_risk\n", age: 0)
+        pair.scratch.write("fraud.json5", """
+        { name: "fraud", state: "state-fraud", destinations: { file: "prefixes.csv" },
+          inputs: { cdrs: { clickhouse: { url: "http://127.0.0.1:8123", database: "cdr", table: "cdr" } } },
+          alerts: [ { title: "Cuba burst", scope: { type: "customer" }, to: ["noc@example.com"], by: "destination",
+                      area: "attempts", operator: ">", threshold: 20, sample_period: "1h" },
+                    { title: "Long calls", scope: { type: "customer" }, to: ["noc@example.com"],
+                      area: "max_duration", operator: ">", threshold: 7200, sample_period: "1h" } ] }
+        """, age: 0)
+        let out = try KlaxonBinary.run(["check", pair.scratch.url("fraud.json5")])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains(#"Cuba burst"#) && out.stderr.contains(#"by: `by: "destination"` needs each call"#), "\(out.stderr)")
+        #expect(out.stderr.contains("area: the area max_duration needs each call"), "\(out.stderr)")
+    }
 }

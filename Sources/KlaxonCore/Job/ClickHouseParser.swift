@@ -63,3 +63,16 @@ enum ClickHouseParser {
         return name.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) }
     }
 }
+
+extension ClickHouseParser {
+    /// A pull brings per-minute sums, not calls: an alert per destination or on a
+    /// per-call area would see no call at all, and stay quiet through any fraud.
+    static func checkAlerts(_ job: Job, diagnostics: inout Diagnostics) {
+        guard job.cdrs?.clickhouse != nil else { return }
+        for alert in job.alerts where alert.usesCallLog {
+            let what = alert.fraud.by == .destination ? "`by: \"destination\"`" : "the area \(alert.area.rawValue)"
+            diagnostics.add(Problem(file: alert.file, alert: alert.title, field: alert.fraud.by == .destination ? "by" : "area",
+                                    message: "\(what) needs each call, and the CDRs are pulled from ClickHouse as per-minute sums; read the CDR files for this job, or alert on summed areas"))
+        }
+    }
+}

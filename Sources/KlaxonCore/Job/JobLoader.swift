@@ -106,6 +106,7 @@ public enum JobLoader {
         FeedParser.check(job, diagnostics: &diagnostics)
         job.shownTime = ShownTime(zone: timezone)
         job.webhooks = webhooks
+        ClickHouseParser.checkAlerts(job, diagnostics: &diagnostics)
         WebhookParser.checkNames(operators, webhooks: webhooks, file: file, alert: nil, field: "operators", diagnostics: &diagnostics)
         return job
     }
