@@ -88,27 +88,19 @@ import Testing
         #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href=\"http"), "nothing fetched, nothing run")
     }
 
-    @Test(.enabled(if: ReportRenderingTests.chromium != nil, "needs Debian's chromium: apt-get install -y chromium"))
+    @Test(.enabled(if: HeadlessChromium.path != nil, "needs Debian's chromium: apt-get install -y chromium"))
     func theNightlyReportRendersInHeadlessChromiumWithItsCharts() throws {
         let (temp, _, html) = try ranNightly()
         try FileManager.default.createDirectory(atPath: Self.artifacts, withIntermediateDirectories: true)
         let png = (Self.artifacts as NSString).appendingPathComponent("report-nightly.png")
         try? FileManager.default.removeItem(atPath: png)
         try html.write(toFile: (Self.artifacts as NSString).appendingPathComponent("report-nightly.html"), atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ReportRenderingTests.chromium ?? "")
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1400,2600",
-                             "--user-data-dir=\(temp.url("chromium-profile"))", "--screenshot=\(png)", "file://\(temp.url("report.html"))"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let data = try Data(contentsOf: URL(fileURLWithPath: png))
-        #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]), "a PNG")
+        let (status, data) = try HeadlessChromium.screenshot(temp.url("report.html"), to: png, width: 1400, height: 2600,
+                                                             profile: temp.url("chromium-profile"))
+        #expect(status == 0)
         #expect(data.count > 100_000, "\(data.count) bytes: the page looks empty")
-        let width = data[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = data[20..<24].reduce(0) { $0 << 8 | Int($1) }
-        #expect((width, height) == (1400, 2600))
+        let size = HeadlessChromium.size(ofPNG: data)
+        #expect(size?.width == 1400 && size?.height == 2600, "a PNG of the window's size: \(String(describing: size))")
     }
 
     /// The fixture is what its generator writes, so the data the charts are checked against is the documented slide.

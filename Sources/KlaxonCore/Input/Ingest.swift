@@ -22,7 +22,10 @@ public struct Ingest {
         if let balances = job.balances {
             try ingestBalances(balances, state: &state, reports: &reports)
         }
-        if let cdrs = job.cdrs {
+        if let cdrs = job.cdrs, let clickhouse = cdrs.clickhouse {
+            reports.append(ClickHousePull(job: job, now: now, settings: clickhouse).run(&state))
+        } else if let cdrs = job.cdrs {
+            state.meta.clickhouseWatermark = nil  // a job moved back to files: no pull holds its windows back
             try ingestCDRs(cdrs, state: &state, reports: &reports)
         }
         state.recordCoverage(keepFrom: job.oldestKeptMinute(now: now),

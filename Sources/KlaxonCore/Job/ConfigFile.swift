@@ -9,6 +9,16 @@ enum ConfigFile {
     /// Far above any real job: 100,000 alerts take about 20 MB.
     static let maxBytes: Int64 = 256 << 20
 
+    /// The file's text, or nil with the reason added to `diagnostics` under the file's name.
+    static func text(_ path: String, diagnostics: inout Diagnostics) -> String? {
+        switch text(path) {
+        case .success(let text): return text
+        case .failure(let error):
+            diagnostics.add(Problem(file: path, message: error.description))
+            return nil
+        }
+    }
+
     /// The file's text, or why it cannot be used (a sentence naming no path: the caller's `Problem` does).
     static func text(_ path: String) -> Result<String, ConfigFileError> {
         var info = stat()

@@ -10,13 +10,7 @@ enum DestinationsParser {
         d.rejectUnknownKeys()
         r.absorb(d)
         guard let file else { return nil }
-        let text: String
-        switch ConfigFile.text(file) {
-        case .success(let t): text = t
-        case .failure(let error):
-            diagnostics.add(Problem(file: file, message: error.description))
-            return nil
-        }
+        guard let text = ConfigFile.text(file, diagnostics: &diagnostics) else { return nil }
         var table = DestinationTable(file: file)
         var problems = 0
         // By newline Character: "\r\n" is one Character, so splitting on "\n" would not split a CRLF file.

@@ -6,7 +6,7 @@ public enum InputCheck {
     public static func problems(_ job: Job) -> [Problem] {
         var problems: [Problem] = []
         for (name, input) in [("balances", job.balances), ("cdrs", job.cdrs)] {
-            guard let input else { continue }
+            guard let input, input.clickhouse == nil else { continue }
             var isFolder: ObjCBool = false
             if !FileManager.default.fileExists(atPath: input.path, isDirectory: &isFolder) {
                 problems.append(Problem(file: job.file, field: "inputs.\(name).path", message: "\(input.path) does not exist"))

@@ -5,6 +5,7 @@ enum InputParser {
     enum Kind: String { case balances, cdrs }
 
     static func parse(_ r: inout ObjectReader, kind: Kind, resolve: (String) -> String) -> InputSettings? {
+        if kind == .cdrs, r.has("clickhouse") { return ClickHouseParser.parse(&r, resolve: resolve) }
         let path = r.string("path", required: true).map(resolve)
         let pattern = r.string("pattern") ?? "*.csv"
         let formatName = r.string("format") ?? InputFormat.connexcs.rawValue

@@ -6,6 +6,7 @@ extension Job {
     public var secretVariables: [(setting: String, name: String)] {
         var list: [(String, String?)] = [("email.username_env", email?.usernameEnv), ("email.password_env", email?.passwordEnv),
                                          ("penalties.webhook.token_env", penalties.webhook?.tokenEnv)]
+        list += [("inputs.cdrs.clickhouse.user_env", cdrs?.clickhouse?.userEnv), ("inputs.cdrs.clickhouse.password_env", cdrs?.clickhouse?.passwordEnv)]
         switch sms?.provider {
         case .twilio(let account, let token, _, _)?:
             list += [("sms.account_env", account), ("sms.token_env", token)]

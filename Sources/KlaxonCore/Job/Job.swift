@@ -62,6 +62,8 @@ public struct InputSettings: Sendable {
     public var mode: InputMode = .files
     /// How often something new must arrive; nil watches nothing.
     public var feed: FeedExpectation? = nil
+    /// Set when the CDRs are pulled from ClickHouse instead of read from `path` (SPEC §22).
+    public var clickhouse: ClickHouseSettings? = nil
 }
 
 /// Where a field lives in a CSV file: by header name or by position.

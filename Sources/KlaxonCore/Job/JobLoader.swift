@@ -106,6 +106,7 @@ public enum JobLoader {
         FeedParser.check(job, diagnostics: &diagnostics)
         job.shownTime = ShownTime(zone: timezone)
         job.webhooks = webhooks
+        ClickHouseParser.checkAlerts(job, diagnostics: &diagnostics)
         WebhookParser.checkNames(operators, webhooks: webhooks, file: file, alert: nil, field: "operators", diagnostics: &diagnostics)
         return job
     }
@@ -127,13 +128,7 @@ public enum JobLoader {
     }
 
     static func readJSON5(_ file: String, diagnostics: inout Diagnostics) -> JSONValue? {
-        let text: String
-        switch ConfigFile.text(file) {
-        case .success(let t): text = t
-        case .failure(let error):
-            diagnostics.add(Problem(file: file, message: error.description))
-            return nil
-        }
+        guard let text = ConfigFile.text(file, diagnostics: &diagnostics) else { return nil }
         do throws(JSON5SyntaxError) {
             return try JSON5Parser.parse(Array(text.utf8))
         } catch {

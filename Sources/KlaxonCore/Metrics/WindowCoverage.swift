@@ -44,7 +44,10 @@ extension KlaxonState {
             return WindowCoverage(period: period, coveredSeconds: 0, coveredFrom: nil, lengthSeconds: max(length, 1))
         }
         let from = Int64(since) * 60
-        return WindowCoverage(period: period, coveredSeconds: min(length, max(0, end - from)), coveredFrom: from, lengthSeconds: length)
+        var covered = min(length, max(0, end - from))
+        // After a failed ClickHouse pull the minutes past the watermark are missing, not quiet.
+        if let pulled = meta.clickhouseWatermark, Int64(pulled) * 60 < end { covered = max(0, min(covered, length - (end - Int64(pulled) * 60))) }
+        return WindowCoverage(period: period, coveredSeconds: covered, coveredFrom: from, lengthSeconds: length)
     }
 
     /// After the ingest of a run, before its evaluation. `keepFrom` is the minute

@@ -56,13 +56,7 @@ public struct TemplateSet: Sendable {
                     if required { diagnostics.add(Problem(file: path, message: "missing: template \"\(base)\" needs \(base).subject and \(base).txt")) }
                     return nil
                 }
-                let source: String
-                switch ConfigFile.text(path) {
-                case .success(let text): source = text
-                case .failure(let error):
-                    diagnostics.add(Problem(file: path, message: error.description))
-                    return nil
-                }
+                guard let source = ConfigFile.text(path, diagnostics: &diagnostics) else { return nil }
                 do {
                     let template = try Template(source: source, name: path)
                     for error in template.unknownVariables(known: known) {

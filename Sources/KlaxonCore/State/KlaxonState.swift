@@ -34,6 +34,8 @@ public struct StateMeta: Sendable, Codable, Equatable {
     public var feeds: [String: FeedState]?
     /// The call log and alert levels of SPEC §21 (`FraudState`); nil in a state without them.
     public var fraud: FraudState?
+    /// The minute up to which (exclusive) the CDRs were last pulled from ClickHouse; nil before a pull.
+    public var clickhouseWatermark: Int32?
 
     public init() {}
 }
