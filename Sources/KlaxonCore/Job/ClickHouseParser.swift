@@ -49,6 +49,7 @@ enum ClickHouseParser {
         if settings.passwordEnv != nil, settings.userEnv == nil {
             c.problem("password_env", "needs user_env too (the user the password belongs to)")
         }
+        settings.shard = ClickHouseShardParser.parse(&c)
         c.rejectUnknownKeys()
         r.absorb(c)
         r.rejectUnknownKeys()

@@ -33,6 +33,9 @@ struct ClickHousePull {
     func run(_ state: inout KlaxonState) -> FileReport {
         let (from, to) = range(watermark: state.meta.clickhouseWatermark)
         var report = FileReport(input: "cdrs", name: "clickhouse \(settings.server)", outcome: .taken)
+        if let shard = settings.shard, case let gone = state.dropCompanies(outside: shard), !gone.isEmpty {
+            report.warnings = [FileReport.droppedForShard(gone, shard)]
+        }
         guard from < to else { return report }
         let rows: [PulledBucket]
         switch fetch(from: from, to: to) {
