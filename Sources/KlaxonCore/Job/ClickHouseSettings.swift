@@ -36,4 +36,6 @@ public struct ClickHouseSettings: Sendable {
 /// The CDR columns the pull query reads.
 public enum ClickHouseColumn: String, Sendable, CaseIterable {
     case dt, customer_id, provider_id, duration, sip_code, pdd, customer_charge, provider_charge
+    /// The called number: read only when a per-destination alert needs its calls.
+    case dest_number
 }
