@@ -56,6 +56,15 @@ struct ClickHouseDestinationTests {
           inputs: { \(inputs), cdrs: { clickhouse: { url: "\(server.url)", user_env: "KLAXON_CH_USER", password_env: "KLAXON_CH_PASSWORD" }, late: "15m" } },
         \(Self.alerts) }
         """, age: 0)
+        // The same job in two shards: the watched calls are split by company as the sums are.
+        for i in 0..<2 {
+            pair.scratch.write("s\(i).json5", """
+            { name: "s\(i)", state: "state-s\(i)", destinations: { file: "prefixes.csv" },
+              inputs: { \(inputs), cdrs: { clickhouse: { url: "\(server.url)", user_env: "KLAXON_CH_USER", password_env: "KLAXON_CH_PASSWORD",
+                                                         shard: { count: 2, index: \(i) } }, late: "15m" } },
+            \(Self.alerts) }
+            """, age: 0)
+        }
         let check = try KlaxonBinary.run(["check", pair.scratch.url("ch.json5")], environment: ClickHouseJobPair.environment)
         #expect(check.status == 0, "\(check.stderr)")
 
@@ -69,6 +78,9 @@ struct ClickHouseDestinationTests {
             let logs = try (pair.state("ch").meta.fraud?.log, pair.state("csv").meta.fraud?.log)
             #expect(logs.0?.calls == logs.1?.calls, "\(now): the call logs differ")
             #expect((logs.0?.count ?? 0) > 100, "\(now)")
+            let shards = try (0..<2).map { try pair.run("s\($0)", at: now) }
+            #expect(shards.allSatisfy { $0.status == 0 }, "\(now): \(shards.map(\.stderr))")
+            #expect(Self.decisions(shards[0].report).union(Self.decisions(shards[1].report)) == Self.decisions(ch.report), "\(now): shards")
             byDestination += Self.decisions(ch.report).filter { $0.contains("\"destination\"") && !$0.contains("insufficient_data") }.count
         }
         #expect(byDestination > 5, "the per-destination alerts must decide for the comparison to mean anything")
