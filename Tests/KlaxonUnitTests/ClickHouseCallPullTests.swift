@@ -21,17 +21,19 @@ struct ClickHouseCallPullTests {
 
     static let callsHeader = ClickHouseCallQuery.columns.joined(separator: "\t") + "\n"
 
-    private func pull(_ calls: HTTPResponse) throws -> (FileReport, KlaxonState) {
+    private func pull(_ calls: HTTPResponse, watermark: Int32? = nil) throws -> (FileReport, KlaxonState) {
         let scratch = Scratch()
         scratch.write("prefixes.csv", "prefix,name,group\n441,Leeds,\n4412,Leeds special,\n", age: 0)
         let job = try scratch.job("""
         { state: "s", destinations: { file: "prefixes.csv" }, inputs: { cdrs: { clickhouse: { url: "http://127.0.0.1:8123" } } },
           alerts: [ { title: "Leeds", scope: { type: "customer" }, to: [], penalty: "1h", by: "destination", destinations: ["Leeds"],
-                      area: "attempts", operator: ">", threshold: 1, sample_period: "1h" } ] }
+                      area: "attempts", operator: ">", threshold: 1, sample_period: "1h" },
+                    { title: "Day", scope: { type: "customer" }, to: [], penalty: "1h", area: "spend", operator: ">", threshold: 1, sample_period: "24h" } ] }
         """)
         var pull = ClickHousePull(job: job, now: epoch("2026-11-27T02:00:30Z"), settings: try #require(job.cdrs?.clickhouse))
         pull.transport = TwoAnswers(calls: calls)
         var state = KlaxonState()
+        state.meta.clickhouseWatermark = watermark
         let report = pull.run(&state)
         return (report, state)
     }
@@ -56,5 +58,15 @@ struct ClickHouseCallPullTests {
         #expect(log.calls["P1"]?.map(\.time) == [t], "the carrier's copy; an empty carrier has none")
         #expect(log.calls["C1"]?.first?.pdd == -1 && log.calls["C1"]?.last?.pdd == 900)
         #expect(log.calls["C1"]?.first.map { log.name(of: $0.destination) } == "Leeds")
+    }
+
+    /// Hourly runs, a 1h log window and `late: "15m"`: the run pulls 00:45–02:00 again, and
+    /// 00:45–01:00 is before the log's window, already rolled up into the hourly totals.
+    @Test func callsBeforeTheLogsWindowAreNotLoggedAgain() throws {
+        let early = epoch("2026-11-27T00:50:00Z"), inside = epoch("2026-11-27T01:30:00Z")
+        let body = Self.callsHeader + "\(early)\tC1\tP1\t441555\t10\t200\t100\t1\t1\n\(inside)\tC1\tP1\t441555\t10\t200\t100\t1\t1\n"
+        let (report, state) = try pull(HTTPResponse(status: 200, body: Array(body.utf8)), watermark: Int32(epoch("2026-11-27T01:00:00Z") / 60))
+        #expect(report.outcome == .taken, "\(report.reason ?? "")")
+        #expect(state.meta.fraud?.log?.calls["C1"]?.map(\.time) == [inside])
     }
 }

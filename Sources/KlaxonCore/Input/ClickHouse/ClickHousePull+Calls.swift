@@ -19,7 +19,9 @@ extension ClickHousePull {
     /// carrier, each when calls may count for it (in the snapshot, and in this job's shard).
     func replaceCalls(_ calls: [PulledCall], watch: CallWatch, from: Int32, to: Int32, state: inout KlaxonState) {
         guard var log = state.meta.fraud?.log else { return }
-        let start = Int64(from) * 60, end = Int64(to) * 60
+        // Minutes before the log's window were rolled up into the hourly totals at the end of an
+        // earlier run: pulled again for `late`, their calls would be counted there twice.
+        let start = Int64(max(from, job.callLogKeepMinute(now: now))) * 60, end = Int64(to) * 60
         log.removeCalls(from: start, to: end)
         let snapshot = state.meta.companies.filter { $0.value.inSnapshot }
         func counts(_ id: String?) -> String? {
@@ -66,5 +68,13 @@ extension KlaxonState {
         if meta.fraud?.log?.watch == watch.key { return }
         if meta.fraud == nil { meta.fraud = FraudState() }
         meta.fraud?.log = CallLog(watch: watch.key, since: meta.clickhouseWatermark == nil ? nil : from)
+    }
+}
+
+extension Job {
+    /// The first minute the call log keeps: the longest window of the alerts that read it.
+    func callLogKeepMinute(now: Int64) -> Int32 {
+        let logWindow = alerts.filter(\.usesCallLog).compactMap(\.samplePeriod).map(\.seconds).max() ?? 0
+        return Int32(clamping: windowEndMinute(now: now) - logWindow / 60)
     }
 }
