@@ -151,7 +151,7 @@ struct ClickHousePullTests {
         """, age: 0)
         let out = try KlaxonBinary.run(["check", pair.scratch.url("fraud.json5")])
         #expect(out.status == 1)
-        #expect(out.stderr.contains(#"Cuba burst"#) && out.stderr.contains(#"by: `by: "destination"` needs each call"#), "\(out.stderr)")
-        #expect(out.stderr.contains("area: the area max_duration needs each call"), "\(out.stderr)")
+        #expect(out.stderr.contains(#"Cuba burst"#) && out.stderr.contains(#"destinations: `by: "destination"` without a destinations filter watches every call"#), "\(out.stderr)")
+        #expect(out.stderr.contains("area: the area max_duration by company needs every call"), "\(out.stderr)")
     }
 }

@@ -7,6 +7,7 @@
   clickhouse.py query URL SQLFILE      print what the server at URL answers to SQLFILE
   clickhouse.py chdb SQLFILE CSV...    run SQLFILE in chdb (the current ClickHouse engine, in
                                        process) over a cdr.cdr table holding the CSV files' rows
+  clickhouse.py chdb-query SQLFILE     run SQLFILE in chdb with no table, printed as TabSeparated
 
 KLAXON_CH_USER / KLAXON_CH_PASSWORD, when set, are sent as basic auth to the server.
 """
@@ -103,6 +104,10 @@ if __name__ == "__main__":
         sys.exit(0)
     if len(sys.argv) >= 3 and sys.argv[1] == "load":
         load(sys.argv[2].rstrip("/"), sys.argv[3:])
+    elif len(sys.argv) == 3 and sys.argv[1] == "chdb-query":
+        import chdb
+        with open(sys.argv[2]) as f:
+            sys.stdout.write(str(chdb.query(f.read(), "TabSeparated")))
     elif len(sys.argv) >= 3 and sys.argv[1] == "chdb":
         run_chdb(sys.argv[2], sys.argv[3:])
     else:

@@ -24,6 +24,8 @@ public struct FileReport: Sendable, Codable, Equatable {
     public var rejections: [String] = []
     /// What the run did about this file's rejected rows, said on stderr (a balance snapshot's kept rows).
     public var warnings: [String]?
+    /// Balance snapshot rows of companies of other shards (`clickhouse.shard`), read but not kept.
+    public var otherShards: Int?
 
     public init(input: String, name: String, outcome: Outcome, reason: String? = nil) {
         self.input = input

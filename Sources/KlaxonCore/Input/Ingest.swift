@@ -118,12 +118,13 @@ public struct Ingest {
                 continue
             }
             var report = FileReport(input: "balances", name: file.name, outcome: .taken)
-            guard let snapshot = BalanceFileReader(input: input).read(file, report: &report) else {
+            guard var snapshot = BalanceFileReader(input: input).read(file, report: &report) else {
                 reports.append(report)
                 if report.outcome == .refused { continue }
                 record(file, digest: digest, outcome: .rejected, key: key, state: &state)
                 continue
             }
+            if let shard = job.cdrs?.clickhouse?.shard { snapshot.keep(shard, report: &report) }
             replaceSnapshot(with: snapshot, state: &state, report: &report)
             state.meta.snapshotFile = key
             reports.append(report)

@@ -49,6 +49,7 @@ enum ClickHouseParser {
         if settings.passwordEnv != nil, settings.userEnv == nil {
             c.problem("password_env", "needs user_env too (the user the password belongs to)")
         }
+        settings.shard = ClickHouseShardParser.parse(&c)
         c.rejectUnknownKeys()
         r.absorb(c)
         r.rejectUnknownKeys()
@@ -65,14 +66,23 @@ enum ClickHouseParser {
 }
 
 extension ClickHouseParser {
-    /// A pull brings per-minute sums, not calls: an alert per destination or on a
-    /// per-call area would see no call at all, and stay quiet through any fraud.
+    /// A pull brings the calls of the destinations a `by: "destination"` alert names
+    /// (`ClickHousePull+Calls`); an alert that would need every call of every company
+    /// is refused rather than pulling the whole table each run.
     static func checkAlerts(_ job: Job, diagnostics: inout Diagnostics) {
         guard job.cdrs?.clickhouse != nil else { return }
         for alert in job.alerts where alert.usesCallLog {
-            let what = alert.fraud.by == .destination ? "`by: \"destination\"`" : "the area \(alert.area.rawValue)"
-            diagnostics.add(Problem(file: alert.file, alert: alert.title, field: alert.fraud.by == .destination ? "by" : "area",
-                                    message: "\(what) needs each call, and the CDRs are pulled from ClickHouse as per-minute sums; read the CDR files for this job, or alert on summed areas"))
+            let message: String
+            if alert.fraud.by == .company {
+                message = "the area \(alert.area.rawValue) by company needs every call of every company, which the pull would bring one by one from ClickHouse each run; alert on it with by: \"destination\" and a destinations filter, or read the CDR files for this job"
+            } else if alert.fraud.watched == nil {
+                message = "`by: \"destination\"` without a destinations filter watches every call, which the pull would bring one by one from ClickHouse each run; name the destinations it watches (destinations: [\"group:…\", …]), or read the CDR files for this job"
+            } else if alert.fraud.watched?.contains(DestinationIndex.other) == true {
+                message = "the destination \"other\" is every number the table does not match, and watching it would pull nearly every call from ClickHouse each run; name the destinations it watches, or read the CDR files for this job"
+            } else {
+                continue
+            }
+            diagnostics.add(Problem(file: alert.file, alert: alert.title, field: alert.fraud.by == .company ? "area" : "destinations", message: message))
         }
     }
 }

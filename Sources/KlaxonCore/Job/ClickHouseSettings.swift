@@ -20,6 +20,8 @@ public struct ClickHouseSettings: Sendable {
     public var late: TimeSpan
     /// An answer larger than this is refused (it is held in memory while it is parsed).
     public var maxAnswerBytes: Int
+    /// This job's share of the companies when several jobs pull one table; nil: every company.
+    public var shard: ClickHouseShard? = nil
 
     /// The column holding `field`.
     public func column(_ field: ClickHouseColumn) -> String { columns[field] ?? field.rawValue }
@@ -34,4 +36,6 @@ public struct ClickHouseSettings: Sendable {
 /// The CDR columns the pull query reads.
 public enum ClickHouseColumn: String, Sendable, CaseIterable {
     case dt, customer_id, provider_id, duration, sip_code, pdd, customer_charge, provider_charge
+    /// The called number: read only when a per-destination alert needs its calls.
+    case dest_number
 }

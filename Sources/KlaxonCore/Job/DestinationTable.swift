@@ -53,6 +53,11 @@ public struct DestinationTable: Sendable {
 
     public func index(of name: String) -> Int32? { nameIndex[name] }
 
+    /// The prefixes (digits, without `+`/`00`) of these destinations, for a pull's WHERE.
+    func prefixDigits(of destinations: Set<Int32>) -> [String] {
+        prefixes.filter { destinations.contains($0.value) }.map { String(String($0.key).dropFirst()) }.sorted()
+    }
+
     /// The destination index of a called number; nil is `other`.
     @inline(__always)
     func match(_ number: UnsafeBufferPointer<UInt8>) -> Int32? {

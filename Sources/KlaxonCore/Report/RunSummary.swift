@@ -11,6 +11,7 @@ public enum RunSummary {
         for file in report.files where ![.taken, .waiting].contains(file.outcome) {
             lines.append("  \(file.outcome.rawValue) \(file.input)/\(file.name)\(file.reason.map { ": \($0)" } ?? "")")
         }
+        lines += shardLines(report)
         let fired = report.alerts.reduce(0) { $0 + $1.fired }
         let repeated = report.alerts.reduce(0) { $0 + $1.repeated }
         let reset = report.alerts.reduce(0) { $0 + $1.reset }

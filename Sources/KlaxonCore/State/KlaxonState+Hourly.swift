@@ -6,8 +6,7 @@ extension KlaxonState {
     mutating func rollUpAndPrune(before keepFrom: Int32, job: Job, now: Int64) {
         // The log is kept for the longest window of the alerts that read it, not of every
         // alert: a 24h spend alert must not keep a day of calls for a 1h fraud rule.
-        let logWindow = job.alerts.filter(\.usesCallLog).compactMap(\.samplePeriod).map(\.seconds).max() ?? 0
-        let logKeep = max(keepFrom, Int32(clamping: job.windowEndMinute(now: now) - logWindow / 60))
+        let logKeep = max(keepFrom, job.callLogKeepMinute(now: now))
         let baselines = job.alerts.filter { $0.fraud.baseline != nil }
         if baselines.isEmpty {
             meta.fraud?.hourly = [:]

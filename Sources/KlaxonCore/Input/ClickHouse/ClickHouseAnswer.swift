@@ -74,7 +74,7 @@ enum ClickHouseAnswer {
     }
 
     /// A whole number as ClickHouse prints one, without a `String` per field (the answer has millions).
-    private static func integer(_ field: ArraySlice<UInt8>) -> Int64? {
+    static func integer(_ field: ArraySlice<UInt8>) -> Int64? {
         var i = field.startIndex
         let negative = i < field.endIndex && field[i] == UInt8(ascii: "-")
         if negative { i += 1 }
@@ -91,7 +91,7 @@ enum ClickHouseAnswer {
     }
 
     /// TabSeparated escapes \t, \n, \\ and a few more with a backslash.
-    private static func unescape(_ field: ArraySlice<UInt8>) -> String? {
+    static func unescape(_ field: ArraySlice<UInt8>) -> String? {
         guard field.contains(UInt8(ascii: "\\")) else { return String(validating: field, as: UTF8.self) }
         var out: [UInt8] = []
         var escaped = false

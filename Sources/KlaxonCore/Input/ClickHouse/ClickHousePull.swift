@@ -33,21 +33,49 @@ struct ClickHousePull {
     func run(_ state: inout KlaxonState) -> FileReport {
         let (from, to) = range(watermark: state.meta.clickhouseWatermark)
         var report = FileReport(input: "cdrs", name: "clickhouse \(settings.server)", outcome: .taken)
+        if let shard = settings.shard, case let gone = state.dropCompanies(outside: shard), !gone.isEmpty {
+            report.warnings = [FileReport.droppedForShard(gone, shard)]
+        }
         guard from < to else { return report }
         let rows: [PulledBucket]
-        switch fetch(from: from, to: to) {
-        case .failure(let reason):
+        var calls: [PulledCall]?
+        let watch = CallWatch(job: job)
+        func refuse(_ reason: String) -> FileReport {
             report.outcome = .refused
             report.reason = "pull from ClickHouse at \(settings.server) failed: \(reason); nothing changed, the next run pulls these minutes again"
             return report
+        }
+        switch fetch(from: from, to: to) {
+        case .failure(let reason): return refuse(reason)
         case .success(let r): rows = r
         }
+        if let watch {
+            switch fetchCalls(watch, from: from, to: to) {
+            case .failure(let reason): return refuse(reason)
+            case .success(let c): calls = c
+            }
+        }
         apply(rows, from: from, to: to, state: &state, report: &report)
+        state.preparePulledCallLog(watch: watch, from: from)
+        if let watch, let calls { replaceCalls(calls, watch: watch, from: from, to: to, state: &state) }
         state.meta.clickhouseWatermark = max(to, state.meta.clickhouseWatermark ?? to)
         return report
     }
 
     private func fetch(from: Int32, to: Int32) -> RowParse<[PulledBucket]> {
+        let sql = ClickHouseQuery(settings: settings).sql(from: Int64(from) * 60, to: Int64(to) * 60)
+        switch post(sql) {
+        case .failure(let reason): return .failure(reason)
+        case .success(let body):
+            switch ClickHouseAnswer.parse(body) {
+            case .success(let rows): return .success(rows)
+            case .failure(let reason): return .failure("malformed answer: \(reason)")
+            }
+        }
+    }
+
+    /// The answer's body to one query, or why there is none.
+    func post(_ sql: String) -> RowParse<[UInt8]> {
         var auth: HTTPRequest.BasicAuth?
         if let userEnv = settings.userEnv {
             guard let user = environment[userEnv], !user.isEmpty else { return .failure("the environment variable \(userEnv) (user_env) is not set") }
@@ -58,7 +86,6 @@ struct ClickHousePull {
             }
             auth = HTTPRequest.BasicAuth(user: user, password: password)
         }
-        let sql = ClickHouseQuery(settings: settings).sql(from: Int64(from) * 60, to: Int64(to) * 60)
         let request = HTTPRequest(method: "POST", url: endpoint, headers: [HTTPHeader("Content-Type", "text/plain; charset=utf-8")],
                                   body: Array(sql.utf8), basicAuth: auth)
         let response: HTTPResponse
@@ -70,10 +97,7 @@ struct ClickHousePull {
             return .failure("HTTP \(response.status)\(why): \(Redaction.apply(request.secrets, to: first))")
         }
         if response.bodyTruncated { return .failure("the answer is larger than max_answer_mb (\(settings.maxAnswerBytes >> 20) MiB)") }
-        switch ClickHouseAnswer.parse(response.body) {
-        case .success(let rows): return .success(rows)
-        case .failure(let reason): return .failure("malformed answer: \(reason)")
-        }
+        return .success(response.body)
     }
 
     /// The URL with `wait_end_of_query`, so that a query failing after its first rows

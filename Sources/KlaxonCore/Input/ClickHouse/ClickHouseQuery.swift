@@ -36,6 +36,12 @@ public struct ClickHouseQuery: Sendable {
             + "\nFORMAT \(format)\n"
     }
 
+    /// The shard's companies only, tested on the role's own company column as a String.
+    private var shardFilter: String {
+        guard output == .pull, let shard = settings.shard else { return "" }
+        return " AND " + shard.condition("company")
+    }
+
     private func column(_ field: ClickHouseColumn) -> String { "`\(settings.column(field))`" }
 
     private func role(_ type: String, company: ClickHouseColumn, from: Int64, to: Int64) -> String {
@@ -67,7 +73,7 @@ public struct ClickHouseQuery: Sendable {
                 FROM `\(settings.database)`.`\(settings.table)`
                 WHERE \(column(.dt)) >= \(Self.time(from)) AND \(column(.dt)) < \(Self.time(to))
             )
-            WHERE company != ''
+            WHERE company != ''\(shardFilter)
             GROUP BY company, m
         )
         """
