@@ -38,7 +38,10 @@ extension Commands {
             let silence = try SilenceStore(job: job).update(wait: try waitSpan(args), now: now, waiting: { waitingSaid(out) }) { list in
                 request.add(to: &list, now: now)
             }
-            out.say("silence \(silence.id) added: \(silence.scopeText), until \(ValueFormatter.timestamp(silence.until))")
+            out.say("silence \(silence.id) added: \(silence.scopeText), until \(job.shownTime.timestamp(silence.until))")
+            if let unknown = SilenceList.unmatched(company: silence.company, tag: silence.tag, in: try? StateStore(job: job).load()) {
+                out.warn("warning: \(unknown) in the job's state, so the silence matches nothing until it appears (a typo?)")
+            }
             return .clean
         } }
     }
@@ -53,7 +56,7 @@ extension Commands {
             let now = try silenceNow(args)
             var list = try SilenceStore(job: job).load()
             list.forgetOld(now: now)
-            out.say(list.listing(now: now))
+            out.say(list.listing(now: now, shown: job.shownTime))
             return .clean
         }
     }
@@ -76,7 +79,7 @@ extension Commands {
                 let silence = try SilenceStore(job: job).update(wait: try waitSpan(args), now: now, waiting: { waitingSaid(out) }) { (list: inout SilenceList) throws(KlaxonError) in
                     try list.expire(id, now: now)
                 }
-                let when = silence.expired == now ? "expired now" : "had already ended at \(ValueFormatter.timestamp(silence.end))"
+                let when = silence.expired == now ? "expired now" : "had already ended at \(job.shownTime.timestamp(silence.end))"
                 out.say("silence \(silence.id) (\(silence.scopeText)) \(when)")
                 return .clean
             } }

@@ -63,6 +63,20 @@ import KlaxonCore
         #expect(result.stderr.contains(#"operators: "webhook:noc" names no webhook of the job"#), "\(result.stderr)")
     }
 
+    @Test func aWebhookReachedOnlyByAnEscalationIsUsedAndWarnedAboutAsAnyOther() throws {
+        let temp = TempFolder()
+        let job = temp.url("job.json5")
+        try """
+        { state: "st", email: { url: "smtp://127.0.0.1:25", from: "noc@example.com" },
+          webhooks: { oncall: { preset: "pagerduty", url: "https://events.example.com/v2/enqueue", routing_key_env: "KLAXON_E2E_PD" } },
+          alerts: [ { title: "Low Balance", scope: { type: "customer" }, to: ["noc@example.com"], area: "balance", operator: "<", threshold: 10,
+                      escalate: [ { after: "2h", to: ["webhook:oncall"] } ] } ] }
+        """.write(toFile: job, atomically: true, encoding: .utf8)
+        let result = try KlaxonBinary.run(["check", job], environment: ["KLAXON_E2E_PD": "x"])
+        #expect(!result.stderr.contains("no alert sends to it"), "\(result.stderr)")
+        #expect(result.stderr.contains("webhook:oncall is pagerduty, but without send_reset: true"), "\(result.stderr)")
+    }
+
     @Test func unsetWebhookSecretsAreWarningsAsForEveryOtherChannel() throws {
         let temp = TempFolder()
         let job = try write(temp, webhooks: """

@@ -34,8 +34,8 @@ struct ClickHouseQueryEngineTests {
     }
 
     @Test func theDocumentedExportQueryIsTheOneKlaxonBuilds() throws {
-        let notes = try String(contentsOfFile: Repository.path("docs/notes-clickhouse.md"), encoding: .utf8)
-        #expect(notes.contains(Self.exportSQL), "docs/notes-clickhouse.md must show the export query as built:\n\(Self.exportSQL)")
+        let notes = try String(contentsOfFile: Repository.path("docs/inputs.md"), encoding: .utf8)
+        #expect(notes.contains(Self.exportSQL), "docs/inputs.md must show the export query as built:\n\(Self.exportSQL)")
     }
 
     @Test(.enabled(if: TestPython.run(TestPython.executable ?? "/bin/false", ["-c", "import chdb"]).status == 0, "chdb is missing: pip install chdb"))

@@ -148,6 +148,28 @@ import Testing
         #expect(try live.ingest(&state).isEmpty)
     }
 
+    /// A rotation with nothing new in the rotated file, then a second, numbered rotation:
+    /// every line is counted once (found by review: the rotated name was read whole again).
+    @Test func numberedRotationsWithNothingNewCountEachLineOnce() throws {
+        let live = Live(pattern: "Master.csv*")
+        var state = KlaxonState()
+        live.write(cdrHeader + row1 + row2)
+        _ = try live.ingest(&state)
+        // Rotated with nothing appended since the last run: Master.csv.1 holds only lines already counted.
+        try FileManager.default.moveItem(atPath: live.path, toPath: live.path + ".1")
+        live.write(cdrHeader + row3)
+        _ = try live.ingest(&state)
+        _ = try live.ingest(&state)
+        // The second rotation: .1 becomes .2, the live file becomes .1, and a new live file starts.
+        try FileManager.default.moveItem(atPath: live.path + ".1", toPath: live.path + ".2")
+        try FileManager.default.moveItem(atPath: live.path, toPath: live.path + ".1")
+        live.write(cdrHeader + "2026-11-27 00:20:00,d,C2,P1,1,0,503,,0,0\n")
+        _ = try live.ingest(&state)
+        _ = try live.ingest(&state)
+        #expect(state.buckets["C1"]?.total(from: 0, to: .max).attempts == 2, "rows 1 and 2, once each")
+        #expect(state.buckets["C2"]?.total(from: 0, to: .max).attempts == 2, "row 3 and the last row, once each")
+    }
+
     @Test func aFileThatIsNoExportIsRejectedOnceUntilItChanges() throws {
         let live = Live(format: "connexcs")
         var state = KlaxonState()

@@ -36,6 +36,22 @@ import Testing
         #expect(table.resolve("+53").map { $0.map { table.names[Int($0)] } } == ["Cuba"])
     }
 
+    /// Found by review: a calendar day changes length through the day, its baseline samples do not.
+    @Test func aBaselineOnACalendarDayAndACallAreaOnBucketFilesAreRefused() {
+        let baseline = problems("""
+        { state: "st", \(Self.mail),
+          alerts: [ { title: "Spend today", scope: { type: "customer" }, to: ["noc@example.com"], area: "spend", operator: ">",
+                      threshold: 5, sample_period: "today", baseline: { of: "hour", weeks: 1 } } ] }
+        """)
+        #expect(baseline.contains { $0.contains("sample_period: a baseline compares windows of one length") }, "\(baseline)")
+        let buckets = problems("""
+        { state: "st", \(Self.mail), inputs: { cdrs: { path: "drop", format: "buckets" } },
+          alerts: [ { title: "Long calls", scope: { type: "customer" }, to: ["noc@example.com"], area: "max_duration", operator: ">",
+                      threshold: 7200, sample_period: "1h" } ] }
+        """)
+        #expect(buckets.contains { $0.contains("a buckets input holds per-minute sums") }, "\(buckets)")
+    }
+
     @Test func theExampleFraudJobLoads() throws {
         let job = try JobLoader.load(Repository.path("jobs/example-fraud.json5")).get()
         #expect(job.alerts.count == 5 && job.destinations?.prefixCount ?? 0 > 250)

@@ -13,8 +13,10 @@ extension Ingest {
         for (name, reason) in listing.skipped { reports.append(FileReport(input: "cdrs", name: name, outcome: .waiting, reason: reason)) }
         for (name, reason) in listing.refused { reports.append(FileReport(input: "cdrs", name: name, outcome: .refused, reason: reason)) }
         let snapshot = state.meta.companies.filter { $0.value.inSnapshot }
+        // Fraud and per-destination alerts read each call, as from whole files.
         let reader = CDRFileReader(input: input, knownCompanies: snapshot.isEmpty ? nil : Set(snapshot.keys),
-                                   oldestMinute: job.oldestKeptMinute(now: now), latestTime: now + 300)
+                                   oldestMinute: job.oldestKeptMinute(now: now), latestTime: now + 300, watch: CallWatch(job: job))
+        state.prepareCallLog(watch: reader.watch, nowMinute: Int32(clamping: floorDiv(now, 60)))
         // As committed before this run: a rotated file is matched against what its old name held.
         let before = state.meta.ledger.entries.filter { $0.key.hasPrefix("cdrs/") && $0.value.offset != nil }
             .sorted { $0.key < $1.key }.map { (key: $0.key, entry: $0.value) }
@@ -22,11 +24,18 @@ extension Ingest {
             let key = FileLedger.key(input: "cdrs", name: file.name)
             var report = FileReport(input: "cdrs", name: file.name, outcome: .taken)
             var from = 0, lines = 0, prefix = BlockDigest()
+            // The entry this file goes on from: its own, or that of the file it was before a rotation.
+            var carried = state.meta.ledger.entries[key]
             do {
                 var start = try AppendedFile.start(of: file, entry: state.meta.ledger.entries[key])
-                if case .fresh = start, state.meta.ledger.entries[key] == nil,
-                   let (other, continued) = try AppendedFile.continued(file, among: before) {
+                var isNewName = false
+                if case .fresh = start, state.meta.ledger.entries[key] == nil { isNewName = true }
+                if case .restart = start { isNewName = true }
+                // A new name, or a known one whose bytes are now another's (numbered rotation moves
+                // Master.csv.1 to .2 and Master.csv to .1): go on from the file these bytes were.
+                if isNewName, let (other, continued) = try AppendedFile.continued(file, among: before.filter { $0.key != key }) {
                     start = continued
+                    carried = before.first { $0.key == other }?.entry
                     report.warnings = ["its first bytes are those already read from \(other) (rotated or copied): read from where that stopped"]
                 }
                 switch start {
@@ -37,6 +46,12 @@ extension Ingest {
                     report.warnings = ["\(reason): read again as a new file from its start"]
                 }
                 let end = try AppendedFile.completeEnd(of: file, from: from)
+                if end == from, from > 0, let carried {
+                    // Nothing new, but this name now holds what was read: recorded, so that the next
+                    // run resumes here instead of taking the file for a new one and reading it whole.
+                    state.meta.ledger.entries[key] = FileLedger.Entry(size: file.size, modified: file.modified, digest: prefix.finalize() ?? carried.digest,
+                                                                      outcome: .taken, takenAt: carried.takenAt, offset: Int64(from), lines: lines)
+                }
                 if end == from {
                     if Int(file.size) > from {
                         reports.append(FileReport(input: "cdrs", name: file.name, outcome: .waiting, reason: "a last line without its line end waits for the next run"))

@@ -70,6 +70,13 @@ extension ClickHouseParser {
     /// (`ClickHousePull+Calls`); an alert that would need every call of every company
     /// is refused rather than pulling the whole table each run.
     static func checkAlerts(_ job: Job, diagnostics: inout Diagnostics) {
+        if job.cdrs?.format == .buckets, job.cdrs?.clickhouse == nil {
+            // A bucket file holds sums per minute, not calls: these alerts would see none and stay quiet.
+            for alert in job.alerts where alert.usesCallLog {
+                diagnostics.add(Problem(file: alert.file, alert: alert.title, field: alert.fraud.by == .company ? "area" : "by",
+                                        message: "needs each call, and a buckets input holds per-minute sums; read CDR files for this job, or alert on summed areas"))
+            }
+        }
         guard job.cdrs?.clickhouse != nil else { return }
         for alert in job.alerts where alert.usesCallLog {
             let message: String

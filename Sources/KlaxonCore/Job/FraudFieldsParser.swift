@@ -71,7 +71,11 @@ enum FraudFieldsParser {
 enum FraudCheck {
     static func resolve(_ alerts: inout [AlertDefinition], table: DestinationTable?, diagnostics: inout Diagnostics) {
         for alert in alerts where alert.fraud.baseline != nil {
-            if let period = alert.samplePeriod, period.seconds % 3_600 != 0 || period.seconds > 7 * 86_400 {
+            if let day = alert.calendarDay {
+                // A calendar day is 0 to 25 hours long as the day goes on, its samples are not: the ratio would fall at each midnight.
+                diagnostics.add(Problem(file: alert.file, alert: alert.title, field: "sample_period",
+                                        message: "a baseline compares windows of one length, and \"\(day.rawValue)\" changes length; write whole hours such as \"24h\""))
+            } else if let period = alert.samplePeriod, period.seconds % 3_600 != 0 || period.seconds > 7 * 86_400 {
                 diagnostics.add(Problem(file: alert.file, alert: alert.title, field: "sample_period",
                                         message: "a baseline compares whole hours: write 1h to 7d in hours (e.g. \"1h\", \"3h\")"))
             }

@@ -8,7 +8,7 @@ enum WebhookCheck {
         var out: [Problem] = []
         var used: Set<String> = []
         for alert in job.alerts {
-            for case .webhook(let name) in alert.recipients {
+            for case .webhook(let name) in alert.recipients + alert.escalations.flatMap(\.to) {
                 used.insert(name)
                 // The reset is what resolves the incident these receivers opened.
                 if let hook = job.webhooks[name], hook.preset == .pagerduty || hook.preset == .alertmanager, !alert.sendReset {

@@ -5,7 +5,7 @@ extension StatusReport {
         let active = silences.active(at: now)
         var lines = ["active silences: \(active.count)"]
         for s in active {
-            lines.append(PrintableText.make("  \(s.id): \(s.scopeText) until \(ValueFormatter.timestamp(s.until))\(s.comment.map { " — \($0)" } ?? "")"))
+            lines.append(PrintableText.make("  \(s.id): \(s.scopeText) until \(job.shownTime.timestamp(s.until))\(s.comment.map { " — \($0)" } ?? "")"))
         }
         let open = job.maintenance.filter { $0.isActive(at: now) }
         if !open.isEmpty { lines.append("maintenance open now: " + open.map { "\"\($0.name)\"" }.joined(separator: ", ")) }
@@ -17,9 +17,9 @@ extension StatusReport {
             let by = silencer.reason(alert: i.alert, company: company)
             let owed = notices[key]?.unnotifiedSince
             guard by != nil || owed != nil else { continue }
-            var line = "  \(i.alert) / \(i.company): silenced"
+            var line = "  \(i.alert) / \(i.company)\(FraudStatus.suffix(key: key, state: state)): silenced"
             if let by { line += " by \(by)" }
-            if let owed { line += "; triggered since \(ValueFormatter.timestamp(owed)), not notified yet (the first run after the silence notifies it)" }
+            if let owed { line += "; triggered since \(job.shownTime.timestamp(owed)), not notified yet (the first run after the silence notifies it)" }
             quiet.append(line)
         }
         lines.append("silenced instances: \(quiet.count)")

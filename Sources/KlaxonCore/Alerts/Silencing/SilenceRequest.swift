@@ -62,21 +62,33 @@ extension SilenceList {
         return silences[i]
     }
 
+    /// "no company C01" when a silence names a company or tag the committed state has
+    /// never seen (a typo silences nothing and looks like success); nil when it is known
+    /// or there is no state to ask yet.
+    public static func unmatched(company: String?, tag: String?, in state: KlaxonState?) -> String? {
+        guard let state, !state.meta.companies.isEmpty else { return nil }
+        if let company, state.meta.companies[company] == nil { return "no company \(company)" }
+        if let tag, !state.meta.companies.values.contains(where: { $0.currentView.tags.contains(tag) }) {
+            return "no company tagged \(tag)"
+        }
+        return nil
+    }
+
     /// `klaxon silence list`: the active ones, then those ended in the last week.
-    public func listing(now: Int64) -> String {
+    public func listing(now: Int64, shown: ShownTime = .utc) -> String {
         let active = silences.filter { $0.isActive(at: now) }
         let ended = silences.filter { !$0.isActive(at: now) }
         var lines = ["active silences: \(active.count)"]
-        for s in active { lines.append("  " + Self.line(s, state: "until \(ValueFormatter.timestamp(s.until))")) }
+        for s in active { lines.append("  " + Self.line(s, state: "until \(shown.timestamp(s.until))", shown: shown)) }
         lines.append("expired in the last 7 days: \(ended.count)")
         for s in ended {
-            let how = s.expired.map { "expired by hand at \(ValueFormatter.timestamp($0))" } ?? "ended at \(ValueFormatter.timestamp(s.until))"
-            lines.append("  " + Self.line(s, state: how))
+            let how = s.expired.map { "expired by hand at \(shown.timestamp($0))" } ?? "ended at \(shown.timestamp(s.until))"
+            lines.append("  " + Self.line(s, state: how, shown: shown))
         }
         return lines.joined(separator: "\n")
     }
 
-    private static func line(_ s: Silence, state: String) -> String {
-        PrintableText.make("\(s.id): \(s.scopeText), \(state), added \(ValueFormatter.timestamp(s.created))\(s.comment.map { " — \($0)" } ?? "")")
+    private static func line(_ s: Silence, state: String, shown: ShownTime) -> String {
+        PrintableText.make("\(s.id): \(s.scopeText), \(state), added \(shown.timestamp(s.created))\(s.comment.map { " — \($0)" } ?? "")")
     }
 }

@@ -18,7 +18,7 @@ enum TeamsCard {
     /// 1.4 is what Teams renders on every client (desktop, web, mobile).
     static let version = "1.4"
 
-    static func body(event: AlertEvent, rendered: WebhookBody.Rendered) -> JSONValue {
+    static func body(event: AlertEvent, rendered: WebhookBody.Rendered, shown: ShownTime = .utc) -> JSONValue {
         let levelColor: String = switch event.alert.level {
         case .error: "Attention"
         case .warning: "Warning"
@@ -31,7 +31,7 @@ enum TeamsCard {
         ]
         let text = rendered.text.trimming(.whitespacesAndNewlines)
         if !text.isEmpty { blocks.append(.object(["type": .string("TextBlock"), "text": .string(text), "wrap": .bool(true)])) }
-        let facts = WebhookBody.facts(event).map { JSONValue.object(["title": .string($0.0), "value": .string($0.1)]) }
+        let facts = WebhookBody.facts(event, shown: shown).map { JSONValue.object(["title": .string($0.0), "value": .string($0.1)]) }
         blocks.append(.object(["type": .string("FactSet"), "facts": .array(facts)]))
         let card: JSONValue = .object(["$schema": .string(schema), "type": .string("AdaptiveCard"), "version": .string(version), "body": .array(blocks)])
         return .object([

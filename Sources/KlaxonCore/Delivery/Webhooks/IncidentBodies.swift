@@ -1,5 +1,6 @@
 /// PagerDuty Events API v2: trigger on a firing or repeat, resolve on a reset, under one
-/// `dedup_key` per job, alert and company so that the reset resolves what the firing opened.
+/// `dedup_key` per job, alert and company (and destination, for a `by: "destination"`
+/// instance) so that the reset resolves what the firing opened, and nothing else.
 enum PagerDutyEvent {
     /// PagerDuty's limits: 255 characters for the key, 1024 for the summary.
     static func dedupKey(job: String, alert: String, company: String) -> String {
@@ -11,16 +12,16 @@ enum PagerDutyEvent {
     static func body(_ hook: AlertWebhook, event: AlertEvent, rendered: WebhookBody.Rendered, job: Job) -> JSONValue {
         // A test (`klaxon test --send`) must not trigger or resolve the real incident.
         let suffix = event.kind == .test ? "/test" : ""
-        let key = JSONValue.string(dedupKey(job: job.name, alert: event.alert.title, company: event.company.id + suffix))
+        let key = JSONValue.string(dedupKey(job: job.name, alert: event.alert.title, company: event.company.id + (event.destination.map { "/" + $0 } ?? "") + suffix))
         if event.kind == .reset {
             return .object(["event_action": .string("resolve"), "dedup_key": key])
         }
         var details: [String: JSONValue] = [:]
-        for (name, value) in WebhookBody.facts(event) { details[name] = .string(value) }
+        for (name, value) in WebhookBody.facts(event, shown: job.shownTime) { details[name] = .string(value) }
         let payload: [String: JSONValue] = [
             "summary": .string(String(rendered.subject.prefix(1024))),
             "source": .string(hook.source ?? job.name),
-            "severity": .string(WebhookSeverity.of(event.alert)),
+            "severity": .string(WebhookSeverity.of(event)),
             "timestamp": .string(WebhookBody.time(event.now)),
             "component": .string(event.company.id),
             "group": .string(event.alert.area.rawValue),
@@ -44,11 +45,14 @@ enum AlertmanagerAlert {
     static let path = "/api/v2/alerts"
 
     static func body(_ hook: AlertWebhook, event: AlertEvent, rendered: WebhookBody.Rendered, job: Job) -> JSONValue {
+        var labels: [String: JSONValue] = [
+            "alertname": .string(event.alert.title), "company": .string(event.company.id),
+            "job": .string(job.name), "severity": .string(WebhookSeverity.of(event)),
+        ]
+        // Each destination of a company is an alert of its own: one's reset must not end another's.
+        if let destination = event.destination { labels["destination"] = .string(destination) }
         var alert: [String: JSONValue] = [
-            "labels": .object([
-                "alertname": .string(event.alert.title), "company": .string(event.company.id),
-                "job": .string(job.name), "severity": .string(WebhookSeverity.of(event.alert)),
-            ]),
+            "labels": .object(labels),
             "annotations": .object([
                 "summary": .string(rendered.subject),
                 "description": .string(rendered.text.trimming(.whitespacesAndNewlines)),

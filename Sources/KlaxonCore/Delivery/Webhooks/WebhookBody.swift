@@ -8,7 +8,7 @@ enum WebhookBody {
     static func make(_ hook: AlertWebhook, event: AlertEvent, rendered: Rendered, job: Job) throws(SendFailure) -> String {
         switch hook.preset {
         case .slack: return encode(SlackMessage.body(event: event, rendered: rendered))
-        case .teams: return encode(TeamsCard.body(event: event, rendered: rendered))
+        case .teams: return encode(TeamsCard.body(event: event, rendered: rendered, shown: job.shownTime))
         case .pagerduty: return encode(PagerDutyEvent.body(hook, event: event, rendered: rendered, job: job))
         case .alertmanager: return encode(AlertmanagerAlert.body(hook, event: event, rendered: rendered, job: job))
         case .json: return try json(hook, event: event, rendered: rendered, job: job)
@@ -19,7 +19,7 @@ enum WebhookBody {
     /// `subject`, `text` and `sms`), rendered raw and then quoted once as JSON, as the SMS
     /// webhook's body is; numbers, booleans and nesting stay as written.
     static func json(_ hook: AlertWebhook, event: AlertEvent, rendered: Rendered, job: Job) throws(SendFailure) -> String {
-        var context = MessageContext.make(event, brand: job.brand)
+        var context = MessageContext.make(event, brand: job.brand, shown: job.shownTime)
         if case .object(var values) = context {
             values["subject"] = .string(rendered.subject)
             values["text"] = .string(rendered.text)
@@ -43,7 +43,7 @@ enum WebhookBody {
     static func time(_ epochSeconds: Int64) -> String { ValueFormatter.timestamp(epochSeconds) }
 
     /// What a receiver shows as the facts of an event, in the words of the templates.
-    static func facts(_ event: AlertEvent) -> [(String, String)] {
+    static func facts(_ event: AlertEvent, shown: ShownTime = .utc) -> [(String, String)] {
         let alert = event.alert
         func fmt(_ v: Double?) -> String? { v.map { ValueFormatter.format($0, area: alert.area, currency: event.company.currency) } }
         let company = event.company.name.isEmpty || event.company.name == event.company.id ? event.company.id : "\(event.company.id) (\(event.company.name))"
@@ -52,7 +52,8 @@ enum WebhookBody {
             ("value", fmt(event.value) ?? event.valueText), ("operator", alert.comparison.rawValue),
             ("threshold", fmt(alert.threshold)), ("reset_threshold", fmt(alert.resetThreshold)),
             ("sample_period", alert.samplePeriod?.description),
-            ("penalty_until", event.penaltyUntil.map(ValueFormatter.timestamp)), ("message", event.message),
+            ("destination", event.destination), ("level", event.level?.rawValue),
+            ("penalty_until", event.penaltyUntil.map(shown.timestamp)), ("message", event.message),
         ]
         if let w = event.window { facts += [("attempts", String(w.attempts)), ("connected", String(w.connected))] }
         return facts.compactMap { name, value in value.map { (name, $0) } }

@@ -11,7 +11,7 @@ extension NotificationComposer {
             do {
                 let body = try WebhookBody.make(hook, event: event, rendered: rendered, job: job)
                 out.items.append(item(channel: .webhook, alert: event.alert.title, company: event.company.id, kind: event.kind.rawValue,
-                                      recipients: [hook.recipient], subject: rendered.subject, payload: body))
+                                      recipients: [hook.recipient], subject: rendered.subject, payload: body, destination: event.destination))
             } catch {
                 out.warnings.append("alert \(event.alert.title): webhook \(name): \(error.description); not sent")
             }

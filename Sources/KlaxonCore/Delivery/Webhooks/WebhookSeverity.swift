@@ -14,5 +14,10 @@ enum WebhookSeverity {
         }
     }
 
-    static func of(_ alert: AlertDefinition) -> String { name(alert.level.rawValue) }
+    /// An event's severity: its instance's level (warning, critical) for an alert with
+    /// `levels`, else the alert's notice level.
+    static func of(_ event: AlertEvent) -> String {
+        if event.alert.fraud.levels != nil, let level = event.level { return name(level.rawValue) }
+        return name(event.alert.level.rawValue)
+    }
 }

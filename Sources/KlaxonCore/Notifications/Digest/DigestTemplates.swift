@@ -23,7 +23,7 @@ enum DigestTemplates {
     {{summary}} at {{now}}.
 
     {{#events}}
-    {{#is_fired}}FIRING{{/is_fired}}{{#is_escalated}}ESCALATED{{/is_escalated}}{{#is_repeat}}STILL FIRING{{/is_repeat}}{{#is_reset}}RESOLVED{{/is_reset}} {{title}} ({{level}}): {{name}} ({{company.id}}), {{area}}{{#value}} {{value}}{{/value}}{{#threshold}}, threshold {{threshold}}{{/threshold}}{{#penalty_until}}, traffic suspended until {{penalty_until}}{{/penalty_until}}
+    {{#is_fired}}FIRING{{/is_fired}}{{#is_escalated}}ESCALATED{{/is_escalated}}{{#is_repeat}}STILL FIRING{{/is_repeat}}{{#is_reset}}RESOLVED{{/is_reset}} {{title}} ({{level}}): {{name}} ({{company.id}}){{#destination}} to {{destination}}{{/destination}}, {{area}}{{#value}} {{value}}{{/value}}{{#threshold}}, threshold {{threshold}}{{/threshold}}{{#penalty_until}}, traffic suspended until {{penalty_until}}{{/penalty_until}}
     {{#message}}
         {{message}}
     {{/message}}
@@ -46,7 +46,7 @@ enum DigestTemplates {
     <table cellpadding="4" style="border-collapse: collapse">
     <tr><th align="left">State</th><th align="left">Alert</th><th align="left">Level</th><th align="left">Company</th><th align="left">Value</th><th align="left">Threshold</th></tr>
     {{#events}}
-    <tr><td>{{#is_fired}}firing{{/is_fired}}{{#is_escalated}}escalated{{/is_escalated}}{{#is_repeat}}still firing{{/is_repeat}}{{#is_reset}}resolved{{/is_reset}}</td><td>{{title}}</td><td>{{level}}</td><td>{{name}} ({{company.id}})</td><td>{{value}}</td><td>{{threshold}}</td></tr>
+    <tr><td>{{#is_fired}}firing{{/is_fired}}{{#is_escalated}}escalated{{/is_escalated}}{{#is_repeat}}still firing{{/is_repeat}}{{#is_reset}}resolved{{/is_reset}}</td><td>{{title}}</td><td>{{level}}</td><td>{{name}} ({{company.id}}){{#destination}} to {{destination}}{{/destination}}</td><td>{{value}}</td><td>{{threshold}}</td></tr>
     {{/events}}
     </table>
     {{#brandName}}
@@ -60,7 +60,7 @@ enum DigestTemplates {
     static let sms = """
     {{#brandName}}{{brandName}}: {{/brandName}}{{summary}}
     {{#events}}
-    {{#is_reset}}resolved: {{/is_reset}}{{#is_escalated}}escalated: {{/is_escalated}}{{title}} {{name}}{{#value}} {{value}}{{/value}}
+    {{#is_reset}}resolved: {{/is_reset}}{{#is_escalated}}escalated: {{/is_escalated}}{{title}} {{name}}{{#destination}} {{destination}}{{/destination}}{{#value}} {{value}}{{/value}}
     {{/events}}
     """
 
