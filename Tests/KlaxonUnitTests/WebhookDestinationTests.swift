@@ -44,4 +44,19 @@ import Testing
         #expect(WebhookSeverity.of(try event(job, destination: "Cuba", level: .critical)) == "critical")
         #expect(WebhookSeverity.of(try event(job, destination: "Cuba", level: .warning)) == "warning")
     }
+
+    /// Found by review: two destinations of one company read as two identical report rows.
+    @Test func theReportNamesEachTriggeredDestination() throws {
+        let job = try job()
+        var state = KlaxonState()
+        state.meta.companies["C1"] = CompanyRecord(company: Company(id: "C1"), inSnapshot: true, lastSeen: 0)
+        for destination in ["Cuba", "Gambia"] {
+            var instance = AlertInstance(alert: "Pumping", company: "C1")
+            instance.status = .triggered
+            state.meta.instances[CallLogEvaluator.key(alert: "Pumping", company: "C1", destination: destination)] = instance
+        }
+        let report = MetricsReport(job: job, state: state, now: 1_800_000_000)
+        #expect(report.triggered.map(\.label).sorted() == ["Pumping (Cuba)", "Pumping (Gambia)"])
+        #expect(report.rows.first?.triggered.sorted() == ["Pumping (Cuba)", "Pumping (Gambia)"])
+    }
 }

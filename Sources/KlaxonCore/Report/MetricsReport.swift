@@ -22,6 +22,12 @@ public struct MetricsReport: Sendable {
         public var value: String
         public var since: Int64?
         public var lastFired: Int64?
+        /// For a `by: "destination"` instance, its destination.
+        public var destination: String? = nil
+
+        /// The alert as tables show it: with the destination, so that two destinations of one
+        /// company are two rows a reader can tell apart.
+        public var label: String { destination.map { "\(alert) (\($0))" } ?? alert }
     }
 
     public var job: String
@@ -57,13 +63,16 @@ public struct MetricsReport: Sendable {
         coverage = zip(windows, bounds).map { state.coverage(of: $0, bounds: $1) }
         let alerts = Dictionary(job.alerts.map { ($0.title, $0) }, uniquingKeysWith: { first, _ in first })
         let companies = state.meta.companies
-        let live = state.meta.instances.values.filter { $0.status == .triggered && alerts[$0.alert] != nil && companies[$0.company] != nil }
-        triggered = live.compactMap { instance in
+        let live = state.meta.instances.filter { $0.value.status == .triggered && alerts[$0.value.alert] != nil && companies[$0.value.company] != nil }
+        triggered = live.compactMap { key, instance in
             guard let alert = alerts[instance.alert], let company = companies[instance.company]?.company else { return nil }
             let value = instance.lastValue.map { ValueFormatter.format($0, area: alert.area, currency: company.currency) } ?? "–"
+            // A per-destination instance's key ends in its destination (`CallLogEvaluator.key`).
+            let parts = key.split(separator: "\u{1F}", maxSplits: 2, omittingEmptySubsequences: false)
             return Triggered(alert: alert.title, level: alert.level, company: company, value: value,
-                             since: instance.triggeredSince, lastFired: instance.lastFired)
-        }.sorted { (Self.severity($0.level), $0.alert, $0.company.id) < (Self.severity($1.level), $1.alert, $1.company.id) }
+                             since: instance.triggeredSince, lastFired: instance.lastFired,
+                             destination: parts.count == 3 ? String(parts[2]) : nil)
+        }.sorted { (Self.severity($0.level), $0.label, $0.company.id) < (Self.severity($1.level), $1.label, $1.company.id) }
         let triggeredBy = Dictionary(grouping: triggered, by: \.company.id)
         penalties = state.meta.penalties.values.sorted { $0.company < $1.company }
         let windows = self.windows
@@ -73,7 +82,7 @@ public struct MetricsReport: Sendable {
                        windows: zip(windows, bounds).map { WindowMetrics(window: state.window(of: company.id, bounds: $1), company: company, period: $0) },
                        consecutiveFailures: state.meta.failureStreaks[company.id]?.count ?? 0,
                        penaltyUntil: state.meta.penalties[company.id]?.until,
-                       triggered: (triggeredBy[company.id] ?? []).map(\.alert))
+                       triggered: (triggeredBy[company.id] ?? []).map(\.label))
         }
         outboxPending = state.meta.outbox.filter { !$0.dead }.count
         outboxDead = state.meta.outbox.filter(\.dead).count
@@ -135,7 +144,7 @@ public struct MetricsReport: Sendable {
     static let triggeredHeaders = ["alert", "level", "company", "name", "value", "since", "last fired"]
 
     func triggeredCells(_ t: Triggered) -> [String] {
-        [t.alert, t.level.rawValue, t.company.id, t.company.name, t.value,
+        [t.label, t.level.rawValue, t.company.id, t.company.name, t.value,
          t.since.map(shown.timestamp) ?? "–", t.lastFired.map(shown.timestamp) ?? "–"]
     }
 

@@ -22,7 +22,10 @@ extension KlaxonState {
             let byDestination = baselines.filter { $0.fraud.by == .destination }
             if !byDestination.isEmpty { rollUpLog(before: logKeep, alerts: byDestination, table: job.destinations, into: &hourly) }
             let reach = baselines.map { ($0.fraud.baseline?.reach ?? 0) + ($0.samplePeriod?.seconds ?? 0) + 3_600 }.max() ?? 0
-            let cut = Int32(clamping: floorDiv(now - reach, 60))
+            // From the window end floored to the hour, where the sample windows end (not `now`:
+            // with a `lag`, a report or dry run at the same `now` still needs the oldest sample hour).
+            let sampleEnd = floorDiv(job.windowEndMinute(now: now), 60) * 60
+            let cut = Int32(clamping: sampleEnd - reach / 60)
             for (key, hours) in hourly where hours.keys.contains(where: { $0 < cut }) {
                 let kept = hours.filter { $0.key >= cut }
                 hourly[key] = kept.isEmpty ? nil : kept
