@@ -228,6 +228,26 @@ import Testing
         #expect(state.meta.fraud?.log?.calls["C1"]?.map(\.time) == [now - 3_600, now - 60])
     }
 
+    /// Found by review: a widened baseline scope read the new companies' unkept hours as zero.
+    @Test func wideningABaselinesScopeStartsItsHistoryAgain() throws {
+        func job(_ scope: String) throws -> Job {
+            try Scratch().job("""
+            { state: "st", alerts: [ { title: "Spend", scope: \(scope), to: [], area: "spend", operator: ">", threshold: 3,
+                                       sample_period: "1h", baseline: { of: "hour", weeks: 1 } } ] }
+            """)
+        }
+        let now = epoch("2026-11-27T12:00:00Z")
+        var state = KlaxonState()
+        state.meta.coveredSince = Int32((now - 7_200) / 60)
+        state.rollUpAndPrune(before: Int32((now - 86_400) / 60), job: try job(#"{ type: "customer", tag: "prepaid" }"#), now: now)
+        let first = try #require(state.meta.fraud?.hourlySince)
+        state.meta.coveredSince = Int32((now - 3_600) / 60)
+        state.rollUpAndPrune(before: Int32((now - 86_400) / 60), job: try job(#"{ type: "customer", tag: "prepaid" }"#), now: now)
+        #expect(state.meta.fraud?.hourlySince == first, "the same scope keeps its history")
+        state.rollUpAndPrune(before: Int32((now - 86_400) / 60), job: try job(#"{ type: "customer" }"#), now: now)
+        #expect(state.meta.fraud?.hourlySince == Int32((now - 3_600) / 60), "a wider scope starts where the buckets reach")
+    }
+
     @Test func aStateFromBeforeLoadsAndTheFraudPartRoundTrips() throws {
         var state = KlaxonState()
         state.meta.lastRun = 100

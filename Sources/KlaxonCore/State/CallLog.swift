@@ -98,16 +98,20 @@ public struct FraudState: Sendable, Equatable, Codable {
     var hourly: [String: [Int32: MinuteBucket]] = [:]
     /// The first minute from which the hourly totals and the buckets hold the job's whole history.
     var hourlySince: Int32?
+    /// Which companies the hourly totals are rolled up for (`KlaxonState.baselineScope`): when
+    /// it changes, companies new to it have no totals before now, so `hourlySince` starts again.
+    var hourlyScope: String?
 
     init() {}
 
-    enum CodingKeys: String, CodingKey { case log, levels, hourly, hourlySince = "hourly_since" }
+    enum CodingKeys: String, CodingKey { case log, levels, hourly, hourlySince = "hourly_since", hourlyScope = "hourly_scope" }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         levels = try c.decodeIfPresent([String: AlertLevel].self, forKey: .levels) ?? [:]
         log = try c.decodeIfPresent(CallLogCoding.self, forKey: .log)?.log
         hourlySince = try c.decodeIfPresent(Int32.self, forKey: .hourlySince)
+        hourlyScope = try c.decodeIfPresent(String.self, forKey: .hourlyScope)
         if let data = try c.decodeIfPresent(Data.self, forKey: .hourly) {
             do { hourly = try HourlyCoding.decode([UInt8](data)) } catch {
                 throw DecodingError.dataCorruptedError(forKey: .hourly, in: c, debugDescription: "the hourly totals are truncated")
@@ -121,6 +125,7 @@ public struct FraudState: Sendable, Equatable, Codable {
         if let log { try c.encode(CallLogCoding(log: log), forKey: .log) }
         if !hourly.isEmpty { try c.encode(Data(HourlyCoding.encode(hourly)), forKey: .hourly) }
         try c.encodeIfPresent(hourlySince, forKey: .hourlySince)
+        try c.encodeIfPresent(hourlyScope, forKey: .hourlyScope)
     }
 
     var isEmpty: Bool { log == nil && levels.isEmpty && hourly.isEmpty && hourlySince == nil }

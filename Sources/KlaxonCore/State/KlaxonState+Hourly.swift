@@ -14,6 +14,12 @@ extension KlaxonState {
         } else {
             if meta.fraud == nil { meta.fraud = FraudState() }
             if meta.fraud?.hourlySince == nil { meta.fraud?.hourlySince = meta.coveredSince }
+            // A baseline alert added or widened rolls up companies whose earlier hours were never
+            // kept: reading them as zero would make every ratio look high. The history starts again
+            // where the buckets, which hold every company, still reach.
+            let scope = Self.baselineScope(baselines)
+            if let kept = meta.fraud?.hourlyScope, kept != scope { meta.fraud?.hourlySince = meta.coveredSince }
+            meta.fraud?.hourlyScope = scope
             // Taken out and put back: adding through `meta.fraud?` could copy the whole map per hour.
             var hourly = meta.fraud?.hourly ?? [:]
             meta.fraud?.hourly = [:]
@@ -34,6 +40,12 @@ extension KlaxonState {
         }
         meta.fraud?.log?.prune(before: logKeep)
         if meta.fraud?.isEmpty == true { meta.fraud = nil }
+    }
+
+    /// The by-company baseline alerts' scopes, written out: what decides which companies
+    /// get hourly totals.
+    static func baselineScope(_ baselines: [AlertDefinition]) -> String {
+        baselines.filter { $0.fraud.by == .company }.map { String(describing: $0.scope) }.sorted().joined(separator: "\n")
     }
 
     private func rollUpBuckets(before keepFrom: Int32, alerts: [AlertDefinition], into hourly: inout [String: [Int32: MinuteBucket]]) {
