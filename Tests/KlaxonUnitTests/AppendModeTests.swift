@@ -31,10 +31,11 @@ import Testing
             try handle.close()
         }
 
-        func ingest(_ state: inout KlaxonState, now: String = "2026-11-27T01:00:00Z") throws -> [FileReport] {
+        func ingest(_ state: inout KlaxonState, now: String = "2026-11-27T01:00:00Z",
+                    alert: String = #"{ title: "Attempts", scope: { type: "any" }, to: [], area: "attempts", operator: "always", sample_period: "1d" }"#) throws -> [FileReport] {
             let job = try scratch.job("""
             { state: "state", inputs: { cdrs: { path: "drop", pattern: "\(pattern)", format: "\(format)", mode: "append" } },
-              alerts: [ { title: "Attempts", scope: { type: "any" }, to: [], area: "attempts", operator: "always", sample_period: "1d" } ] }
+              alerts: [ \(alert) ] }
             """)
             return try Ingest(job: job, now: epoch(now), wallClock: Date()).run(&state)
         }
@@ -168,6 +169,19 @@ import Testing
         _ = try live.ingest(&state)
         #expect(state.buckets["C1"]?.total(from: 0, to: .max).attempts == 2, "rows 1 and 2, once each")
         #expect(state.buckets["C2"]?.total(from: 0, to: .max).attempts == 2, "row 3 and the last row, once each")
+    }
+
+    /// Found by review: a live file never fed the call log, so per-call alerts saw no call.
+    @Test func aLiveFileFeedsTheCallLogOfPerCallAlerts() throws {
+        let live = Live()
+        var state = KlaxonState()
+        let longest = #"{ title: "Long", scope: { type: "any" }, to: [], area: "max_duration", operator: ">", threshold: 5, sample_period: "1d" }"#
+        live.write(cdrHeader + row1)
+        _ = try live.ingest(&state, alert: longest)
+        try live.append(row3)
+        _ = try live.ingest(&state, alert: longest)
+        #expect(state.meta.fraud?.log?.calls["C1"]?.map(\.duration) == [10])
+        #expect(state.meta.fraud?.log?.calls["C2"]?.map(\.duration) == [20])
     }
 
     @Test func aFileThatIsNoExportIsRejectedOnceUntilItChanges() throws {
