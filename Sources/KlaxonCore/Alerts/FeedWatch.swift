@@ -106,8 +106,8 @@ extension FeedWatch {
                 continue
             }
             let status = record.instance.status == .triggered
-                ? "STALE since \(record.instance.triggeredSince.map(ValueFormatter.timestamp) ?? "-")" : "ok"
-            lines.append("  \(title(name)): \(status); last data taken \(ValueFormatter.timestamp(record.lastArrival)), expected every \(feed.every)")
+                ? "STALE since \(record.instance.triggeredSince.map(job.shownTime.timestamp) ?? "-")" : "ok"
+            lines.append("  \(title(name)): \(status); last data taken \(job.shownTime.timestamp(record.lastArrival)), expected every \(feed.every)")
         }
         return lines
     }

@@ -25,7 +25,7 @@ enum MessageContext {
             "is_reset": .bool(event.kind == .reset),
             "is_test": .bool(event.kind == .test),
             "is_escalated": .bool(event.kind == .escalated),
-            "triggered_since": event.triggeredSince.map { .string(ValueFormatter.timestamp($0)) } ?? .null,
+            "triggered_since": event.triggeredSince.map { .string(shown.timestamp($0)) } ?? .null,
             "company": .object([
                 "id": .string(company.id), "name": .string(company.name),
                 "type": .string(company.type.rawValue), "currency": .string(currency),
