@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Measures Klaxon against DuckDB on the reference workload (SPEC §14), as
+"""Measures Klaxon against DuckDB on the reference workload (docs/behaviour.md "Performance"), as
 whole processes, side by side in one session.
 
     bash Benchmarks/run.sh            # installs duckdb, builds, generates, measures

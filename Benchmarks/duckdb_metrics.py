@@ -5,7 +5,7 @@ run computes, from the same CSV exports, in one process.
     python3 Benchmarks/duckdb_metrics.py --now 2026-11-27T00:00:00Z FILE... [--out metrics.csv]
 
 For every customer (customer_id) and every carrier (provider_id), over the 1h
-and the 24h window before `now` (whole minutes, [m - P, m) as in SPEC §4):
+and the 24h window before `now` (whole minutes, [m - P, m) as in docs/behaviour.md "Metrics and windows"):
 attempts, connected (2xx), NER successes, 3xx, talk seconds, PDD sum and count,
 customer and carrier charges, and from them ASR and ACD. One scan of the files
 (GROUPING SETS), explicit column types (no sniffing: DuckDB's best case), all

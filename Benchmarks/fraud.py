@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The cost of SPEC §21's alerts on the reference workload: the same first run
+"""The cost of docs/behaviour.md "Destinations, fraud rules and baselines" alerts on the reference workload: the same first run
 (a) and hourly run (c) as bench.py, with and without per-destination alerts.
 
     python3 Benchmarks/generate.py [--rows N]       # once, as for bench.py

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the reference workload of SPEC §14 into Benchmarks/data/ (git-ignored).
+"""Writes the reference workload of docs/behaviour.md "Performance" into Benchmarks/data/ (git-ignored).
 
     python3 Benchmarks/generate.py [--rows 5000000] [--customers 10000] [--carriers 300]
 

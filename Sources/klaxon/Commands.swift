@@ -33,7 +33,7 @@ enum Commands {
         }
     }
 
-    /// Maps what a command can throw to the exit codes of SPEC §11.
+    /// Maps what a command can throw to the exit codes of behaviour.md "Operators' interfaces".
     static func guarded(_ command: String, _ out: Output, _ body: () throws -> ExitCode) -> ExitCode {
         do {
             return try body()

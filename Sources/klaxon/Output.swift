@@ -1,7 +1,7 @@
 import Foundation
 import KlaxonCore
 
-/// Exit codes of SPEC §11.
+/// Exit codes of behaviour.md "Operators' interfaces".
 enum ExitCode: Int32 {
     case clean = 0, invalid = 1, partial = 2, state = 3, locked = 75
 }

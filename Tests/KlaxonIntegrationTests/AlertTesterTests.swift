@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// `klaxon test` (SPEC §11): decides exactly as a run would, scripts included, and
+/// `klaxon test` (behaviour.md "Operators' interfaces"): decides exactly as a run would, scripts included, and
 /// renders a message that never shows a blank where a value would be.
 @Suite struct AlertTesterTests {
     @Test func aScriptAlertIsTestedByRunningItsScript() throws {

@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonTestSupport
 @testable import KlaxonCore
 
-/// The pull against Debian's real clickhouse-server on loopback (SPEC §22), compared
+/// The pull against Debian's real clickhouse-server on loopback (behaviour.md "Pulling from ClickHouse"), compared
 /// run by run with the same CDRs read as CSV files by the real binary.
 @Suite("ClickHouse pull", .serialized, .enabled(if: LocalClickHouseServer.isAvailable, "clickhouse-server or python3 is missing: `bash .ci/setup --tests` installs them"))
 struct ClickHousePullTests {

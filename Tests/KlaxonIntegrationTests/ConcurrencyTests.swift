@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// SPEC §1: two runs of one job started together: one works, the other exits 75
+/// behaviour.md "A run": two runs of one job started together: one works, the other exits 75
 /// at once and changes nothing.
 @Suite("Concurrent runs", .serialized, .enabled(if: TestPython.isAvailable, "python3 is not installed"))
 struct ConcurrencyTests {

@@ -3,7 +3,7 @@ import Testing
 import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// The built `klaxon` delivering grouped notifications (SPEC §18) to a real SMTP server
+/// The built `klaxon` delivering grouped notifications (behaviour.md "Grouped notifications") to a real SMTP server
 /// and a real SMS gateway on loopback; what arrived is parsed by Python's `email` package.
 @Suite(.serialized, .enabled(if: TestPython.isAvailable, "python3 is not installed"))
 struct DigestDeliveryTests {

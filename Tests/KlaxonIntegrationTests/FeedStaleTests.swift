@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// SPEC §20 `expect_every`: the built binary, hourly runs, and the loopback SMTP server
+/// behaviour.md "Feed health and live files" `expect_every`: the built binary, hourly runs, and the loopback SMTP server
 /// standing in for the operators' mailbox.
 @Suite("Feed staleness", .serialized, .enabled(if: TestPython.isAvailable, "python3 is not installed"))
 struct FeedStaleTests {

@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// Area `script` (SPEC §9): the executable decides; Klaxon runs it safely and
+/// Area `script` (behaviour.md "Alerts and the state machine"): the executable decides; Klaxon runs it safely and
 /// keeps the state machine, templates and penalties as for any alert.
 @Suite struct ScriptAlertTests {
     /// Writes an executable script next to the job file.

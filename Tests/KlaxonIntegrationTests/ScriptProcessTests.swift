@@ -4,7 +4,7 @@ import KlaxonTestSupport
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// How a script alert's process is run (SPEC §9, §15): it ends the run's wait when
+/// How a script alert's process is run (behaviour.md "Alerts and the state machine", §15): it ends the run's wait when
 /// it ends itself, whatever it leaves behind, and sees nothing of Klaxon's but its
 /// three standard descriptors.
 @Suite struct ScriptProcessTests {

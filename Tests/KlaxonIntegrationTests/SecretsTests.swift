@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// SPEC §15: secrets come from the environment and go only to the servers. Runs of the
+/// behaviour.md "Security": secrets come from the environment and go only to the servers. Runs of the
 /// built `klaxon` whose deliveries fail in the ways that tend to quote credentials (a
 /// login refused, a gateway echoing the headers it was sent), succeed, and are
 /// retried; then every byte it printed or wrote — stdout, stderr, the state, its

@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// SPEC §20, append mode: a writer process appends Asterisk `Master.csv` lines in
+/// behaviour.md "Feed health and live files", append mode: a writer process appends Asterisk `Master.csv` lines in
 /// chunks that cut lines in two, while runs of the built `klaxon run` are started and
 /// killed with SIGKILL at random instants (the writer is Tests/Support/cdr_appender.py). After every run, killed or not, the
 /// committed offset and the counted calls agree (the calls counted are the lines

@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// SPEC §10: the built `klaxon run` killed with SIGKILL at random instants,
+/// behaviour.md "State and durability": the built `klaxon run` killed with SIGKILL at random instants,
 /// again and again, while it ingests, commits and sends to real servers on
 /// loopback (aiosmtpd for e-mail, an HTTP server for SMS and penalty webhooks).
 ///

@@ -3,10 +3,10 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// SPEC §7 and §10 under faults, through the built `klaxon`: an SMTP server that
+/// behaviour.md "Notifications" and §10 under faults, through the built `klaxon`: an SMTP server that
 /// refuses, stalls or hangs up mid-message, and a disk that fills up while the
 /// state is written. Nothing decided is lost, nothing is counted twice, and a
-/// failed message is retried on the backoff SPEC §7 sets, then given up on.
+/// failed message is retried on the backoff behaviour.md "Notifications" sets, then given up on.
 /// (An SMS endpoint answering 500 then 200, and an SMTP server down for a run,
 /// are in DeliveryTests.)
 @Suite("Faults", .serialized, .enabled(if: TestPython.isAvailable, "python3 is not installed"))

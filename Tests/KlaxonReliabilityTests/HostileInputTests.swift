@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// SPEC §13 and §15: hostile input given to the built `klaxon`, as cron would run
+/// behaviour.md "Bad input" and §15: hostile input given to the built `klaxon`, as cron would run
 /// it. Each gets a message naming the file and line, or the alert, and leaves the
 /// state and the outbox intact: a job that cannot be used changes nothing at all
 /// (every byte of the state folder is compared); a bad data file is recorded in the

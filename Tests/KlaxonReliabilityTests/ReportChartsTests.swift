@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import KlaxonTestSupport
 
-/// The nightly example's HTML report (SPEC §23): its charts drawn from the fixture's
+/// The nightly example's HTML report (behaviour.md "The operator's time and trends"): its charts drawn from the fixture's
 /// hourly numbers, rendered by headless Chromium, and mailed as the HTML part.
 ///
 /// The screenshots are kept: in `$KLAXON_TEST_ARTIFACTS` when set, else in

@@ -4,7 +4,7 @@ import Testing
 
 /// Two jobs over the same CDRs with the same alerts: one reads CSV files from a
 /// drop folder, the other pulls from ClickHouse. What each run decides, and the
-/// buckets it commits, must be the same (SPEC §22).
+/// buckets it commits, must be the same (behaviour.md "Pulling from ClickHouse").
 final class ClickHouseJobPair {
     let scratch = Scratch()
     static let hours = ["cdrs-2026-11-27T0000.csv", "cdrs-2026-11-27T0100.csv"]

@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// SPEC §20 `mode: "append"`: the ledger's offset and prefix digest, and ingest of a file
+/// behaviour.md "Feed health and live files" `mode: "append"`: the ledger's offset and prefix digest, and ingest of a file
 /// that keeps growing, in every CSV format.
 @Suite struct AppendModeTests {
     let row1 = "2026-11-27 00:10:00,a,C1,P1,1,10,200,,0,0\n"

@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// Pre-aggregated per-company per-minute rows (SPEC §16, format `buckets`).
+/// Pre-aggregated per-company per-minute rows (behaviour.md "Pulling from ClickHouse", format `buckets`).
 @Suite struct BucketFormatTests {
     /// Alerts over every windowed area and the failure streak, tuned to the fixtures so that some fire.
     func job(_ scratch: Scratch, format: String) throws -> Job {

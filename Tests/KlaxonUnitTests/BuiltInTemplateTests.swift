@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// The built-in `alert` template (SPEC §7) says only what is true: no blank date
+/// The built-in `alert` template (behaviour.md "Notifications") says only what is true: no blank date
 /// for a penalty already lifted, no blank value where there is none.
 @Suite struct BuiltInTemplateTests {
     func job(_ scratch: Scratch) throws -> Job {

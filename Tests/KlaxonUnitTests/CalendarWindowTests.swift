@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// `sample_period: "today"` and `"yesterday"` (SPEC §23) across both daylight-saving
+/// `sample_period: "today"` and `"yesterday"` (behaviour.md "The operator's time and trends") across both daylight-saving
 /// changes of two zones, against a plain reference: each call's own local date,
 /// worked out call by call with the calendar, compared with the window end's.
 @Suite struct CalendarWindowTests {

@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// Grouped notifications (SPEC §18): who gets which digest, in which order, within which SMS length.
+/// Grouped notifications (behaviour.md "Grouped notifications"): who gets which digest, in which order, within which SMS length.
 @Suite struct DigestComposerTests {
     static let now = epoch("2026-11-27T01:00:00Z")
 

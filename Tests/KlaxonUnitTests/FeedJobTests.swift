@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// SPEC §20: the job's `operators` and an input's `expect_every`, as `check` validates
+/// behaviour.md "Feed health and live files": the job's `operators` and an input's `expect_every`, as `check` validates
 /// them and as a run's feed watch steps them.
 @Suite struct FeedJobTests {
     func problems(_ scratch: Scratch, _ json5: String) -> String {

@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// SPEC §21's job fields and rules: the prefix table, the new alert fields and
+/// behaviour.md "Destinations, fraud rules and baselines"'s job fields and rules: the prefix table, the new alert fields and
 /// their checks, levels, active hours, and the state part they add.
 @Suite struct FraudRuleTests {
     static let mail = #"email: { url: "smtp://127.0.0.1:25", from: "noc@example.com" }"#

@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// `lag` (SPEC §20): every window ends at `now − lag` floored to the minute, so a run
+/// `lag` (behaviour.md "Feed health and live files"): every window ends at `now − lag` floored to the minute, so a run
 /// with a lag of L sees exactly what a run without one sees L earlier.
 @Suite struct LagTests {
     let stamp: ISO8601DateFormatter = {

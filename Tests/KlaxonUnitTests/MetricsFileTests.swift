@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// The metrics file (SPEC §20) after a clean run, a run with rejected rows, a failed
+/// The metrics file (behaviour.md "Feed health and live files") after a clean run, a run with rejected rows, a failed
 /// delivery and a state that cannot be committed.
 @Suite struct MetricsFileTests {
     /// Every e-mail attempt fails, as an unreachable server would.

@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// `klaxon report` (SPEC §12) and the nightly report mail.
+/// `klaxon report` (behaviour.md "Operators' interfaces") and the nightly report mail.
 @Suite struct MetricsReportTests {
     /// A job with two windows, run once over calls and a snapshot with a hostile company name.
     func reportAfterARun() throws -> (MetricsReport, Job, Scratch) {

@@ -3,7 +3,7 @@ import Testing
 @testable import KlaxonCore
 @testable import KlaxonTestSupport
 
-/// Times shown to people are in the job's `timezone` with their offset (SPEC §23);
+/// Times shown to people are in the job's `timezone` with their offset (behaviour.md "The operator's time and trends");
 /// machine outputs stay UTC.
 @Suite struct ShownTimeTests {
     func shown(_ zone: String) -> ShownTime { ShownTime(zone: TimeZone(identifier: zone) ?? .gmt) }

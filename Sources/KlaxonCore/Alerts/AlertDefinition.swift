@@ -1,4 +1,4 @@
-/// One alert as written in the job (SPEC §5); field names follow ConnexCS's form.
+/// One alert as written in the job (behaviour.md "Alerts and the state machine"); field names follow ConnexCS's form.
 public struct AlertDefinition: Sendable {
     public var title: String
     /// The file the alert was written in, for messages.
@@ -22,12 +22,12 @@ public struct AlertDefinition: Sendable {
     public var scriptArguments: [String] = []
     /// …and how long it may run (default 30s).
     public var scriptTimeout: TimeSpan?
-    /// `sample_period: "today"` or `"yesterday"` (SPEC §23); `samplePeriod` then holds
+    /// `sample_period: "today"` or `"yesterday"` (behaviour.md "The operator's time and trends"); `samplePeriod` then holds
     /// the longest such a day can reach back, which is what the state keeps for it.
     public var calendarDay: CalendarDay? = nil
     /// Who else is told while it stays triggered (`escalate`).
     public var escalations: [Escalation] = []
-    /// Destinations, levels, active hours (SPEC §21).
+    /// Destinations, levels, active hours (behaviour.md "Destinations, fraud rules and baselines").
     public var fraud = FraudSettings()
 
     public enum Level: String, Sendable, CaseIterable { case none, warning, error }
@@ -80,7 +80,7 @@ public enum Comparison: String, Sendable, CaseIterable {
         }
     }
 
-    /// Whether a triggered instance with `value` resets (SPEC §6).
+    /// Whether a triggered instance with `value` resets (behaviour.md "Alerts and the state machine").
     public func resets(_ value: Double, threshold: Double, resetThreshold: Double?) -> Bool {
         guard let reset = resetThreshold else { return !holds(value, threshold: threshold) }
         switch self {

@@ -1,4 +1,4 @@
-/// Per-alert counts for the run report (SPEC §12).
+/// Per-alert counts for the run report (behaviour.md "Operators' interfaces").
 public struct AlertSummary: Sendable, Codable, Equatable {
     public var alert: String
     public var evaluated = 0

@@ -1,4 +1,4 @@
-/// What an alert measures (SPEC §4).
+/// What an alert measures (behaviour.md "Metrics and windows").
 public enum Area: String, Sendable, CaseIterable {
     case balance, availableCredit = "available_credit"
     case asr, ner, acd, pdd, attempts, connected, minutes, spend, profit

@@ -6,7 +6,7 @@ public struct Evaluator {
     /// The operator's silences (`STATE/silences.json`); the job's maintenance windows come with the job.
     public var silences: [Silence] = []
 
-    /// A company unseen for this long loses its instances (SPEC §6).
+    /// A company unseen for this long loses its instances (behaviour.md "Alerts and the state machine").
     static let forgetAfter: Int64 = 30 * 86_400
 
     public init(job: Job, now: Int64) {
@@ -24,7 +24,7 @@ public struct Evaluator {
         public var dropped: [String] = []
     }
 
-    /// `scriptObservations`: what script alerts decided, by alert title then company (SPEC §9).
+    /// `scriptObservations`: what script alerts decided, by alert title then company (behaviour.md "Alerts and the state machine").
     public func evaluate(_ state: inout KlaxonState, scriptObservations: [String: [String: ScriptVerdict]] = [:]) -> Result {
         var result = Result(summaries: job.alerts.map { AlertSummary(alert: $0.title) })
         result.penaltyActions = PenaltyBook.lift(&state.meta.penalties, now: now)
@@ -166,7 +166,7 @@ public struct Evaluator {
     }
 }
 
-/// A script's verdict for one company (SPEC §9).
+/// A script's verdict for one company (behaviour.md "Alerts and the state machine").
 public struct ScriptVerdict: Sendable, Equatable {
     public var fire: Bool
     public var value: Double?

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What the state remembers of one watched input (SPEC §20).
+/// What the state remembers of one watched input (behaviour.md "Feed health and live files").
 public struct FeedState: Sendable, Codable, Equatable {
     /// The `now` of the last run that took a file (or, in append mode, new lines) from it.
     public var lastArrival: Int64

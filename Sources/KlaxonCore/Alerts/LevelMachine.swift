@@ -1,4 +1,4 @@
-/// SPEC §6's state machine with `levels`: the warning level is the threshold,
+/// behaviour.md "Alerts and the state machine"'s state machine with `levels`: the warning level is the threshold,
 /// so firing, hysteresis, repeats and resets are the plain machine's; on top,
 /// a triggered instance still at warning that reaches critical fires again,
 /// once. Falling back between warning and critical changes nothing: the

@@ -11,7 +11,7 @@ public enum Decision: String, Sendable, Codable {
     case fired, repeated, reset, held, ok, insufficientData = "insufficient_data", missing
 }
 
-/// SPEC §6, one instance per (alert, company): fire on ok → triggered, hold
+/// behaviour.md "Alerts and the state machine", one instance per (alert, company): fire on ok → triggered, hold
 /// between threshold and reset threshold, reset, repeat with the half-interval
 /// tolerance, and `always`.
 public enum StateMachine {

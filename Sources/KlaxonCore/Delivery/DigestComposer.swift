@@ -1,5 +1,5 @@
 /// Composes the digests of a run whose job groups notifications by recipient
-/// (SPEC §18): each e-mail address gets one message and each phone number one
+/// (behaviour.md "Grouped notifications"): each e-mail address gets one message and each phone number one
 /// SMS, holding every event of the run for it, most severe first.
 ///
 /// Like every other item, a digest is fixed into the outbox at commit time: a

@@ -1,4 +1,4 @@
-/// Who receives which events in a grouped run (SPEC §18): one group per e-mail
+/// Who receives which events in a grouped run (behaviour.md "Grouped notifications"): one group per e-mail
 /// address or phone number, holding the indices of its events.
 ///
 /// A company contact (an address that comes from the balance snapshot's

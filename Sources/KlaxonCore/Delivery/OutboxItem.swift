@@ -24,7 +24,7 @@ public struct OutboxItem: Sendable, Codable, Equatable {
 }
 
 extension OutboxItem {
-    /// What a digest holds (SPEC §18), for the run report and `klaxon replay`.
+    /// What a digest holds (behaviour.md "Grouped notifications"), for the run report and `klaxon replay`.
     public struct Digest: Sendable, Codable, Equatable {
         public var events: Int
         /// The companies its events are about, sorted.

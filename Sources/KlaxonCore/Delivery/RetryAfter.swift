@@ -1,4 +1,4 @@
-/// A receiver's `Retry-After` (SPEC §19): the item is not tried again before that
+/// A receiver's `Retry-After` (behaviour.md "Alert webhooks"): the item is not tried again before that
 /// time, in this run or a later one (it is kept as the item's `nextAttempt`).
 extension Outbox {
     /// When the receiver allows the next attempt, or why the item is dead already:

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Builds the HTTP request that hands one SMS to the job's provider (SPEC §7).
+/// Builds the HTTP request that hands one SMS to the job's provider (behaviour.md "Notifications").
 enum SMSRequest {
     static func make(to: String, body: String, settings: SMSSettings, secrets: Secrets) throws(SendFailure) -> HTTPRequest {
         switch settings.provider {

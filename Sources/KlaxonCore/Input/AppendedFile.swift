@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where a run starts reading a file in append mode (SPEC §20), decided from its ledger entry.
+/// Where a run starts reading a file in append mode (behaviour.md "Feed health and live files"), decided from its ledger entry.
 enum AppendStart {
     /// Never read (or read whole and rejected): from its first byte.
     case fresh

@@ -16,11 +16,11 @@ struct CDRFileReader: Sendable {
     let knownCompanies: Set<String>?
     /// Calls before this minute are outside every window.
     let oldestMinute: Int32
-    /// Calls after this instant are "in the future" (SPEC §13: more than 5 minutes ahead).
+    /// Calls after this instant are "in the future" (behaviour.md "Bad input": more than 5 minutes ahead).
     let latestTime: Int64
     /// Files at least this big are read on two threads; below, a thread costs more than it saves.
     var splitThreshold = 4 << 20
-    /// Which calls go to the call log (SPEC §21); nil when no alert needs it.
+    /// Which calls go to the call log (behaviour.md "Destinations, fraud rules and baselines"); nil when no alert needs it.
     var watch: CallWatch? = nil
 
     /// A whole file, read: its ranges' staging in file order and the digest of its bytes.

@@ -10,7 +10,7 @@ public struct DropFile: Sendable, Equatable {
     public var identity: FileIdentity? = nil
 }
 
-/// Lists a drop folder's settled files (SPEC §3).
+/// Lists a drop folder's settled files (behaviour.md "Inputs").
 public enum DropFolder {
     /// Names that writers use while a file is still being written.
     static func isTemporaryName(_ name: String) -> Bool {

@@ -1,5 +1,5 @@
 /// The record of every file taken from the drop folders, so that a file is
-/// never counted twice (SPEC §3).
+/// never counted twice (behaviour.md "Inputs").
 public struct FileLedger: Sendable, Codable, Equatable {
     public enum Outcome: String, Sendable, Codable {
         /// Read and folded (rows may have been rejected one by one).

@@ -1,7 +1,7 @@
 import Foundation
 
 extension Ingest {
-    /// CDRs in append mode (SPEC §20): each listed file is read from where the last run
+    /// CDRs in append mode (behaviour.md "Feed health and live files"): each listed file is read from where the last run
     /// stopped to its last complete line. The new offset goes into the ledger in memory,
     /// so it is committed in the same atomic write as the rows it counted.
     func ingestAppended(_ input: InputSettings, state: inout KlaxonState, reports: inout [FileReport]) throws(KlaxonError) {

@@ -1,4 +1,4 @@
-/// Reads alert definitions and applies every rule of SPEC §5's validation list,
+/// Reads alert definitions and applies every rule of behaviour.md "Alerts and the state machine"'s validation list,
 /// naming the file, the alert and the field of each problem.
 enum AlertParser {
     static func parse(_ items: [JSONValue], file: String, diagnostics: inout Diagnostics) -> [AlertDefinition] {

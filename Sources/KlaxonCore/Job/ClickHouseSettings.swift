@@ -1,6 +1,6 @@
 import Foundation
 
-/// `inputs.cdrs.clickhouse` (SPEC §22): where each run pulls the per-minute
+/// `inputs.cdrs.clickhouse` (behaviour.md "Pulling from ClickHouse"): where each run pulls the per-minute
 /// per-company sums from, instead of reading CDR files from a drop folder.
 public struct ClickHouseSettings: Sendable {
     /// The HTTP interface, e.g. http://127.0.0.1:8123 or https://ch.example:8443.

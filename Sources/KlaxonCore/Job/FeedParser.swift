@@ -1,8 +1,8 @@
 import Foundation
 
-/// How an input's files are read (SPEC §20).
+/// How an input's files are read (behaviour.md "Feed health and live files").
 public enum InputMode: String, Sendable, CaseIterable {
-    /// Each file is read once, whole, once settled (SPEC §3).
+    /// Each file is read once, whole, once settled (behaviour.md "Inputs").
     case files
     /// One file that the switch keeps appending to (`Master.csv`): each run reads the
     /// complete lines added since the last.
@@ -20,7 +20,7 @@ public struct FeedExpectation: Sendable, Equatable {
     public static let defaultRepeat = TimeSpan(seconds: 86_400)
 }
 
-/// Reads the feed-health fields of an input and the job's `operators` (SPEC §20).
+/// Reads the feed-health fields of an input and the job's `operators` (behaviour.md "Feed health and live files").
 enum FeedParser {
     /// `mode`, `expect_every` and `stale_repeat` of one input, set on `settings`.
     static func parse(_ r: inout ObjectReader, kind: InputParser.Kind, into settings: inout InputSettings?) {

@@ -1,4 +1,4 @@
-/// Reads an alert's SPEC §21 fields: `by`, `destinations`, `levels`, `active`.
+/// Reads an alert's behaviour.md "Destinations, fraud rules and baselines" fields: `by`, `destinations`, `levels`, `active`.
 /// The destination filter is resolved later, against the job's table
 /// (`FraudCheck`), since alert files are read apart from the job.
 enum FraudFieldsParser {
@@ -66,7 +66,7 @@ enum FraudFieldsParser {
     }
 }
 
-/// Job-level checks of SPEC §21 once every alert is read: the destination
+/// Job-level checks of behaviour.md "Destinations, fraud rules and baselines" once every alert is read: the destination
 /// filters against the table, and a table for every alert that needs one.
 enum FraudCheck {
     static func resolve(_ alerts: inout [AlertDefinition], table: DestinationTable?, diagnostics: inout Diagnostics) {

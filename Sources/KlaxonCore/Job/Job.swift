@@ -5,7 +5,7 @@ public struct Job: Sendable {
     /// The job file's absolute path; relative paths inside it resolve against its folder.
     public var file: String
     public var name: String
-    /// How often cron runs the job; half of it is the repeat tolerance (SPEC §6).
+    /// How often cron runs the job; half of it is the repeat tolerance (behaviour.md "Alerts and the state machine").
     public var interval: TimeSpan
     public var stateDirectory: String
     public var brand: String
@@ -21,21 +21,21 @@ public struct Job: Sendable {
     public var report: ReportMailSettings? = nil
     /// Where relative paths were resolved, when not the job file's folder (`klaxon replay`).
     public var baseFolder: String? = nil
-    /// How far behind `now` every window ends, for exports that arrive late (SPEC §20).
+    /// How far behind `now` every window ends, for exports that arrive late (behaviour.md "Feed health and live files").
     public var lag = TimeSpan(seconds: 0)
-    /// Where each run writes its Prometheus metrics (SPEC §20); nil writes none.
+    /// Where each run writes its Prometheus metrics (behaviour.md "Feed health and live files"); nil writes none.
     public var metricsFile: String? = nil
-    /// Whether e-mail and SMS go out per event or as one digest per address and run (SPEC §18).
+    /// Whether e-mail and SMS go out per event or as one digest per address and run (behaviour.md "Grouped notifications").
     public var notify = NotifySettings()
     /// Recurring windows that silence alerts (`maintenance`).
     public var maintenance: [MaintenanceWindow] = []
-    /// Who hears about the job itself: a stale feed (SPEC §20).
+    /// Who hears about the job itself: a stale feed (behaviour.md "Feed health and live files").
     public var operators: [Recipient] = []
-    /// The job's `timezone` (SPEC §23): how times are shown to people, where calendar windows begin.
+    /// The job's `timezone` (behaviour.md "The operator's time and trends"): how times are shown to people, where calendar windows begin.
     public var shownTime = ShownTime.utc
-    /// Alert webhooks by name (SPEC §19), reached with `to: ["webhook:NAME"]`.
+    /// Alert webhooks by name (behaviour.md "Alert webhooks"), reached with `to: ["webhook:NAME"]`.
     public var webhooks: [String: AlertWebhook] = [:]
-    /// The numbering plan per-destination alerts group calls by (SPEC §21).
+    /// The numbering plan per-destination alerts group calls by (behaviour.md "Destinations, fraud rules and baselines").
     public var destinations: DestinationTable? = nil
 
     /// The folder relative paths start from, and script alerts run in.
@@ -47,7 +47,7 @@ public struct Job: Sendable {
     }
 }
 
-/// One drop-folder input (SPEC §3).
+/// One drop-folder input (behaviour.md "Inputs").
 public struct InputSettings: Sendable {
     public var path: String
     public var pattern: String
@@ -58,11 +58,11 @@ public struct InputSettings: Sendable {
     public var timezone: TimeZone?
     /// A file modified more recently than this (wall clock) is still being written.
     public var settle: TimeSpan
-    /// Whole files, or one file appended to (SPEC §20).
+    /// Whole files, or one file appended to (behaviour.md "Feed health and live files").
     public var mode: InputMode = .files
     /// How often something new must arrive; nil watches nothing.
     public var feed: FeedExpectation? = nil
-    /// Set when the CDRs are pulled from ClickHouse instead of read from `path` (SPEC §22).
+    /// Set when the CDRs are pulled from ClickHouse instead of read from `path` (behaviour.md "Pulling from ClickHouse").
     public var clickhouse: ClickHouseSettings? = nil
 }
 
@@ -76,7 +76,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case connexcs, freeswitch, asterisk, buckets
 }
 
-/// Delivery retry policy (SPEC §7).
+/// Delivery retry policy (behaviour.md "Notifications").
 public struct DeliverySettings: Sendable {
     public var giveUpAfter: TimeSpan = TimeSpan(seconds: 86_400)
     /// The first retry waits this long; each later one twice as long as the one before.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Loads a job file and everything it names (alert files, templates), and
-/// validates all of it before any data is read (SPEC §1 step 2).
+/// validates all of it before any data is read (behaviour.md "A run" step 2).
 public enum JobLoader {
     /// The job, or every problem found in it at once. `base`, when given, is the folder
     /// its relative paths start from instead of the file's own (`klaxon replay` runs a copy).

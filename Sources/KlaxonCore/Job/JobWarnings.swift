@@ -18,7 +18,7 @@ public enum JobWarnings {
     }
 
     /// A `repeat` of at most half the `interval` is swallowed by the repeat tolerance
-    /// (interval/2, SPEC §6): the alert fires again on every run however often cron
+    /// (interval/2, behaviour.md "Alerts and the state machine"): the alert fires again on every run however often cron
     /// runs the job, which usually means `interval` was left at its default.
     static func repeats(_ job: Job) -> [Problem] {
         let half = job.interval.seconds / 2

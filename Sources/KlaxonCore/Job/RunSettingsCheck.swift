@@ -1,7 +1,7 @@
 import Foundation
 
 /// What `klaxon check` says about the job-level run settings `lag` and `metrics_file`
-/// (SPEC §20) beyond what loading already refuses (a malformed duration).
+/// (behaviour.md "Feed health and live files") beyond what loading already refuses (a malformed duration).
 public enum RunSettingsCheck {
     /// A metrics file whose folder is missing would fail every run's write (exit 2);
     /// the folder is node_exporter's, so Klaxon does not create it. The state folder is

@@ -1,5 +1,5 @@
 /// An alert's `sample_period`: a duration (`1h`), or a local calendar day of the
-/// job's `timezone` (`today`, `yesterday`; SPEC §23).
+/// job's `timezone` (`today`, `yesterday`; behaviour.md "The operator's time and trends").
 enum SamplePeriodParser {
     /// The calendar day named, consuming the field; nil for anything else.
     static func calendarDay(_ r: inout ObjectReader) -> CalendarDay? {

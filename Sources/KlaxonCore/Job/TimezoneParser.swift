@@ -1,6 +1,6 @@
 import Foundation
 
-/// The job's `timezone` (SPEC §23): an IANA name, UTC when absent. It sets how times
+/// The job's `timezone` (behaviour.md "The operator's time and trends"): an IANA name, UTC when absent. It sets how times
 /// are shown to people and where the calendar windows (`today`, `yesterday`) begin.
 enum TimezoneParser {
     static func parse(_ r: inout ObjectReader) -> TimeZone {

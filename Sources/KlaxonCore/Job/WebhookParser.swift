@@ -1,4 +1,4 @@
-/// Reads the job's `webhooks` section (SPEC §19). Secrets are never read here:
+/// Reads the job's `webhooks` section (behaviour.md "Alert webhooks"). Secrets are never read here:
 /// only the names of the variables that hold them, checked when sending.
 enum WebhookParser {
     static func parse(_ r: inout ObjectReader, resolve: (String) -> String) -> [String: AlertWebhook] {

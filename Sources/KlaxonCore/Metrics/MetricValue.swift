@@ -21,7 +21,7 @@ public enum Sample: String, Sendable {
     case baselineAboveMinimum = "baseline at or above min_baseline"
 }
 
-/// Computes SPEC §4's areas from a window total and the company's snapshot.
+/// Computes behaviour.md "Metrics and windows"'s areas from a window total and the company's snapshot.
 public enum MetricCalculator {
     public static func value(of area: Area, window: MinuteBucket, company: Company, failures: FailureStreak?, minCalls: Int) -> MetricValue {
         let attempts = Double(window.attempts)

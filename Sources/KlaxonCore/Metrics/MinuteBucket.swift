@@ -1,6 +1,6 @@
 /// Everything the metrics need about one company's calls in one minute.
 /// Buckets, not calls, are what the state keeps: it grows with companies ×
-/// minutes of window, never with the number of calls (SPEC §14).
+/// minutes of window, never with the number of calls (behaviour.md "Performance").
 public struct MinuteBucket: Sendable, Equatable {
     /// Minutes since the Unix epoch.
     public var minute: Int32
@@ -75,7 +75,7 @@ public struct CallRecord: Sendable, Equatable {
         self.providerCharge = providerCharge
     }
 
-    /// A 2xx answer where the SIP code is known, else talk time > 0 (SPEC §4).
+    /// A 2xx answer where the SIP code is known, else talk time > 0 (behaviour.md "Metrics and windows").
     public var isConnected: Bool {
         if let code = sipCode { return (200..<300).contains(code) }
         return durationSeconds > 0

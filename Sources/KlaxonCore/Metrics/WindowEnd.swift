@@ -1,6 +1,6 @@
 extension Job {
     /// The minute every window of a run at `now` ends before (exclusive): `now − lag`,
-    /// floored to the minute (SPEC §4, §20). The one place this is worked out, so that
+    /// floored to the minute (behaviour.md "Metrics and windows", §20). The one place this is worked out, so that
     /// alerts, scripts, `klaxon test`, `klaxon report`, coverage and pruning cannot
     /// disagree about which minutes a window holds. Rows up to 5 minutes after `now`
     /// (not after the window end) are still folded: they count in a later run's window.

@@ -52,7 +52,7 @@ public struct WindowMetrics: Sendable, Equatable, Encodable {
 
 extension KlaxonState {
     /// The sum of `company`'s buckets over the minutes `[from, to)` of a window
-    /// (`Job.bounds(of:now:)`, SPEC §4, §23).
+    /// (`Job.bounds(of:now:)`, behaviour.md "Metrics and windows", §23).
     public func window(of company: String, bounds: (from: Int64, to: Int64)) -> MinuteBucket {
         let from = Int32(clamping: bounds.from)
         return buckets[company]?.total(from: from, to: Int32(clamping: bounds.to)) ?? MinuteBucket(minute: from)

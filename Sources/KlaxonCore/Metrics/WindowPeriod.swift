@@ -1,6 +1,6 @@
 import Foundation
 
-/// The calendar sample periods (SPEC §23): a local day of the job's `timezone`,
+/// The calendar sample periods (behaviour.md "The operator's time and trends"): a local day of the job's `timezone`,
 /// not a rolling length.
 public enum CalendarDay: String, Sendable, CaseIterable {
     /// From local midnight to the window end.

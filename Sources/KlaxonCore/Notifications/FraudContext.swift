@@ -1,4 +1,4 @@
-/// The template variables of SPEC §21. `level` keeps meaning the alert's notice
+/// The template variables of behaviour.md "Destinations, fraud rules and baselines". `level` keeps meaning the alert's notice
 /// level (none/warning/error) for an alert without `levels`; an alert with
 /// `levels` has no notice level (the parser refuses both), and there `level`
 /// is the instance's: warning or critical. `severity` is the same for every

@@ -1,4 +1,4 @@
-/// Builds the template variables of SPEC §7 for one event.
+/// Builds the template variables of behaviour.md "Notifications" for one event.
 enum MessageContext {
     static func make(_ event: AlertEvent, brand: String, shown: ShownTime = .utc) -> TemplateValue {
         let alert = event.alert

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The parts of one named template: `NAME.subject`, `NAME.txt`, optional
-/// `NAME.html` and `NAME.sms` (SPEC §7).
+/// `NAME.html` and `NAME.sms` (behaviour.md "Notifications").
 public struct MessageTemplate: Sendable {
     public var subject: Template
     public var text: Template
@@ -18,7 +18,7 @@ public struct TemplateSet: Sendable {
     /// once, at the file, not again at every alert that names them.
     private(set) var unusable: Set<String> = []
 
-    /// The variables a template may use (SPEC §7), plus the `is_*` flags that let
+    /// The variables a template may use (behaviour.md "Notifications"), plus the `is_*` flags that let
     /// a Mustache template tell a firing from a reset without comparing strings.
     public static let knownVariables: Set<String> = [
         "name", "brandName", "title", "area", "operator", "threshold", "reset_threshold", "value",

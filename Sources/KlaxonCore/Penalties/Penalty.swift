@@ -1,4 +1,4 @@
-/// A company disabled until `until` by an alert's `penalty` (SPEC §8).
+/// A company disabled until `until` by an alert's `penalty` (behaviour.md "Penalties").
 public struct Penalty: Sendable, Codable, Equatable {
     public var company: String
     public var type: Company.Kind

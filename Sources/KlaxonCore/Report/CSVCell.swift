@@ -1,5 +1,5 @@
 /// Writes one CSV cell safely: RFC 4180 quoting, and cells a spreadsheet would
-/// run as a formula (`=`, `+`, `-`, `@`, tab, CR) prefixed with `'` (SPEC §15).
+/// run as a formula (`=`, `+`, `-`, `@`, tab, CR) prefixed with `'` (behaviour.md "Security").
 public enum CSVCell {
     public static func escape(_ value: String) -> String {
         var text = value

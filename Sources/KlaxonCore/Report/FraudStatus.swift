@@ -1,4 +1,4 @@
-/// What `klaxon status` adds to an instance line for SPEC §21: the destination
+/// What `klaxon status` adds to an instance line for behaviour.md "Destinations, fraud rules and baselines": the destination
 /// of a per-destination instance (its key's third part) and the level under `levels`.
 enum FraudStatus {
     static func suffix(key: String, state: KlaxonState) -> String {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The metrics file of SPEC §20: the Prometheus text exposition format (0.0.4)
+/// The metrics file of behaviour.md "Feed health and live files": the Prometheus text exposition format (0.0.4)
 /// for node_exporter's textfile collector. No sample carries a timestamp (the
 /// collector refuses them); every series carries the job's name as `job`.
 public struct MetricsFile: Sendable {

@@ -4,7 +4,7 @@ extension MetricsReport {
     /// One row per company, plain numbers for spreadsheets (ratios in percent,
     /// ACD in seconds, money in the company's currency), one group of columns per
     /// window (`asr_1h`, `asr_1d`…). Every cell goes through `CSVCell`, so a
-    /// company name such as `=HYPERLINK(…)` is text, not a formula (SPEC §15).
+    /// company name such as `=HYPERLINK(…)` is text, not a formula (behaviour.md "Security").
     func csv() -> String {
         var headers = ["company", "name", "type", "status", "currency", "balance", "available_credit", "consecutive_failures", "penalty_until", "triggered_alerts"]
         for period in windows {

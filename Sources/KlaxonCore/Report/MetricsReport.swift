@@ -1,4 +1,4 @@
-/// `klaxon report` (SPEC §12): for people, the current per-company metrics over
+/// `klaxon report` (behaviour.md "Operators' interfaces"): for people, the current per-company metrics over
 /// the job's windows, the alert states and the active penalties, from the
 /// committed state at `now`. Rendered as Markdown, CSV or a self-contained HTML page.
 public struct MetricsReport: Sendable {
@@ -45,9 +45,9 @@ public struct MetricsReport: Sendable {
     public var penalties: [Penalty]
     public var outboxPending: Int
     public var outboxDead: Int
-    /// How times are shown: the job's `timezone` (SPEC §23).
+    /// How times are shown: the job's `timezone` (behaviour.md "The operator's time and trends").
     public var shown: ShownTime
-    /// The hourly series the HTML report draws (SPEC §23).
+    /// The hourly series the HTML report draws (behaviour.md "The operator's time and trends").
     public var trends: ReportTrends
 
     public init(job: Job, state: KlaxonState, now: Int64) {

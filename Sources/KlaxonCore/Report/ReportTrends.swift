@@ -1,6 +1,6 @@
 import Foundation
 
-/// The hourly series the HTML report draws (SPEC §23), from the state's buckets:
+/// The hourly series the HTML report draws (behaviour.md "The operator's time and trends"), from the state's buckets:
 /// per company its attempts and ASR, per triggered instance its alert's value.
 /// The hours are counted back from the window end, over the job's longest window
 /// (the earliest start of the report's windows), oldest first.

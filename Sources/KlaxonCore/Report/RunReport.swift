@@ -1,4 +1,4 @@
-/// The JSON run report written into the state folder (and to `--report`), SPEC §12.
+/// The JSON run report written into the state folder (and to `--report`), behaviour.md "Operators' interfaces".
 public struct RunReport: Sendable, Codable, Equatable {
     public struct Rows: Sendable, Codable, Equatable {
         public var read = 0
@@ -29,7 +29,7 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var penalties: [PenaltyAction] = []
     public var dropped: [String] = []
     public var warnings: [String] = []
-    /// The inputs with `expect_every`, and whether each is stale (SPEC §20).
+    /// The inputs with `expect_every`, and whether each is stale (behaviour.md "Feed health and live files").
     public var feeds: [FeedStatus]?
     /// Dry runs only: each message as it would read.
     public var previews: [String]?
@@ -48,7 +48,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         rows.rejected > 0 || rows.inFuture > 0 || files.contains { $0.outcome.needsAttention }
     }
 
-    /// 2 when rows or files were rejected or deliveries are pending or dead (SPEC §11).
+    /// 2 when rows or files were rejected or deliveries are pending or dead (behaviour.md "Operators' interfaces").
     public var computedExitCode: Int {
         let badInput = inputNeedsAttention
         let undelivered = notifications.contains { $0.result != .sent }

@@ -1,4 +1,4 @@
-/// Inline SVG line charts for the HTML report (SPEC §23): plain elements and
+/// Inline SVG line charts for the HTML report (behaviour.md "The operator's time and trends"): plain elements and
 /// presentation attributes, no script, no external file, so a mail client draws
 /// them as a browser does. Each chart is an image with a `<title>` and a `<desc>`
 /// holding its numbers, for screen readers and for anyone who wants the values.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The metrics file of one run (SPEC §20): what it needs from the start of the run,
+/// The metrics file of one run (behaviour.md "Feed health and live files"): what it needs from the start of the run,
 /// and the write at its end. A run that fails after reading its state still writes
 /// one, saying only what is true: this run's time and duration, the last success
 /// carried over, and the counters and gauges of the state as last committed.

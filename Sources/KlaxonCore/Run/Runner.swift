@@ -1,6 +1,6 @@
 import Foundation
 
-/// One scheduled run of one job (SPEC §1): lock, ingest, evaluate, commit,
+/// One scheduled run of one job (behaviour.md "A run"): lock, ingest, evaluate, commit,
 /// deliver, report.
 public struct Runner {
     let job: Job

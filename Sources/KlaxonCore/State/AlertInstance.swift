@@ -1,4 +1,4 @@
-/// The remembered state of one (alert, company) pair (SPEC §6).
+/// The remembered state of one (alert, company) pair (behaviour.md "Alerts and the state machine").
 public struct AlertInstance: Sendable, Codable, Equatable {
     public enum Status: String, Sendable, Codable { case ok, triggered }
     public var alert: String

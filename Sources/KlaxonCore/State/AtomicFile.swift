@@ -1,7 +1,7 @@
 import Foundation
 
 /// Writes files so that a reader, or a run killed at any instant, sees either
-/// the old content or the new one (SPEC §10): temporary file, fsync, rename,
+/// the old content or the new one (behaviour.md "State and durability"): temporary file, fsync, rename,
 /// fsync of the folder. Files are created 0600: state and outbox hold
 /// addresses and message bodies. Nothing is ever written through a symbolic
 /// link: whoever can write to a folder Klaxon writes to (a switch's import

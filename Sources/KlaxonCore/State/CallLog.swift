@@ -89,7 +89,7 @@ public struct CallLog: Sendable, Equatable {
     var count: Int { calls.values.reduce(0) { $0 + $1.count } }
 }
 
-/// The SPEC §21 part of the state: absent from a state written before it, or by a job without such alerts.
+/// The behaviour.md "Destinations, fraud rules and baselines" part of the state: absent from a state written before it, or by a job without such alerts.
 public struct FraudState: Sendable, Equatable, Codable {
     var log: CallLog?
     /// Instance key → its level, for alerts with `levels` while triggered.

@@ -1,4 +1,4 @@
-/// Everything a job remembers between runs (SPEC §10). The small, structured
+/// Everything a job remembers between runs (behaviour.md "State and durability"). The small, structured
 /// part is stored as JSON; the minute buckets, which dominate its size, in binary.
 public struct KlaxonState: Sendable, Equatable {
     public static let formatVersion = 4
@@ -30,9 +30,9 @@ public struct StateMeta: Sendable, Codable, Equatable {
     /// Instance key → what was (not) notified of its current triggered period, for the
     /// instances a silence or an escalation concerns; nil in a state written before silences.
     public var notices: [String: InstanceNotice]?
-    /// Input name → its feed's health (SPEC §20); nil in a state that watched none.
+    /// Input name → its feed's health (behaviour.md "Feed health and live files"); nil in a state that watched none.
     public var feeds: [String: FeedState]?
-    /// The call log and alert levels of SPEC §21 (`FraudState`); nil in a state without them.
+    /// The call log and alert levels of behaviour.md "Destinations, fraud rules and baselines" (`FraudState`); nil in a state without them.
     public var fraud: FraudState?
     /// The minute up to which (exclusive) the CDRs were last pulled from ClickHouse; nil before a pull.
     public var clickhouseWatermark: Int32?
@@ -52,7 +52,7 @@ public struct CompanyRecord: Sendable, Codable, Equatable {
 
     /// The company as alerts see it now: a balance from a superseded snapshot is
     /// no balance at all, so balance alerts on a company missing from the current
-    /// snapshot have no value and keep their state (SPEC §6).
+    /// snapshot have no value and keep their state (behaviour.md "Alerts and the state machine").
     public var currentView: Company {
         var view = company
         if !inSnapshot { view.credit = nil }

@@ -1,4 +1,4 @@
-/// The cumulative counters behind the metrics file's `_total` series (SPEC §20),
+/// The cumulative counters behind the metrics file's `_total` series (behaviour.md "Feed health and live files"),
 /// kept in the state so that they only ever grow, as Prometheus counters must:
 /// a per-run value under a counter's name would look like a reset on every run
 /// and make `rate()` and `increase()` meaningless. Rows and files are counted

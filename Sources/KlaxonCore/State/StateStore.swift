@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads and commits a job's state directory (SPEC §10).
+/// Reads and commits a job's state directory (behaviour.md "State and durability").
 public struct StateStore: Sendable {
     public let directory: String
     public var stateFile: String { directory + "/state" }

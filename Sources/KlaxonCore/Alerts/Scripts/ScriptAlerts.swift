@@ -1,7 +1,7 @@
 import Foundation
 
 /// Runs every script alert of a job once per run, before the evaluation, and
-/// turns what the scripts print into verdicts for the `Evaluator` (SPEC §9).
+/// turns what the scripts print into verdicts for the `Evaluator` (behaviour.md "Alerts and the state machine").
 /// A script that fails gives no verdicts: its instances keep their state, and
 /// the failure is reported with the end of its standard error.
 public struct ScriptAlerts {

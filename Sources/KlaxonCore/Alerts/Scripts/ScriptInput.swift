@@ -1,4 +1,4 @@
-/// What a script alert reads on its standard input (SPEC §9): the run's `now`,
+/// What a script alert reads on its standard input (behaviour.md "Alerts and the state machine"): the run's `now`,
 /// the job, the alert, and every company in the alert's scope with its snapshot
 /// fields, its instance's state and, when the alert has a `sample_period`, its
 /// window metrics.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What a script alert prints (SPEC §9): a JSON list of
+/// What a script alert prints (behaviour.md "Alerts and the state machine"): a JSON list of
 /// `{company, fire, value?, message?}`. Other keys are ignored, so a script may
 /// print what helps it being debugged. A company the list leaves out has no
 /// value this run: its instance keeps its state.

@@ -5,7 +5,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Runs one executable as a script alert does (SPEC §9, §15): no shell, a fixed
+/// Runs one executable as a script alert does (behaviour.md "Alerts and the state machine", §15): no shell, a fixed
 /// argument list, its standard input from a file, a deadline after which its
 /// whole process group is killed, and a cap on what it may print.
 ///

@@ -1,6 +1,6 @@
 import Foundation
 
-/// How an alert webhook's answer is judged (SPEC §19): 2xx delivered; 429 and 5xx
+/// How an alert webhook's answer is judged (behaviour.md "Alert webhooks"): 2xx delivered; 429 and 5xx
 /// retried, not before the answer's `Retry-After`; any other 4xx dead at once, since the
 /// same request would be refused again; anything else retried with the usual backoff.
 enum WebhookAnswer {

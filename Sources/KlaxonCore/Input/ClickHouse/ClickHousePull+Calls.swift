@@ -1,4 +1,4 @@
-/// The calls a pull brings for the call log (SPEC §21 alerts on a pull): those of the
+/// The calls a pull brings for the call log (behaviour.md "Destinations, fraud rules and baselines" alerts on a pull): those of the
 /// destinations the job's per-destination alerts watch, over the pulled minutes.
 extension ClickHousePull {
     func fetchCalls(_ watch: CallWatch, from: Int32, to: Int32) -> RowParse<[PulledCall]> {

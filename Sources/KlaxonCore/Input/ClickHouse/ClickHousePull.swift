@@ -1,6 +1,6 @@
 import Foundation
 
-/// Step 3 of a run for a job whose CDRs live in ClickHouse (SPEC §22): asks the
+/// Step 3 of a run for a job whose CDRs live in ClickHouse (behaviour.md "Pulling from ClickHouse"): asks the
 /// server for the buckets of the minutes from the watermark minus `late` up to
 /// the window end, and puts them in place of what the state held for those
 /// minutes. Either the whole answer is taken or nothing changes.

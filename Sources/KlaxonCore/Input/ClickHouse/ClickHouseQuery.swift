@@ -2,7 +2,7 @@ import Foundation
 
 /// The SQL a pull sends, and the bucket export the docs show: one query per
 /// role, put together with UNION ALL, that folds CDRs into the bucket columns
-/// of SPEC §16. Written for ClickHouse 18.16 (Debian's package) as much as for
+/// of behaviour.md "Pulling from ClickHouse". Written for ClickHouse 18.16 (Debian's package) as much as for
 /// the current release: no query parameters, and only functions 18.16 has.
 ///
 /// The inner SELECT gives the table's columns fixed names first, so that an

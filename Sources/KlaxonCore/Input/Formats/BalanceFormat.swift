@@ -1,4 +1,4 @@
-/// The balance snapshot's columns and value conventions (SPEC §3).
+/// The balance snapshot's columns and value conventions (behaviour.md "Inputs").
 struct BalanceFormat {
     let headerNames = Dictionary(uniqueKeysWithValues: BalanceField.allCases.map { ($0, $0.rawValue) })
     let positions = Dictionary(uniqueKeysWithValues: BalanceField.allCases.enumerated().map { ($1, $0) })

@@ -1,4 +1,4 @@
-/// The columns of a pre-aggregated bucket export (SPEC §16): one row per company
+/// The columns of a pre-aggregated bucket export (behaviour.md "Pulling from ClickHouse"): one row per company
 /// per minute, as a database that holds the CDRs folds them (see the README's
 /// ClickHouse query). A header row names the columns; a headerless file lists
 /// them in this order.

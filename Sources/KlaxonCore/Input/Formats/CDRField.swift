@@ -1,4 +1,4 @@
-/// The fields Klaxon reads from a CDR row (SPEC §3), named as in ConnexCS's raw CDRs.
+/// The fields Klaxon reads from a CDR row (behaviour.md "Inputs"), named as in ConnexCS's raw CDRs.
 public enum CDRField: String, Sendable, CaseIterable {
     case dt, callid
     case customerID = "customer_id"

@@ -1,4 +1,4 @@
-/// The built-in `digest` template (SPEC §18): one message holding every event of a
+/// The built-in `digest` template (behaviour.md "Grouped notifications"): one message holding every event of a
 /// run for one address. A folder template named `digest` replaces it.
 enum DigestTemplates {
     static let name = "digest"

@@ -1,4 +1,4 @@
-/// What a scenario step says about the messages each recipient got (SPEC §18):
+/// What a scenario step says about the messages each recipient got (behaviour.md "Grouped notifications"):
 ///
 /// ```json5
 /// expect: {

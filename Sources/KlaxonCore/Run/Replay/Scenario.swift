@@ -19,7 +19,7 @@ struct Scenario {
         /// Notifications per channel, when the step states it.
         var emails: Int?
         var sms: Int?
-        /// Per-recipient counts, companies and texts, and a count of firings (SPEC §18).
+        /// Per-recipient counts, companies and texts, and a count of firings (behaviour.md "Grouped notifications").
         var messages = MessageExpectations()
         /// Firings and repeats swallowed by a silence or a maintenance window.
         var silenced: Set<String> = []

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads a scenario file; `calls` entries are expanded into CDR rows so that
-/// scenarios read like SPEC §6's worked examples ("100 calls, 29 connected").
+/// scenarios read like behaviour.md "Alerts and the state machine"'s worked examples ("100 calls, 29 connected").
 enum ScenarioParser {
     static func parse(_ path: String) throws(KlaxonError) -> Scenario {
         var diagnostics = Diagnostics()
