@@ -4,15 +4,22 @@ extension KlaxonState {
     /// before holds every watched call only from this run on (`since`), so its
     /// windows are uncovered until they start after it.
     mutating func prepareCallLog(watch: CallWatch?, nowMinute: Int32) {
+        prepareCallLog(watch: watch) { readCDRsBefore in readCDRsBefore ? nowMinute : nil }
+    }
+
+    /// No log without a watch; a new one when the watch changed, holding calls from
+    /// `since(readCDRsBefore)` on (nil: the whole history, for a job that never read CDRs).
+    mutating func prepareCallLog(watch: CallWatch?, since: (_ readCDRsBefore: Bool) -> Int32?) {
         guard let watch else {
             meta.fraud?.log = nil
             if meta.fraud?.isEmpty == true { meta.fraud = nil }
             return
         }
         if meta.fraud?.log?.watch == watch.key { return }
-        let readBefore = meta.ledger.entries.contains { $0.key.hasPrefix("cdrs/") && $0.value.outcome == .taken }
+        let readBefore = meta.clickhouseWatermark != nil
+            || meta.ledger.entries.contains { $0.key.hasPrefix("cdrs/") && $0.value.outcome == .taken }
         if meta.fraud == nil { meta.fraud = FraudState() }
-        meta.fraud?.log = CallLog(watch: watch.key, since: readBefore ? nowMinute : nil)
+        meta.fraud?.log = CallLog(watch: watch.key, since: since(readBefore))
     }
 
     /// Adds a whole file's staged calls (the file was read completely).

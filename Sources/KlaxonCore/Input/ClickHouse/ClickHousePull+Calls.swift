@@ -55,21 +55,6 @@ extension CallLog {
     }
 }
 
-extension KlaxonState {
-    /// As `prepareCallLog` for files: no log without a watch, a new one when the watch
-    /// changed. A new log on a job that pulled before holds the watched calls from this
-    /// pull's first minute on, and its windows are uncovered before it.
-    mutating func preparePulledCallLog(watch: CallWatch?, from: Int32) {
-        guard let watch else {
-            meta.fraud?.log = nil
-            if meta.fraud?.isEmpty == true { meta.fraud = nil }
-            return
-        }
-        if meta.fraud?.log?.watch == watch.key { return }
-        if meta.fraud == nil { meta.fraud = FraudState() }
-        meta.fraud?.log = CallLog(watch: watch.key, since: meta.clickhouseWatermark == nil ? nil : from)
-    }
-}
 
 extension Job {
     /// The first minute the call log keeps: the longest window of the alerts that read it.

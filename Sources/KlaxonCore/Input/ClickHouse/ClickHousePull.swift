@@ -56,7 +56,8 @@ struct ClickHousePull {
             }
         }
         apply(rows, from: from, to: to, state: &state, report: &report)
-        state.preparePulledCallLog(watch: watch, from: from)
+        // A new log on a job that pulled before holds the watched calls from this pull's first minute on.
+        state.prepareCallLog(watch: watch) { pulledBefore in pulledBefore ? from : nil }
         if let watch, let calls { replaceCalls(calls, watch: watch, from: from, to: to, state: &state) }
         state.meta.clickhouseWatermark = max(to, state.meta.clickhouseWatermark ?? to)
         return report
