@@ -1,5 +1,6 @@
 import Foundation
 import KlaxonCore
+import KlaxonSystem
 
 /// One `klaxon` command: its declaration (arguments, options; see `CommandSpec`) and what it does.
 struct Command: Sendable {

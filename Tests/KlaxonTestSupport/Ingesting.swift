@@ -1,5 +1,6 @@
 import Foundation
 @testable import KlaxonCore
+import KlaxonEngine
 
 /// Ingests the files of one CDR folder into a fresh state, as a run would.
 func ingestCDRs(folder: String, format: String, timezone: String? = nil, extra: String = "", pattern: String = "*",

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonSystem
 
 /// The repository's root, for tests that read fixtures/ and jobs/.
 public enum Repository {

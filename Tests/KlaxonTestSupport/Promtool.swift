@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonSystem
 
 /// Prometheus's `promtool` (Debian's `prometheus` package, installed by
 /// `.ci/setup --tests`), which lints a metrics file as the server would read it.

@@ -102,7 +102,7 @@ import Testing
                 }
                 if bytes.isEmpty { bytes = [0x7B] }
             }
-            guard ConfigFile.firstInvalidUTF8(bytes) == nil else { continue }
+            guard UTF8Check.firstInvalid(bytes) == nil else { continue }
             do {
                 _ = try JSON5Parser.parse(bytes)
             } catch {

@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// The baseline of one instance and its ratio (behaviour.md "Destinations, fraud rules and baselines"). Sample windows end
 /// on the hour (the window's end floored to it), shifted back by a week
 /// (`same_hour`) or an hour (`hour`) at a time; each sums the hourly totals

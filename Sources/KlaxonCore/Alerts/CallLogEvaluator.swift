@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// The alerts measured from the call log (behaviour.md "Destinations, fraud rules and baselines"): per destination (one
 /// instance per company and destination with calls in the window, keyed
 /// `title␟company␟destination`), and the per-call areas by company.

@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// The value of an area over one instance's calls of a window (sorted, as
 /// the call log keeps them): the per-call areas counted call by call, the
 /// others summed into a minute bucket as the buckets would have.

@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// Step 5 of a run: every alert for every company in its scope, in one pass
 /// over the companies, with each window total computed once per company.
 public struct Evaluator {

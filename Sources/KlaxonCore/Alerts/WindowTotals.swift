@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// The window sums one company's alerts need.
 ///
 /// A company's alerts often watch two windows ending at the same minute (1h

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonSystem
 
 /// Delivery outcomes recorded after the run's commit, one line each, appended
 /// in batches with one fsync per batch, so recording a success never rewrites

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonSystem
 
 /// A failed attempt, in words an operator can act on (never holding a secret).
 public struct SendFailure: Error, Sendable, CustomStringConvertible {

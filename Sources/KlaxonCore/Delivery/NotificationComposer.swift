@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonEngine
 
 /// Renders a run's events and penalty actions into outbox items: the exact
 /// messages that will be sent, fixed at commit time so a retry resends the same bytes.

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonSystem
 
 /// Step 6, after the commit: delivers what is due in the outbox, recording
 /// each outcome in the journal so that nothing decided is lost (at-least-once).

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonSystem
 
 /// Delivers outbox items for real: e-mail over SMTP, SMS and penalty webhooks
 /// over HTTP, all through libcurl. Success is a completed SMTP transaction or

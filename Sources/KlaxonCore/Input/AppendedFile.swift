@@ -1,4 +1,6 @@
 import Foundation
+import KlaxonEngine
+import KlaxonSystem
 
 /// Where a run starts reading a file in append mode (behaviour.md "Feed health and live files"), decided from its ledger entry.
 enum AppendStart {

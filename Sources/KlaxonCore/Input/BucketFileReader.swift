@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonEngine
 
 /// Reads a pre-aggregated bucket export into the same staging area as raw CDRs,
 /// so a bucket row is folded exactly as the calls it sums would have been.

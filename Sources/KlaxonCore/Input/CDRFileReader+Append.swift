@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonEngine
 
 extension CDRFileReader {
     /// What reading the new lines of an appended file gave: the staging, and what the

@@ -1,4 +1,6 @@
 import Foundation
+import KlaxonEngine
+import KlaxonSystem
 
 /// Reads one CDR file into a staging area; the caller merges it into the
 /// state only when the whole file was read, so no file is ever half-counted.

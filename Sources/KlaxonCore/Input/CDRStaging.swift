@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// What one byte range of a CDR file adds, kept apart from the state until the
 /// whole file has been read (a file is never half-counted). Indexed by the
 /// range's own `CompanyTable`, so folding a row touches no dictionary.

@@ -1,4 +1,6 @@
 import Foundation
+import KlaxonEngine
+import KlaxonSystem
 
 /// A file found in a drop folder that is settled enough to take.
 public struct DropFile: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonEngine
 
 extension Ingest {
     /// CDRs in append mode (behaviour.md "Feed health and live files"): each listed file is read from where the last run

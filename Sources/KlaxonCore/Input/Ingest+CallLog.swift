@@ -1,3 +1,4 @@
+import KlaxonEngine
 extension KlaxonState {
     /// Before a run reads its CDR files: no log when no alert needs one; a new log
     /// when what is watched changed. A new log on a state that has read CDRs

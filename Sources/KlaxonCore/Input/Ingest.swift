@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonEngine
 
 /// Steps 3–4 of a run: takes the new settled files from the drop folders,
 /// records them in the ledger, replaces the balance snapshot and folds CDRs

@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// The read loop that balance snapshots and bucket exports share: a first row
 /// recognised as a header by its names (else the file is read by position), each
 /// row handed on with its layout, malformed records counted with file:line, and

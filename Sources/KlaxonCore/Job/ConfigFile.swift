@@ -1,4 +1,6 @@
 import Foundation
+import KlaxonEngine
+import KlaxonSystem
 
 /// Reads the files a job is made of — the job itself, its alert files and its
 /// templates — refusing, with a message, what must not reach a parser: anything
@@ -35,7 +37,7 @@ enum ConfigFile {
             return .failure(ConfigFileError("cannot read the file (permission denied)"))
         }
         let bytes = [UInt8](data)
-        if let offset = firstInvalidUTF8(bytes) {
+        if let offset = UTF8Check.firstInvalid(bytes) {
             let before = bytes[..<offset]
             let line = before.count(where: { $0 == UInt8(ascii: "\n") }) + 1
             let column = offset - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
@@ -45,18 +47,6 @@ enum ConfigFile {
     }
 
     /// The offset of the first byte that does not belong to a valid UTF-8 sequence, if any.
-    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        var parser = Unicode.UTF8.ForwardParser()
-        var iterator = bytes.makeIterator()
-        var offset = 0
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let scalar): offset += scalar.count
-            case .error: return offset
-            case .emptyInput: return nil
-            }
-        }
-    }
 }
 
 struct ConfigFileError: Error, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonEngine
 
 /// A parsed JSON5 document, kept as a tree so that loaders can report every
 /// problem with its field name instead of stopping at the first decoding error.
@@ -15,7 +16,7 @@ public enum JSONValue: Sendable, Equatable {
     /// `JSON5SyntaxError` with its line and column.
     public static func parseJSON5(_ data: Data) throws -> JSONValue {
         let bytes = [UInt8](data)
-        if let offset = ConfigFile.firstInvalidUTF8(bytes) {
+        if let offset = UTF8Check.firstInvalid(bytes) {
             throw ConfigFileError("not UTF-8 text (byte \(offset))")
         }
         return try JSON5Parser.parse(bytes)

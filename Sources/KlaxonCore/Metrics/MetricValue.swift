@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// The value of an area for one company, or why there is none.
 public enum MetricValue: Sendable, Equatable {
     case value(Double)

@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// A company's window metrics in the form people and scripts read them: counts
 /// and ratios over one sample period ending at `now`'s minute. A ratio with no
 /// call to divide by is nil (no `min_calls` rule here: the reader decides).

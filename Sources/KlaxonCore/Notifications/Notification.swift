@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// Why a message is sent (the `kind` template variable).
 public enum NotificationKind: String, Sendable, Codable {
     case fired, `repeat`, reset, test

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonSystem
 
 /// The run reports kept in `STATE/reports/`, newest last; old ones are pruned.
 struct ReportArchive {

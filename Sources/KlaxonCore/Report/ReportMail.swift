@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonEngine
 
 /// A job's `report` section: mail the `klaxon report` of each run (the nightly
 /// report) to people, as Markdown text with the HTML page as its alternative.

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonEngine
 
 /// The hourly series the HTML report draws (behaviour.md "The operator's time and trends"), from the state's buckets:
 /// per company its attempts and ASR, per triggered instance its alert's value.

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonEngine
 
 /// `klaxon test`: ConnexCS's "Test" button. Evaluates one alert for one company
 /// against the committed state, without ingesting or changing anything.

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonSystem
 
 /// The metrics file of one run (behaviour.md "Feed health and live files"): what it needs from the start of the run,
 /// and the write at its end. A run that fails after reading its state still writes

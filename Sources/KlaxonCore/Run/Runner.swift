@@ -1,4 +1,6 @@
 import Foundation
+import KlaxonEngine
+import KlaxonSystem
 
 /// One scheduled run of one job (behaviour.md "A run"): lock, ingest, evaluate, commit,
 /// deliver, report.

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonSystem
 
 /// Work cut into numbered chunks, run on this thread and, when worth it, a
 /// second one: whichever thread gets to a chunk first runs it, so on a busy

@@ -1,4 +1,6 @@
 import Foundation
+import KlaxonEngine
+import KlaxonSystem
 
 /// Encodes the state's bucket blocks in order for `StateFile.write`, on this
 /// thread and, with enough buckets, a second one, two blocks in memory at most.

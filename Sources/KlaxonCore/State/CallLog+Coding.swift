@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonEngine
 
 /// The call log in the state's JSON part: its names and watch as JSON, its
 /// calls as one base64 string of varints (times as deltas), about a dozen

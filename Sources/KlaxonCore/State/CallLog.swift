@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonEngine
 
 /// One watched call, as the per-call areas and per-destination alerts need it.
 /// Ordered by every field, so a company's calls sort the same whichever file

@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// The hourly totals in the state's JSON part, as one base64 string of varints.
 enum HourlyCoding {
     static func encode(_ hourly: [String: [Int32: MinuteBucket]]) -> [UInt8] {

@@ -1,3 +1,4 @@
+import KlaxonEngine
 extension KlaxonState {
     /// At the end of a run: minutes about to be pruned (before `keepFrom`, which no
     /// later call can reach: older calls are dropped as too old) are added to the

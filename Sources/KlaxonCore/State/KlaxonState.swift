@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// Everything a job remembers between runs (behaviour.md "State and durability"). The small, structured
 /// part is stored as JSON; the minute buckets, which dominate its size, in binary.
 public struct KlaxonState: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonSystem
 
 /// `STATE/silences.json`: the operator's silences, a file of their own so that
 /// `klaxon silence` never rewrites the run's state. Changed only under the

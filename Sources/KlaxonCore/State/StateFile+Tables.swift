@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// The binary tables part of the state file (since format 2): the companies, the
 /// alert instances and the failure streaks, which grow with the companies.
 ///

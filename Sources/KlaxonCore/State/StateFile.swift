@@ -1,4 +1,6 @@
 import Foundation
+import KlaxonEngine
+import KlaxonSystem
 
 /// The on-disk form of `KlaxonState`: a versioned header, the JSON part, the
 /// tables part, the bucket part and a checksum, so that a torn or edited file

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonSystem
 
 /// Reads and commits a job's state directory (behaviour.md "State and durability").
 public struct StateStore: Sendable {

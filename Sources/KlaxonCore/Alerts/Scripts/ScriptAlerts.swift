@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonSystem
 
 /// Runs every script alert of a job once per run, before the evaluation, and
 /// turns what the scripts print into verdicts for the `Evaluator` (behaviour.md "Alerts and the state machine").

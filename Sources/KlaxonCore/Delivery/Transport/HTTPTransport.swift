@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import KlaxonSystem
 
 /// Performs HTTP(S) requests with libcurl, one connection per call.
 /// Any reply with a status is returned; only failures to get one are thrown.

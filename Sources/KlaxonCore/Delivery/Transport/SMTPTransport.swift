@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import KlaxonSystem
 
 /// Sends mail over SMTP with libcurl: one connection and one transaction per call.
 public struct SMTPTransport: MailTransport {

@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// PagerDuty Events API v2: trigger on a firing or repeat, resolve on a reset, under one
 /// `dedup_key` per job, alert and company (and destination, for a `by: "destination"`
 /// instance) so that the reset resolves what the firing opened, and nothing else.

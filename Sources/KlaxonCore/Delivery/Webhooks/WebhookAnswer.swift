@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonSystem
 
 /// How an alert webhook's answer is judged (behaviour.md "Alert webhooks"): 2xx delivered; 429 and 5xx
 /// retried, not before the answer's `Retry-After`; any other 4xx dead at once, since the

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonSystem
 
 /// The HTTP request for one alert webhook item: the stored body, with the secrets the
 /// job names read from the environment now (URL, token, routing key, `${…}` in headers).

@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// One row of a pull's answer: a company's sums for one minute in one role.
 struct PulledBucket {
     var company: String

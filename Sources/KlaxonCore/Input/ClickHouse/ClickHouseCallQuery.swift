@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// The SQL that brings the individual calls a pull's per-destination alerts watch:
 /// the calls whose called number, once its `+` or `00` is dropped, starts with a
 /// prefix of a watched destination. Klaxon then matches each number against the

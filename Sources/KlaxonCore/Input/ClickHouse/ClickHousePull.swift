@@ -1,4 +1,6 @@
 import Foundation
+import KlaxonEngine
+import KlaxonSystem
 
 /// Step 3 of a run for a job whose CDRs live in ClickHouse (behaviour.md "Pulling from ClickHouse"): asks the
 /// server for the buckets of the minutes from the watermark minus `late` up to

@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// Asterisk's cdr_csv `Master.csv`: no header; text fields in double quotes with
 /// inner quotes doubled, `duration` and `billsec` bare integers, stamps written
 /// `%Y-%m-%d %T` in local time (or UTC with `usegmtime`) and an empty unquoted

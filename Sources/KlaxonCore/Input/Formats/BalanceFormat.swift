@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// The balance snapshot's columns and value conventions (behaviour.md "Inputs").
 struct BalanceFormat {
     let headerNames = Dictionary(uniqueKeysWithValues: BalanceField.allCases.map { ($0, $0.rawValue) })

@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// The columns of a pre-aggregated bucket export (behaviour.md "Pulling from ClickHouse"): one row per company
 /// per minute, as a database that holds the CDRs folds them (see the README's
 /// ClickHouse query). A header row names the columns; a headerless file lists

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonEngine
 
 /// One CDR row after conversion, before folding. Companies are indices into
 /// the file's `CompanyTable`, so a row allocates nothing.
@@ -118,7 +119,7 @@ struct CDRFormat {
         if c.provider >= 0 {
             let field = record[c.provider]
             provider = companies.index(of: providerIsChannel ? AsteriskFormat.peer(ofChannel: field) : field)
-            if provider == nil, FieldParsing.isNotUTF8(field) { return .failure(FieldParsing.notUTF8(field, name: label(.providerID))) }
+            if provider == nil, UTF8Check.isNotUTF8(field) { return .failure(FieldParsing.notUTF8(field, name: label(.providerID))) }
         }
 
         var duration: Int64 = 0

@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// What a format writes in the column Klaxon reads as `sip_code`: how the call
 /// ended. Each convention is turned into the final SIP response code, which is
 /// all the metrics look at (2xx = connected; 200/480/486/600/603 = NER success;

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonEngine
 
 /// Converts CSV fields to values straight from their bytes (no String per field).
 enum FieldParsing {
@@ -17,22 +18,19 @@ enum FieldParsing {
     /// A company id, trimmed; nil when it is not UTF-8. Ids are identities: repairing
     /// them (with U+FFFD) would merge two companies into one.
     static func identifier(_ field: CSVField) -> String? {
-        if isNotUTF8(field) { return nil }
+        if UTF8Check.isNotUTF8(field) { return nil }
         return field.string.trimmingWhitespace
     }
 
-    static func isNotUTF8(_ field: CSVField) -> Bool {
-        field.bytes.contains(where: { $0 >= 0x80 }) && ConfigFile.firstInvalidUTF8(Array(field.bytes)) != nil
-    }
 
     /// Why a company id field names no company: it is empty, or not UTF-8.
     static func identifierProblem(_ field: CSVField, name: String) -> String {
-        isNotUTF8(field) ? notUTF8(field, name: name) : "empty \(name)"
+        UTF8Check.isNotUTF8(field) ? notUTF8(field, name: name) : "empty \(name)"
     }
 
     /// Why `identifier` refused a field, for the row's rejection.
     static func notUTF8(_ field: CSVField, name: String) -> String {
-        let offset = ConfigFile.firstInvalidUTF8(Array(field.bytes)) ?? 0
+        let offset = UTF8Check.firstInvalid(Array(field.bytes)) ?? 0
         let byte = offset < field.count ? String(field.bytes[offset], radix: 16, uppercase: true) : "?"
         return "\(name) is not UTF-8 text (byte 0x\(byte) at position \(offset + 1)); export the file as UTF-8"
     }

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonSystem
 
 /// Runs a scenario against a scratch state: one pass/fail line per step.
 public struct ScenarioRunner {
