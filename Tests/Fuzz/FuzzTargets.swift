@@ -1,7 +1,7 @@
 // libFuzzer harnesses for the three parsers that read what operators and
 // switches write: the CSV reader (with every row format over it), the job
 // loader and the template engine. Built by Tests/Fuzz/fuzz.sh together with the
-// KlaxonCore sources as one module, so internal types are reachable; the target
+// sources of the three layers as one module, so internal types are reachable; the target
 // is chosen with KLAXON_FUZZ_TARGET (csv, job, template).
 //
 // A harness fails (traps) on a crash, and also when an invariant that the code

@@ -44,24 +44,25 @@ fi
 
 # Build once per change of the sources: one binary serves all three targets.
 sources=("$root"/Tests/Fuzz/FuzzTargets.swift)
-while IFS= read -r f; do sources+=("$f"); done < <(find "$root/Sources/KlaxonCore" -name '*.swift' | sort)
+while IFS= read -r f; do sources+=("$f"); done < <(find "$root/Sources/KlaxonSystem" "$root/Sources/KlaxonEngine" "$root/Sources/KlaxonCore" -name '*.swift' | sort)
 stamp="$(cat "${sources[@]}" "$0" | sha256sum | cut -c1-16)"
 binary="$work/klaxon-fuzz"
 if [ ! -x "$binary" ] || [ "$(cat "$work/stamp" 2>/dev/null)" != "$stamp" ]; then
   echo "fuzz.sh: building $binary (libFuzzer + AddressSanitizer)"
   # Compile a copy, so that editing the sources during the build cannot spoil it.
+  # The three layers become one module here, so their imports of each other go.
   rm -rf "$work/src" && mkdir -p "$work/src"
   snapshot=()
   for f in "${sources[@]}"; do
     copy="$work/src/$(echo "${f#$root/}" | tr / _)"
-    cp "$f" "$copy"
+    grep -vE '^import Klaxon(System|Engine)$' "$f" > "$copy"
     snapshot+=("$copy")
   done
   # lld links the sanitizer runtimes without gold's flood of warnings; gold does too.
   linker=()
   [ -x "$(dirname "$(readlink -f "$swiftc")")/ld.lld" ] && linker=(-use-ld=lld)
   nice -n 19 "$swiftc" -sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 \
-    "${linker[@]}" -module-name KlaxonFuzz -I "$root/Sources/CCurl" -lcurl \
+    "${linker[@]}" -module-name KlaxonFuzz -package-name klaxon -I "$root/Sources/CCurl" -lcurl \
     "${snapshot[@]}" -o "$binary.tmp"
   mv "$binary.tmp" "$binary"
   echo "$stamp" > "$work/stamp"
