@@ -84,7 +84,7 @@ public struct DeliveryJournal: Sendable {
 
     /// Empties the journal once a commit holds everything it said.
     public func clear() {
-        unlink(path)
+        FileSystem.remove(path)
         AtomicFile.syncFolder(of: path)
     }
 }

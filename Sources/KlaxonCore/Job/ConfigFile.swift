@@ -23,15 +23,17 @@ enum ConfigFile {
 
     /// The file's text, or why it cannot be used (a sentence naming no path: the caller's `Problem` does).
     static func text(_ path: String) -> Result<String, ConfigFileError> {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            return .failure(ConfigFileError(errno == ENOENT ? "no such file" : "cannot read the file (\(AtomicFile.errnoText()))"))
-        }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
+        let size: Int64
+        switch FileSystem.entry(at: path) {
+        case .failure(let failure):
+            return .failure(ConfigFileError(failure.isMissing ? "no such file" : "cannot read the file (\(failure.text))"))
+        case .success(.other):
             return .failure(ConfigFileError("not a regular file; name a file, not a folder, device or pipe"))
+        case .success(.regularFile(let bytes)):
+            size = bytes
         }
-        guard Int64(info.st_size) <= maxBytes else {
-            return .failure(ConfigFileError("the file is \(info.st_size) bytes, more than the \(maxBytes >> 20) MiB a job file may have"))
+        guard size <= maxBytes else {
+            return .failure(ConfigFileError("the file is \(size) bytes, more than the \(maxBytes >> 20) MiB a job file may have"))
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(ConfigFileError("cannot read the file (permission denied)"))

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonSystem
 
 /// What `klaxon check` adds to loading for delivery: the files the transports will
 /// open must be there, and the secrets the job names should be set.
@@ -13,7 +14,7 @@ public enum DeliveryCheck {
             if !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
                 return Problem(file: job.file, field: field, message: "\(path) does not exist")
             }
-            if isFolder.boolValue || access(path, R_OK) != 0 {
+            if isFolder.boolValue || !FileSystem.isReadable(path) {
                 return Problem(file: job.file, field: field, message: "\(path) is not a file this user can read")
             }
             return nil

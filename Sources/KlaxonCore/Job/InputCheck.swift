@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonSystem
 
 /// What `klaxon check` adds to loading: the drop folders a run would read
 /// must exist and be readable, and the template folder too; every alert notifies someone.
@@ -10,7 +11,7 @@ public enum InputCheck {
             var isFolder: ObjCBool = false
             if !FileManager.default.fileExists(atPath: input.path, isDirectory: &isFolder) {
                 problems.append(Problem(file: job.file, field: "inputs.\(name).path", message: "\(input.path) does not exist"))
-            } else if access(input.path, R_OK) != 0 {
+            } else if !FileSystem.isReadable(input.path) {
                 problems.append(Problem(file: job.file, field: "inputs.\(name).path", message: "\(input.path) is not readable by this user"))
             }
         }

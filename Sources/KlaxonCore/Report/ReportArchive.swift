@@ -25,7 +25,7 @@ struct ReportArchive {
         }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
         for old in names.dropLast(Self.keep) {
-            unlink((directory as NSString).appendingPathComponent(old))
+            FileSystem.remove((directory as NSString).appendingPathComponent(old))
         }
         AtomicFile.removeStaleTemporaries(in: directory)
     }

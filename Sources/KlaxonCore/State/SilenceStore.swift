@@ -58,7 +58,7 @@ public struct SilenceStore: Sendable {
                 return try RunLock(stateDirectory: directory)
             } catch where error.kind == .locked && Date() < deadline {
                 if !said { waiting(); said = true }
-                usleep(200_000)
+                FileSystem.pause(milliseconds: 200)
             }
         }
     }
