@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""The second workload ("uniform", uniform_generate.py) measured against DuckDB and chdb,
+and Klaxon's windows checked against DuckDB's.
+
+    python3 Benchmarks/uniform.py [--binary .build/release/klaxon] [--repeat 3] [--quick]
+
+(a) a first `klaxon run` over the day's 5M-row file (fresh state), against
+    DuckDB (duckdb_metrics.py) and ClickHouse's engine in process
+    (chdb_metrics.py) computing every customer's and carrier's 1h and 24h
+    windows from the same file;
+(c) the hourly run: the 24th hour's file on top of a state of the first 23
+    hours (made once, untimed), against both recomputing from the 24 files.
+
+Whole processes, alternating Klaxon / DuckDB / chdb, medians; wall time from
+here, CPU and peak RSS from wait4. Messages go to a folder in /dev/shm.
+Then the differential check: every value a decision of the first run carries
+(Low ASR, Spend 24h, Short calls, Carrier ASR, Carrier PDD), and every
+company's 1h and 24h window in `klaxon report --format csv` of that run's
+state, against DuckDB's numbers; and chdb's numbers against DuckDB's.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import benchlib
+import uniform_check
+
+HERE = benchlib.HERE
+NOW = "2026-11-27T00:00:00Z"
+NOW_23 = "2026-11-26T23:00:00Z"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    benchlib.binary_arg(ap)
+    ap.add_argument("--data", default=os.path.join(HERE, "data", "uniform"))
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--quick", action="store_true", help="one round")
+    ap.add_argument("--json", help="also write the medians here")
+    args = ap.parse_args()
+    binary = benchlib.check_binary(args.binary)
+    repeat = 1 if args.quick else args.repeat
+    data = args.data
+    full = os.path.join(data, "cdrs-full", "cdrs-2026-11-26.csv")
+    if not os.path.exists(os.path.join(data, "jobs", "hourly-24.json5")):
+        subprocess.run([sys.executable, os.path.join(HERE, "uniform_generate.py"), "--out", data], check=True)
+    hourly = sorted(os.path.join(data, "drop-24", f) for f in os.listdir(os.path.join(data, "drop-24")))
+    jobs, states = os.path.join(data, "jobs"), os.path.join(data, "state")
+    scratch = benchlib.scratch("klaxon-uniform-")
+    out, report = os.path.join(scratch, "out"), os.path.join(scratch, "report.json")
+    load_before = benchlib.loadavg()
+    try:
+        benchlib.klaxon_run(binary, os.path.join(jobs, "hourly-23.json5"), NOW_23,
+                            os.path.join(states, "hourly-base"), out, report)
+        benchlib.warm([full, *hourly])
+        duck = [sys.executable, os.path.join(HERE, "duckdb_metrics.py"), "--now", NOW]
+        ch = [sys.executable, os.path.join(HERE, "chdb_metrics.py"), "--now", NOW]
+        runs = {k: [] for k in ("a_k", "a_d", "a_c", "c_k", "c_d", "c_c")}
+        for i in range(repeat):
+            runs["a_k"].append(benchlib.klaxon_run(binary, os.path.join(jobs, "full.json5"), NOW,
+                                                   os.path.join(states, "full"), out, report))
+            runs["a_d"].append(benchlib.measure(duck + [full]))
+            runs["a_c"].append(benchlib.measure(ch + [full]))
+            runs["c_k"].append(benchlib.klaxon_run(binary, os.path.join(jobs, "hourly-24.json5"), NOW,
+                                                   os.path.join(states, "hourly"), out, report,
+                                                   start_from=os.path.join(states, "hourly-base")))
+            runs["c_d"].append(benchlib.measure(duck + hourly))
+            runs["c_c"].append(benchlib.measure(ch + hourly))
+            print(f"round {i + 1}: (a) klaxon {runs['a_k'][-1]['wall']:.2f}s duckdb {runs['a_d'][-1]['wall']:.2f}s "
+                  f"chdb {runs['a_c'][-1]['wall']:.2f}s; (c) klaxon {runs['c_k'][-1]['wall']:.2f}s "
+                  f"duckdb {runs['c_d'][-1]['wall']:.2f}s chdb {runs['c_c'][-1]['wall']:.2f}s; "
+                  f"load {benchlib.loadavg()}", file=sys.stderr)
+        load_after = benchlib.loadavg()
+        # The state of the last first run is still in place: check its numbers.
+        agreement = uniform_check.check(binary, data, full, runs["a_k"][-1]["report"], scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    result = summarize(runs, os.path.getsize(full) / 1e6, load_before, load_after, repeat, binary, agreement,
+                       os.path.getsize(os.path.join(states, "hourly", "state")) / 1e6)
+    print(result["text"])
+    if args.json:
+        json.dump(result, open(args.json, "w"), indent=1)
+    return 0 if agreement["ok"] else 1
+
+
+def summarize(runs, size_mb, load_before, load_after, repeat, binary, agreement, state_mb):
+    m = benchlib.median
+    lines = [f"uniform workload — {benchlib.machine()}; binary {binary}; median of {repeat}; "
+             f"load average (1/5/15 min) {load_before} before, {load_after} after", "",
+             "| run | measure | Klaxon | DuckDB | chdb | Klaxon ÷ DuckDB | Klaxon ÷ chdb |",
+             "|---|---|---|---|---|---|---|"]
+    medians = {}
+    for run, label in (("a", "(a) first run, 5M rows"), ("c", "(c) hourly, 24th hour")):
+        k, d, c = runs[f"{run}_k"], runs[f"{run}_d"], runs[f"{run}_c"]
+        for key, unit, fmt in (("wall", "s", "{:.2f}"), ("cpu", "s", "{:.2f}"), ("rss", "MB", "{:.0f}")):
+            a, b, e = m(k, key), m(d, key), m(c, key)
+            medians[f"{run}_{key}"] = {"klaxon": a, "duckdb": b, "chdb": e}
+            lines.append(f"| {label} | {key} | {fmt.format(a)} {unit} | {fmt.format(b)} {unit} | "
+                         f"{fmt.format(e)} {unit} | **{a / b:.2f}×** | {a / e:.2f}× |")
+    lines.append(f"| (a) | throughput | {size_mb / m(runs['a_k'], 'wall'):.0f} MB/s | "
+                 f"{size_mb / m(runs['a_d'], 'wall'):.0f} MB/s | {size_mb / m(runs['a_c'], 'wall'):.0f} MB/s | | |")
+    lines.append("")
+    for run in ("a", "c"):
+        k = runs[f"{run}_k"]
+        steps = {s: benchlib.timing(k, f"{s}Milliseconds") for s in ("load", "ingest", "evaluate", "commit", "deliver", "total")}
+        medians[f"{run}_steps"] = steps
+        rep = k[-1]["report"]
+        evaluated = sum(a["evaluated"] for a in rep["alerts"])
+        fired = {a["alert"]: a["fired"] for a in rep["alerts"]}
+        lines.append(f"Klaxon ({run}) steps, median ms: " + ", ".join(f"{s} {v:.0f}" for s, v in steps.items())
+                     + f"; {evaluated:,} instances evaluated; {k[-1]['messages']:,} messages; "
+                     + f"ingest {size_mb / max(steps['ingest'], 1) * 1000:.0f} MB/s" * (run == "a")
+                     + "; fired: " + ", ".join(f"{t} {n}" for t, n in fired.items()))
+        medians[f"{run}_messages"] = k[-1]["messages"]
+        medians[f"{run}_evaluated"] = evaluated
+    lines.append(f"State after (c): {state_mb:.1f} MB.")
+    lines.append("")
+    lines.extend(agreement["lines"])
+    return {"text": "\n".join(lines), "medians": medians, "agreement": agreement["ok"]}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
