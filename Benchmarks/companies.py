@@ -136,7 +136,7 @@ def main():
     os.makedirs(args.data, exist_ok=True)
     head = (f"companies curve — {benchlib.machine()}; binary {binary}; {ROWS:,} CDRs; "
             f"median of {args.repeat}; load average (1/5/15 min) {benchlib.loadavg()} before")
-    print(head, flush=True)
+    print(head, file=sys.stderr, flush=True)
     results = []
     for n in sizes:
         results.append(one_size(binary, args.data, n, args.repeat))

@@ -42,7 +42,8 @@ def write_workload(folder, messages, port):
     def job(name, url):
         return {"name": name, "interval": "1h", "state": f"state-{name}",
                 "inputs": {"balances": {"path": "balances", "pattern": "*.csv", "settle": "0s"}},
-                "email": {"url": url, "from": "noc@example-telecom.example"},
+                # A trusted local relay: plain SMTP, as the loopback test server speaks it.
+                "email": {"url": url, "from": "noc@example-telecom.example", "starttls": "off"},
                 "alerts": [{"title": "Low Balance", "scope": {"type": "customer"},
                             "to": ["noc@example-telecom.example"], "area": "balance", "operator": "<",
                             "threshold": 10, "reset_threshold": 20}]}

@@ -4,7 +4,7 @@
   Short calls, Carrier ASR, Carrier PDD) against DuckDB's number for that
   company and window;
 - every company's 1h and 24h window in `klaxon report --format csv` of the
-  first run's state (attempts, connected, ASR, NER, ACD, PDD, minutes, spend,
+  first run's state and of the hourly run's state (23 hourly runs, then the 24th) (attempts, connected, ASR, NER, ACD, PDD, minutes, spend,
   profit) against DuckDB's;
 - chdb's numbers against DuckDB's (every column).
 
@@ -83,32 +83,33 @@ def check(binary, data, full, first_report, scratch):
             bad.append(f"decision {d['alert']} / {d['company']} ({w} {metric}): Klaxon {d['value']!r}, DuckDB {want!r}")
     lines.append(f"- decision values: {checked} checked against DuckDB, {checked - len(bad)} agree")
 
-    # 2. Every company's windows in the report of the first run's state.
-    report_csv = os.path.join(scratch, "report.csv")
-    subprocess.run([binary, "report", os.path.join(data, "jobs", "full.json5"), "--now", NOW,
-                    "--format", "csv", "--output", report_csv], check=True)
-    rows = list(csv.DictReader(open(report_csv, newline="")))
-    windows = sorted({k[len("attempts_"):] for k in rows[0] if k.startswith("attempts_")}, key=len)
-    mapping = {w: ("1h" if w == "1h" else "24h") for w in windows}
-    before = len(bad)
-    cells = 0
-    for r in rows:
-        key = (r["type"], r["company"])
-        for w, dw in mapping.items():
-            want = expected(duck[key], dw) if key in duck else None
-            for metric, column in REPORT_COLUMNS.items():
-                cell = r[f"{column}_{w}"]
-                got = float(cell) if cell != "" else None
-                if want is None:
-                    exp = None if metric in ("asr", "ner", "acd", "pdd") else 0.0
-                else:
-                    exp = want[metric]
-                cells += 1
-                # The report prints 4 decimals: a value agrees within half a unit of the 4th.
-                if not (close(got, exp) or (got is not None and exp is not None and abs(got - exp) <= 0.00005 + 1e-12)):
-                    bad.append(f"report {r['company']} ({r['type']}) {w} {metric}: Klaxon {cell!r}, DuckDB {exp!r}")
-    lines.append(f"- `klaxon report --format csv`: {len(rows):,} companies × windows {', '.join(windows)} × "
-                 f"{len(REPORT_COLUMNS)} values = {cells:,} cells against DuckDB, {len(bad) - before} disagree")
+    # 2. Every company's windows in the report of the first run's state, and of the hourly run's.
+    for job in ("full.json5", "hourly-24.json5"):
+        report_csv = os.path.join(scratch, "report.csv")
+        subprocess.run([binary, "report", os.path.join(data, "jobs", job), "--now", NOW,
+                        "--format", "csv", "--output", report_csv], check=True)
+        rows = list(csv.DictReader(open(report_csv, newline="")))
+        windows = sorted({k[len("attempts_"):] for k in rows[0] if k.startswith("attempts_")}, key=len)
+        before, cells = len(bad), 0
+        for r in rows:
+            key = (r["type"], r["company"])
+            for w in windows:
+                want = expected(duck[key], "1h" if w == "1h" else "24h") if key in duck else None
+                for metric, column in REPORT_COLUMNS.items():
+                    cell = r[f"{column}_{w}"]
+                    got = float(cell) if cell != "" else None
+                    if want is None:
+                        exp = None if metric in ("asr", "ner", "acd", "pdd") else 0.0
+                    else:
+                        exp = want[metric]
+                    cells += 1
+                    # The report prints 4 decimals: a value agrees within half a unit of the 4th.
+                    if not (close(got, exp) or (got is not None and exp is not None and abs(got - exp) <= 0.00005 + 1e-12)):
+                        bad.append(f"report of {job}: {r['company']} ({r['type']}) {w} {metric}: "
+                                   f"Klaxon {cell!r}, DuckDB {exp!r}")
+        lines.append(f"- `klaxon report --format csv` of {job}'s state: {len(rows):,} companies × windows "
+                     f"{', '.join(windows)} × {len(REPORT_COLUMNS)} values = {cells:,} cells against DuckDB, "
+                     f"{len(bad) - before} disagree")
 
     # 3. chdb against DuckDB.
     before = len(bad)

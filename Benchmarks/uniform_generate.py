@@ -17,7 +17,9 @@ group). It writes:
   of the customers tagged `watched`;
 - destinations/prefixes.csv: the shipped numbering plan;
 - jobs/full.json5, jobs/hourly-23.json5, jobs/hourly-24.json5: the job over
-  the whole file and the hourly job over the first 23 / all 24 files.
+  the whole file and the hourly job over the first 23 / all 24 files; the
+  same with "-six" (full-six.json5…): the six company alerts without the
+  fraud alerts and the destination table.
 
 The job has six alerts over customers and carriers (10,000 x 4 + 300 x 2 =
 40,600 instances) and two fraud alerts: calls per minute by destination over
@@ -167,7 +169,7 @@ def alerts():
     to = ["noc@example-telecom.example"]
     return [
         {"title": "Low Balance", "scope": {"type": "customer"}, "to": to,
-         "area": "balance", "operator": "<", "threshold": 10, "reset_threshold": 20},
+         "area": "balance", "operator": "<", "threshold": 24, "reset_threshold": 40},
         {"title": "Low ASR", "scope": {"type": "customer"}, "to": to,
          "area": "asr", "operator": "<", "threshold": 25, "reset_threshold": 30,
          "sample_period": "1h", "min_calls": 10},
@@ -189,22 +191,28 @@ def alerts():
 
 
 def write_jobs(out):
-    def job(name, cdrs, state):
-        return {
+    def job(name, cdrs, state, fraud):
+        body = {
             "name": name, "interval": "1h", "state": state,
             "inputs": {
                 "balances": {"path": "../balances", "pattern": "*.csv", "settle": "0s"},
                 "cdrs": {"path": cdrs, "pattern": "*.csv", "settle": "0s"},
             },
-            "destinations": {"file": "../destinations/prefixes.csv"},
             "email": {"url": "smtp://127.0.0.1:2525", "from": "noc@example-telecom.example"},
-            "alerts": alerts(),
+            "alerts": alerts() if fraud else alerts()[:6],
         }
-    for name, body in (("full.json5", job("uniform-full", "../cdrs-full", "../state/full")),
-                       ("hourly-23.json5", job("uniform-hourly", "../drop-23", "../state/hourly-base")),
-                       ("hourly-24.json5", job("uniform-hourly", "../drop-24", "../state/hourly"))):
-        with open(os.path.join(out, "jobs", name), "w") as f:
-            json.dump(body, f, indent=2)
+        if fraud:
+            body["destinations"] = {"file": "../destinations/prefixes.csv"}
+        return body
+    # Each job twice: with the fraud alerts (the workload) and with the six company alerts only ("-six").
+    for suffix, fraud in (("", True), ("-six", False)):
+        for name, body in (("full", job("uniform-full", "../cdrs-full", "../state/full", fraud)),
+                           ("hourly-23", job("uniform-hourly", "../drop-23", "../state/hourly-base", fraud)),
+                           ("hourly-24", job("uniform-hourly", "../drop-24", "../state/hourly", fraud))):
+            body["name"] += suffix
+            body["state"] += suffix
+            with open(os.path.join(out, "jobs", f"{name}{suffix}.json5"), "w") as f:
+                json.dump(body, f, indent=2)
     # Hard links, so that size and mtime match what the 23-hour state's ledger recorded.
     for folder, hours in (("drop-23", range(23)), ("drop-24", range(24))):
         path = os.path.join(out, folder)
