@@ -2,8 +2,9 @@
 # The benchmarks in one command: installs DuckDB, chdb and numpy if missing,
 # builds the release binary (unless --binary is given), writes the workloads
 # (once) and measures.
-#   bash Benchmarks/run.sh [--repeat N]                   the reference workload (bench.py)
+#   bash Benchmarks/run.sh [--repeat N] [--binary PATH]   the reference workload (bench.py)
 #   bash Benchmarks/run.sh --suite uniform|companies|delivery|all [--binary PATH] [--quick] [--repeat N]
+#   bash Benchmarks/run.sh --suite instructions [--binary PATH] [--baseline OLD] [--quick]   (callgrind; not in all)
 # A suite prints its tables and writes them, with the load average, into
 # Benchmarks/data/results-<suite>-<UTC time>.md.
 set -euo pipefail
@@ -20,7 +21,7 @@ while (($#)); do
   esac
 done
 if [[ -z "$suite" ]]; then
-  exec python3 Benchmarks/bench.py "${rest[@]}"
+  exec python3 Benchmarks/bench.py ${binary:+--binary "$binary"} "${rest[@]}"
 fi
 if [[ -z "$binary" ]]; then
   swift build -c release --product klaxon
@@ -28,8 +29,8 @@ if [[ -z "$binary" ]]; then
 fi
 case "$suite" in
   all) suites=(uniform companies delivery) ;;
-  uniform|companies|delivery) suites=("$suite") ;;
-  *) echo "run.sh: --suite must be uniform, companies, delivery or all, not '$suite'" >&2; exit 1 ;;
+  uniform|companies|delivery|instructions) suites=("$suite") ;;
+  *) echo "run.sh: --suite must be uniform, companies, delivery, instructions or all, not '$suite'" >&2; exit 1 ;;
 esac
 mkdir -p Benchmarks/data
 results="Benchmarks/data/results-$suite-$(date -u +%Y%m%dT%H%M).md"
