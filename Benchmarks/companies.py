@@ -95,26 +95,27 @@ def one_size(binary, root, customers, repeat):
     return r
 
 
-TARGETS_300K = {"first wall": 3.0, "first RSS": 400.0, "next wall": 1.0, "µs/instance": 0.3}
+# "next CPU" is not the issue's: on a busy machine it says what "next wall" would be on a quiet one.
+TARGETS_300K = {"first wall": 3.0, "first RSS": 400.0, "next wall": 1.0, "next CPU": 1.0, "µs/instance": 0.3}
 
 
 def table(results):
-    lines = ["| companies | first run wall | CPU | peak RSS | messages | state | next run wall | next RSS | "
+    lines = ["| companies | first run wall | CPU | peak RSS | messages | state | next run wall | CPU | next RSS | "
              "load / evaluate / commit (next) | instances | µs per instance (next) | first ÷ 10k | next ÷ 10k |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     base = results[0] if results and results[0]["customers"] == 10_000 else None
     for r in results:
         a, b = r["first"], r["next"]
         s = b["steps"]
         rel = (f"{a['wall'] / base['first']['wall']:.1f}× | {b['wall'] / base['next']['wall']:.1f}×" if base else "– | –")
         lines.append(f"| {r['customers']:,} | {a['wall']:.2f} s | {a['cpu']:.2f} s | {a['rss']:.0f} MB | {a['messages']:,} | "
-                     f"{r['state_mb']:.1f} MB | {b['wall']:.2f} s | {b['rss']:.0f} MB | "
+                     f"{r['state_mb']:.1f} MB | {b['wall']:.2f} s | {b['cpu']:.2f} s | {b['rss']:.0f} MB | "
                      f"{s['load']:.0f} / {s['evaluate']:.0f} / {s['commit']:.0f} ms | {b['evaluated']:,} | "
                      f"{b['us_per_instance']:.2f} | {rel} |")
     at = next((r for r in results if r["customers"] == 300_000), None)
     if at:
         got = {"first wall": at["first"]["wall"], "first RSS": at["first"]["rss"], "next wall": at["next"]["wall"],
-               "µs/instance": at["next"]["us_per_instance"]}
+               "next CPU": at["next"]["cpu"], "µs/instance": at["next"]["us_per_instance"]}
         lines += ["", "At 300,000 companies against the issue's targets (measured ÷ target; ≤ 1 is met):", "",
                   "| measure | measured | target | ratio |", "|---|---|---|---|"]
         for k, t in TARGETS_300K.items():
