@@ -57,6 +57,29 @@ def close(a, b, tol=1e-4):
     return abs(a - b) <= tol * max(1.0, abs(a), abs(b))
 
 
+def compare_report(rows, duck, job):
+    """Disagreements between the rows of `klaxon report --format csv` and DuckDB's numbers."""
+    windows = sorted({k[len("attempts_"):] for k in rows[0] if k.startswith("attempts_")})
+    bad, cells = [], 0
+    for r in rows:
+        key = (r["type"], r["company"])
+        for w in windows:
+            want = expected(duck[key], "1h" if w == "1h" else "24h") if key in duck else None
+            for metric, column in REPORT_COLUMNS.items():
+                cell = r[f"{column}_{w}"]
+                got = float(cell) if cell != "" else None
+                if want is None:
+                    exp = None if metric in ("asr", "ner", "acd", "pdd") else 0.0
+                else:
+                    exp = want[metric]
+                cells += 1
+                # The report prints 4 decimals: a value agrees within half a unit of the 4th.
+                if not (close(got, exp) or (got is not None and exp is not None and abs(got - exp) <= 0.00005 + 1e-12)):
+                    bad.append(f"report of {job}: {r['company']} ({r['type']}) {w} {metric}: "
+                               f"Klaxon {cell!r}, DuckDB {exp!r}")
+    return bad, cells, windows
+
+
 def load_rows(path):
     return {(r["role"], r["company"]): r for r in csv.DictReader(open(path))}
 
@@ -89,27 +112,20 @@ def check(binary, data, full, first_report, scratch):
         subprocess.run([binary, "report", os.path.join(data, "jobs", job), "--now", NOW,
                         "--format", "csv", "--output", report_csv], check=True)
         rows = list(csv.DictReader(open(report_csv, newline="")))
-        windows = sorted({k[len("attempts_"):] for k in rows[0] if k.startswith("attempts_")}, key=len)
-        before, cells = len(bad), 0
-        for r in rows:
-            key = (r["type"], r["company"])
-            for w in windows:
-                want = expected(duck[key], "1h" if w == "1h" else "24h") if key in duck else None
-                for metric, column in REPORT_COLUMNS.items():
-                    cell = r[f"{column}_{w}"]
-                    got = float(cell) if cell != "" else None
-                    if want is None:
-                        exp = None if metric in ("asr", "ner", "acd", "pdd") else 0.0
-                    else:
-                        exp = want[metric]
-                    cells += 1
-                    # The report prints 4 decimals: a value agrees within half a unit of the 4th.
-                    if not (close(got, exp) or (got is not None and exp is not None and abs(got - exp) <= 0.00005 + 1e-12)):
-                        bad.append(f"report of {job}: {r['company']} ({r['type']}) {w} {metric}: "
-                                   f"Klaxon {cell!r}, DuckDB {exp!r}")
+        found, cells, windows = compare_report(rows, duck, job)
+        bad.extend(found)
         lines.append(f"- `klaxon report --format csv` of {job}'s state: {len(rows):,} companies × windows "
                      f"{', '.join(windows)} × {len(REPORT_COLUMNS)} values = {cells:,} cells against DuckDB, "
-                     f"{len(bad) - before} disagree")
+                     f"{len(found)} disagree")
+    # The check must be able to fail: one DuckDB number changed by one call is one disagreement.
+    key = ("customer", rows[0]["company"]) if rows[0]["type"] == "customer" else next(iter(duck))
+    tampered = dict(duck)
+    tampered[key] = dict(duck[key], attempts_1h=str(int(float(duck[key]["attempts_1h"])) + 1))
+    caught = compare_report([r for r in rows if (r["type"], r["company"]) == key], tampered, "self-test")[0]
+    if not any(" 1h attempts" in c for c in caught):
+        bad.append(f"self-test: one call added to DuckDB's 1h attempts of {key} went unnoticed ({caught})")
+    else:
+        lines.append(f"- self-test: one call added to DuckDB's 1h attempts of {key[1]} is caught ({len(caught)} cells: {caught[0]})")
 
     # 3. chdb against DuckDB.
     before = len(bad)
