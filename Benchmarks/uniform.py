@@ -127,6 +127,15 @@ def summarize(runs, size_mb, load_before, load_after, repeat, binary, agreement,
             medians[f"{run}{v}_messages"] = k[-1]["messages"]
             medians[f"{run}{v}_evaluated"] = evaluated
     lines.append(f"- State after (c): {state_mb['']:.1f} MB; six company alerts alone {state_mb['-six']:.1f} MB.")
+    lines += ["", "Against the issue's targets (the workload's job, eight alerts; in brackets the six alone; "
+              "measured ÷ target, ≤ 1 is met):", "", "| target | measured | ratio |", "|---|---|---|"]
+    ingest = {v: size_mb / max(medians[f"a{v}_steps"]["ingest"], 1) * 1000 for v in VARIANTS}
+    for name, key, target in (("(a) wall ≤ 0.4× DuckDB", "a_wall", 0.4), ("(a) peak RSS ≤ 0.6× DuckDB", "a_rss", 0.6),
+                              ("(c) wall ≤ 0.15× DuckDB", "c_wall", 0.15)):
+        got = {v: medians[key]["klaxon" + v.replace("-", "_")] / medians[key]["duckdb"] for v in VARIANTS}
+        lines.append(f"| {name} | {got['']:.2f}× ({got['-six']:.2f}×) | {got[''] / target:.2f} ({got['-six'] / target:.2f}) |")
+    lines.append(f"| ingest ≥ 700 MB/s | {ingest['']:.0f} MB/s ({ingest['-six']:.0f} MB/s) | "
+                 f"{700 / max(ingest[''], 1):.2f} ({700 / max(ingest['-six'], 1):.2f}) |")
     lines.append("")
     lines.append("Differential check of (a)'s state and decisions against DuckDB:")
     lines.extend(agreement["lines"])
