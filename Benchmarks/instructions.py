@@ -5,8 +5,9 @@ depend on what else the machine is doing, for comparing two binaries on a busy m
     python3 Benchmarks/instructions.py [--binary .build/release/klaxon] [--baseline OLD_BINARY] [--quick]
 
 Each run is one process under `valgrind --tool=callgrind` (instructions
-executed, all threads, "Collected" in callgrind's summary); the counts are
-exact up to a few thousand instructions between runs, so one run each is enough:
+executed, all threads, "Collected" in callgrind's summary); two runs of the
+same binary on the same input differ by ~0.2% (the threads' scheduling), so
+one run each is enough for changes larger than that:
 
 - uniform (a) / (c): the uniform workload (uniform_generate.py) at 300,000 rows
   in Benchmarks/data/uniform-300k/, the job with its fraud alerts: the first
@@ -54,24 +55,30 @@ def native(binary, job, now, state, scratch, start_from=None):
                         start_from=start_from)
 
 
-def cases(binary, quick, scratch):
+def cases(binary, quick, only, scratch):
     """(name, job, now, state folder, state to start from) per measured run, after making the start states."""
+    found = uniform_cases(binary, scratch) if only in (None, "uniform") else []
+    if not quick and only in (None, "companies"):
+        folder, job = companies.prepare(os.path.join(HERE, "data", "companies"), 100_000)
+        base = os.path.join(folder, "state.callgrind-base")
+        native(binary, job, NOW, os.path.join(folder, "state"), scratch)
+        shutil.rmtree(base, ignore_errors=True)
+        shutil.copytree(os.path.join(folder, "state"), base)
+        # companies.json5 names ../state; the measured run works on a copy of the first run's state there.
+        found.append(("companies next run, 100k companies", job, NEXT, os.path.join(folder, "state"), base))
+    return found
+
+
+def uniform_cases(binary, scratch):
     data = os.path.join(HERE, "data", "uniform-300k")
     if not os.path.exists(os.path.join(data, "jobs", "hourly-24.json5")):
         subprocess.run([sys.executable, os.path.join(HERE, "uniform_generate.py"), "--rows", str(ROWS), "--out", data],
                        check=True, stdout=subprocess.DEVNULL)
     jobs, states = os.path.join(data, "jobs"), os.path.join(data, "state")
     native(binary, os.path.join(jobs, "hourly-23.json5"), NOW_23, os.path.join(states, "hourly-base"), scratch)
-    found = [("uniform (a) first run, 300k rows", os.path.join(jobs, "full.json5"), NOW, os.path.join(states, "full"), None),
-             ("uniform (c) hourly, 24th hour", os.path.join(jobs, "hourly-24.json5"), NOW, os.path.join(states, "hourly"),
-              os.path.join(states, "hourly-base"))]
-    if not quick:
-        folder, job = companies.prepare(os.path.join(HERE, "data", "companies"), 100_000)
-        base = os.path.join(folder, "state.callgrind-base")
-        native(binary, job, NOW, base, scratch)
-        # companies.json5 names ../state; the measured run works on a copy of the first run's state there.
-        found.append(("companies next run, 100k companies", job, NEXT, os.path.join(folder, "state"), base))
-    return found
+    return [("uniform (a) first run, 300k rows", os.path.join(jobs, "full.json5"), NOW, os.path.join(states, "full"), None),
+            ("uniform (c) hourly, 24th hour", os.path.join(jobs, "hourly-24.json5"), NOW, os.path.join(states, "hourly"),
+             os.path.join(states, "hourly-base"))]
 
 
 def main():
@@ -79,6 +86,7 @@ def main():
     benchlib.binary_arg(ap)
     ap.add_argument("--baseline", help="an older klaxon binary to compare with")
     ap.add_argument("--quick", action="store_true", help="the uniform runs only")
+    ap.add_argument("--only", choices=["uniform", "companies"], help="one of the two inputs")
     ap.add_argument("--repeat", type=int, default=1, help="ignored: instruction counts do not need repeating")
     args = ap.parse_args()
     if not shutil.which("valgrind"):
@@ -91,7 +99,7 @@ def main():
     try:
         # Each binary makes its own start states: a state it wrote is what it reads in production.
         for which in [binary] + ([baseline] if baseline else []):
-            for name, job, now, state, start in cases(which, args.quick, scratch):
+            for name, job, now, state, start in cases(which, args.quick, args.only, scratch):
                 counts[(which, name)] = callgrind(which, job, now, state, start, scratch)
                 print(f"{which}: {name}: {counts[(which, name)]:,}", file=sys.stderr, flush=True)
     finally:
