@@ -32,6 +32,9 @@ case "$suite" in
   uniform|companies|delivery|instructions) suites=("$suite") ;;
   *) echo "run.sh: --suite must be uniform, companies, delivery, instructions or all, not '$suite'" >&2; exit 1 ;;
 esac
+if [[ "$suite" == instructions ]] && ! command -v valgrind >/dev/null; then
+  apt-get install -y -qq valgrind >&2 || { echo "run.sh: the instructions suite needs valgrind (Debian: apt-get install valgrind)" >&2; exit 1; }
+fi
 mkdir -p Benchmarks/data
 results="Benchmarks/data/results-$suite-$(date -u +%Y%m%dT%H%M).md"
 status=0
