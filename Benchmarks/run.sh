@@ -5,6 +5,7 @@
 #   bash Benchmarks/run.sh [--repeat N] [--binary PATH]   the reference workload (bench.py)
 #   bash Benchmarks/run.sh --suite uniform|companies|delivery|all [--binary PATH] [--quick] [--repeat N]
 #   bash Benchmarks/run.sh --suite instructions [--binary PATH] [--baseline OLD] [--quick]   (callgrind; not in all)
+#   bash Benchmarks/run.sh --suite same_results --baseline OLD [--binary PATH]   (byte-for-byte results; not in all)
 # A suite prints its tables and writes them, with the load average, into
 # Benchmarks/data/results-<suite>-<UTC time>.md.
 set -euo pipefail
@@ -29,8 +30,8 @@ if [[ -z "$binary" ]]; then
 fi
 case "$suite" in
   all) suites=(uniform companies delivery) ;;
-  uniform|companies|delivery|instructions) suites=("$suite") ;;
-  *) echo "run.sh: --suite must be uniform, companies, delivery, instructions or all, not '$suite'" >&2; exit 1 ;;
+  uniform|companies|delivery|instructions|same_results) suites=("$suite") ;;
+  *) echo "run.sh: --suite must be uniform, companies, delivery, instructions, same_results or all, not '$suite'" >&2; exit 1 ;;
 esac
 if [[ "$suite" == instructions ]] && ! command -v valgrind >/dev/null; then
   apt-get install -y -qq valgrind >&2 || { echo "run.sh: the instructions suite needs valgrind (Debian: apt-get install valgrind)" >&2; exit 1; }
