@@ -3,7 +3,7 @@
 whole processes, side by side in one session.
 
     bash Benchmarks/run.sh            # installs duckdb, builds, generates, measures
-    python3 Benchmarks/bench.py [--repeat 5] [--skip-build]
+    python3 Benchmarks/bench.py [--repeat 5] [--skip-build | --binary PATH]
 
 (a) a first `klaxon run` over the whole day's file (fresh state) against
     DuckDB computing the same per-company 1h and 24h metrics from it;
@@ -100,8 +100,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--skip-build", action="store_true")
+    ap.add_argument("--binary", help="the klaxon binary to measure (then nothing is built)")
     args = ap.parse_args()
-    if not args.skip_build:
+    global KLAXON
+    if args.binary:
+        KLAXON = os.path.abspath(args.binary)
+    elif not args.skip_build:
         subprocess.run(["swift", "build", "-c", "release", "--product", "klaxon"], cwd=ROOT, check=True)
     if not os.path.exists(FULL):
         subprocess.run([sys.executable, os.path.join(HERE, "generate.py")], check=True)
