@@ -28,77 +28,95 @@ struct CSVBlockScanner {
     @inline(__always)
     mutating func plainRecord(_ base: UnsafeMutablePointer<UInt8>, start: Int, limit: Int,
                               spans: UnsafeMutablePointer<Int32>, capacity: Int) -> (next: Int, count: Int)? {
-        var field = start
-        var count = 0
         // A blank line or a record starting with CR: the reader's scan decides.
         guard start < limit, base[start] != 0x0A, base[start] != 0x0D else { return nil }
-        while count < capacity {
-            if base[field] == 0x22 {
-                // Quoted: the next quote closes it, unless a LF or NUL comes first.
-                var at = field &+ 1
-                var close = -1
-                while let c = nextCandidate(base, from: at, limit: limit) {
-                    let b = base[c]
-                    if b == 0x22 { close = c; break }
-                    if b == 0x0A || b == 0 { return nil }
-                    at = c &+ 1
-                }
-                guard close >= 0, close &+ 1 < limit else { return nil }
-                let after = base[close &+ 1]
-                spans[2 &* count] = Int32(truncatingIfNeeded: field &+ 1)
-                spans[2 &* count &+ 1] = Int32(truncatingIfNeeded: close)
-                count &+= 1
-                if after == 0x2C {
-                    field = close &+ 2
-                    guard field < limit else { return nil }
-                    continue
-                }
-                if after == 0x0A { return (close &+ 2, count) }
-                if after == 0x0D, close &+ 2 < limit, base[close &+ 2] == 0x0A { return (close &+ 3, count) }
-                return nil  // `""`, text after the closing quote, or a lone CR: the scan reports or keeps it
-            }
-            var at = field
-            while true {
-                guard let c = nextCandidate(base, from: at, limit: limit) else { return nil }
-                let b = base[c]
-                if b == 0x2C {
-                    spans[2 &* count] = Int32(truncatingIfNeeded: field)
-                    spans[2 &* count &+ 1] = Int32(truncatingIfNeeded: c)
-                    count &+= 1
-                    field = c &+ 1
-                    guard field < limit else { return nil }
-                    break
-                }
-                if b == 0x0A {
-                    let end = c > field && base[c &- 1] == 0x0D ? c &- 1 : c
-                    spans[2 &* count] = Int32(truncatingIfNeeded: field)
-                    spans[2 &* count &+ 1] = Int32(truncatingIfNeeded: end)
-                    return (c &+ 1, count &+ 1)
-                }
-                if b == 0 { return nil }
-                at = c &+ 1  // space, CR, `"` inside an unquoted field…: data
-            }
-        }
-        return nil
-    }
-
-    /// The first offset at or after `from` whose byte is below 0x2D, within
-    /// whole blocks before `limit`; nil when there is none there.
-    @inline(__always)
-    private mutating func nextCandidate(_ base: UnsafeMutablePointer<UInt8>, from: Int, limit: Int) -> Int? {
-        var b = from & ~63
+        var b = start & ~63
         if b != block {
             guard b &+ 64 <= limit else { return nil }
             classify(base, b)
         }
-        var m = bits & (~UInt64(0) &<< UInt64(from &- b))
-        while m == 0 {
-            b &+= 64
-            guard b &+ 64 <= limit else { return nil }
-            classify(base, b)
-            m = bits
+        // The candidates left to look at: one bit per byte of block `b`, from `start` on.
+        var m = bits & (~UInt64(0) &<< UInt64(start &- b))
+        var count = 0
+        var state = Field.unquoted
+        var fieldStart = start
+        // Where the current quoted field's closing quote is, once seen.
+        var closed = 0
+        if base[start] == 0x22 {
+            state = .quoted
+            fieldStart = start &+ 1
         }
-        return b &+ m.trailingZeroBitCount
+        while true {
+            while m == 0 {
+                b &+= 64
+                guard b &+ 64 <= limit else { return nil }
+                classify(base, b)
+                m = bits
+            }
+            let c = b &+ m.trailingZeroBitCount
+            m &= m &- 1
+            let byte = base[c]
+            switch state {
+            case .unquoted:
+                if byte == 0x2C {
+                    guard count < capacity, c &+ 1 < limit else { return nil }
+                    spans[2 &* count] = Int32(truncatingIfNeeded: fieldStart)
+                    spans[2 &* count &+ 1] = Int32(truncatingIfNeeded: c)
+                    count &+= 1
+                    if base[c &+ 1] == 0x22 {
+                        state = .quoted
+                        fieldStart = c &+ 2
+                    } else {
+                        fieldStart = c &+ 1
+                    }
+                } else if byte == 0x0A {
+                    guard count < capacity else { return nil }
+                    let end = c > fieldStart && base[c &- 1] == 0x0D ? c &- 1 : c
+                    spans[2 &* count] = Int32(truncatingIfNeeded: fieldStart)
+                    spans[2 &* count &+ 1] = Int32(truncatingIfNeeded: end)
+                    return (c &+ 1, count &+ 1)
+                } else if byte == 0 {
+                    return nil
+                }
+                // Space, CR, `"` inside an unquoted field…: data.
+            case .quoted:
+                // The opening quote is a candidate too, before the content.
+                if c < fieldStart { continue }
+                if byte == 0x22 {
+                    state = .closed
+                    closed = c
+                } else if byte == 0x0A || byte == 0 {
+                    return nil  // a line end inside quotes, or a NUL: the scan counts or reports it
+                }
+            case .closed:
+                // Only `,` or the line end may follow the closing quote; `""`,
+                // text after it or a lone CR are the scan's to collapse or report.
+                guard c == closed &+ 1, count < capacity else { return nil }
+                spans[2 &* count] = Int32(truncatingIfNeeded: fieldStart)
+                spans[2 &* count &+ 1] = Int32(truncatingIfNeeded: closed)
+                count &+= 1
+                if byte == 0x2C {
+                    guard c &+ 1 < limit else { return nil }
+                    if base[c &+ 1] == 0x22 {
+                        state = .quoted
+                        fieldStart = c &+ 2
+                    } else {
+                        state = .unquoted
+                        fieldStart = c &+ 1
+                    }
+                } else if byte == 0x0A {
+                    return (c &+ 1, count)
+                } else if byte == 0x0D, c &+ 1 < limit, base[c &+ 1] == 0x0A {
+                    return (c &+ 2, count)
+                } else {
+                    return nil
+                }
+            }
+        }
+    }
+
+    private enum Field {
+        case unquoted, quoted, closed
     }
 
     @inline(__always)
