@@ -38,36 +38,76 @@ struct CSVBlockScanner {
         // The candidates left to look at: one bit per byte of block `b`, from `start` on.
         var m = bits & (~UInt64(0) &<< UInt64(start &- b))
         var count = 0
-        var state = Field.unquoted
         var fieldStart = start
-        // Where the current quoted field's closing quote is, once seen.
-        var closed = 0
-        if base[start] == 0x22 {
-            state = .quoted
-            fieldStart = start &+ 1
-        }
+        var quoted = base[start] == 0x22
+        if quoted { fieldStart &+= 1 }
         while true {
-            while m == 0 {
-                b &+= 64
-                guard b &+ 64 <= limit else { return nil }
-                classify(base, b)
-                m = bits
+            if quoted {
+                // The next quote closes the field; its opening quote, a candidate
+                // too, lies before `fieldStart`. A LF or NUL first: the scan's.
+                var close: Int
+                while true {
+                    while m == 0 {
+                        b &+= 64
+                        guard b &+ 64 <= limit else { return nil }
+                        classify(base, b)
+                        m = bits
+                    }
+                    close = b &+ m.trailingZeroBitCount
+                    m &= m &- 1
+                    if close < fieldStart { continue }
+                    let byte = base[close]
+                    if byte == 0x22 { break }
+                    if byte == 0x0A || byte == 0 { return nil }
+                }
+                // Only `,` or the line end may follow; `""`, text after the
+                // quote or a lone CR are the scan's to collapse or report.
+                let after = close &+ 1
+                guard after < limit, count < capacity else { return nil }
+                let byte = base[after]
+                spans[2 &* count] = Int32(truncatingIfNeeded: fieldStart)
+                spans[2 &* count &+ 1] = Int32(truncatingIfNeeded: close)
+                count &+= 1
+                if byte == 0x0A { return (after &+ 1, count) }
+                if byte == 0x0D {
+                    guard after &+ 1 < limit, base[after &+ 1] == 0x0A else { return nil }
+                    return (after &+ 2, count)
+                }
+                guard byte == 0x2C else { return nil }
+                // That comma is the next candidate: drop it.
+                while m == 0 {
+                    b &+= 64
+                    guard b &+ 64 <= limit else { return nil }
+                    classify(base, b)
+                    m = bits
+                }
+                m &= m &- 1
+                fieldStart = after &+ 1
+                guard fieldStart < limit else { return nil }
+                quoted = base[fieldStart] == 0x22
+                if quoted { fieldStart &+= 1 }
+                continue
             }
-            let c = b &+ m.trailingZeroBitCount
-            m &= m &- 1
-            let byte = base[c]
-            switch state {
-            case .unquoted:
+            while true {
+                while m == 0 {
+                    b &+= 64
+                    guard b &+ 64 <= limit else { return nil }
+                    classify(base, b)
+                    m = bits
+                }
+                let c = b &+ m.trailingZeroBitCount
+                m &= m &- 1
+                let byte = base[c]
                 if byte == 0x2C {
                     guard count < capacity, c &+ 1 < limit else { return nil }
                     spans[2 &* count] = Int32(truncatingIfNeeded: fieldStart)
                     spans[2 &* count &+ 1] = Int32(truncatingIfNeeded: c)
                     count &+= 1
-                    if base[c &+ 1] == 0x22 {
-                        state = .quoted
-                        fieldStart = c &+ 2
-                    } else {
-                        fieldStart = c &+ 1
+                    fieldStart = c &+ 1
+                    if base[fieldStart] == 0x22 {
+                        quoted = true
+                        fieldStart &+= 1
+                        break
                     }
                 } else if byte == 0x0A {
                     guard count < capacity else { return nil }
@@ -79,44 +119,8 @@ struct CSVBlockScanner {
                     return nil
                 }
                 // Space, CR, `"` inside an unquoted field…: data.
-            case .quoted:
-                // The opening quote is a candidate too, before the content.
-                if c < fieldStart { continue }
-                if byte == 0x22 {
-                    state = .closed
-                    closed = c
-                } else if byte == 0x0A || byte == 0 {
-                    return nil  // a line end inside quotes, or a NUL: the scan counts or reports it
-                }
-            case .closed:
-                // Only `,` or the line end may follow the closing quote; `""`,
-                // text after it or a lone CR are the scan's to collapse or report.
-                guard c == closed &+ 1, count < capacity else { return nil }
-                spans[2 &* count] = Int32(truncatingIfNeeded: fieldStart)
-                spans[2 &* count &+ 1] = Int32(truncatingIfNeeded: closed)
-                count &+= 1
-                if byte == 0x2C {
-                    guard c &+ 1 < limit else { return nil }
-                    if base[c &+ 1] == 0x22 {
-                        state = .quoted
-                        fieldStart = c &+ 2
-                    } else {
-                        state = .unquoted
-                        fieldStart = c &+ 1
-                    }
-                } else if byte == 0x0A {
-                    return (c &+ 1, count)
-                } else if byte == 0x0D, c &+ 1 < limit, base[c &+ 1] == 0x0A {
-                    return (c &+ 2, count)
-                } else {
-                    return nil
-                }
             }
         }
-    }
-
-    private enum Field {
-        case unquoted, quoted, closed
     }
 
     @inline(__always)
