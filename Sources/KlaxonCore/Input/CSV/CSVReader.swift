@@ -193,6 +193,8 @@ public final class CSVReader {
             let hardLimit = recordStart + maxRecordBytes
             let limit = min(dataEnd, hardLimit)
             let atEOF = exhausted && limit == dataEnd
+            // Most records need none of the state machine below: the SIMD scanner
+            // takes them whole, and any it declines is read below from its start.
             if p == recordStart && state == .fieldStart && fields.count == 0,
                let plain = blocks.plainRecord(base, start: p, limit: limit, spans: fields.base, capacity: fields.capacity) {
                 try onRecord(CSVRecord(line: recordLine, count: plain.count,
