@@ -184,6 +184,7 @@ public final class CSVReader {
         var fieldStart = p
         var gap = 0  // doubled quotes collapsed so far in the current quoted field
         var problem = Problem.none
+        var blocks = CSVBlockScanner()
 
         records: while true {
             // recordStart only moves to record starts, so this sees each one.
@@ -194,6 +195,18 @@ public final class CSVReader {
             let hardLimit = recordStart + maxRecordBytes
             let limit = min(dataEnd, hardLimit)
             let atEOF = exhausted && limit == dataEnd
+            // Most records need none of the state machine below: the SIMD scanner
+            // takes them whole, and any it declines is read below from its start.
+            if p == recordStart && state == .fieldStart && fields.count == 0,
+               let plain = blocks.plainRecord(base, start: p, limit: limit, spans: fields.base, capacity: fields.capacity) {
+                try onRecord(CSVRecord(line: recordLine, count: plain.count,
+                                       base: UnsafePointer(base), spans: UnsafePointer(fields.base)))
+                p = plain.next
+                line &+= 1
+                recordStart = p
+                recordLine = line
+                continue records
+            }
             var complete = false
 
             // Each `break scan` leaves p at `limit`, or on a CR whose LF may lie past it.
@@ -421,6 +434,7 @@ public final class CSVReader {
                         origin &+= dataEnd
                         p = 0
                         dataEnd = 0
+                        blocks.invalidate()
                         let n = try fill(at: 0)
                         if n == 0 { exhausted = true } else { dataEnd = n }
                     }
@@ -442,6 +456,7 @@ public final class CSVReader {
             if recordStart > 0 {
                 let keep = dataEnd &- recordStart
                 if keep > 0 { memmove(base, base + recordStart, keep) }
+                blocks.invalidate()
                 fields.shift(by: recordStart)
                 origin &+= recordStart
                 p &-= recordStart

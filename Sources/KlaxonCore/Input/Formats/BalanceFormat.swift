@@ -14,7 +14,7 @@ struct BalanceFormat {
             return record[i].string.trimmingWhitespace
         }
         func list(_ field: BalanceField) -> [String] {
-            text(field).split(separator: ";").map { $0.trimmingWhitespace }.filter { !$0.isEmpty }
+            CellList.items(text(field))
         }
         guard let id = FieldParsing.identifier(record[idIndex]) else { return .failure(FieldParsing.notUTF8(record[idIndex], name: "id")) }
         guard !id.isEmpty else { return .failure("empty id") }
