@@ -91,13 +91,20 @@ struct SavePlan: Sendable {
     }
 
     /// Blocks of about `bucketsPerBlock` buckets; a block that holds exactly the
-    /// records of one loaded block, all unchanged, is that block.
+    /// records of one loaded block, all unchanged, is that block. A block also
+    /// ends where a loaded one did, once at least half full: a company added or
+    /// grown early in the file then shifts the blocks up to the next loaded
+    /// end, not every block after it.
     private static func cut(_ items: [Item], counts: [Int], image: StateImage?) -> [Block] {
+        var loadedEnds = Set<Int>()
+        for b in image?.blocks ?? [] where !b.records.isEmpty { loadedEnds.insert(b.records.upperBound - 1) }
         var ranges: [Range<Int>] = []
         var start = 0, inBlock = 0
         for (k, n) in counts.enumerated() {
             inBlock += n
-            if inBlock >= StateFile.bucketsPerBlock {
+            var atLoadedEnd = false
+            if case .copy(let record) = items[k] { atLoadedEnd = loadedEnds.contains(record) }
+            if inBlock >= StateFile.bucketsPerBlock || (atLoadedEnd && inBlock >= StateFile.bucketsPerBlock / 2) {
                 ranges.append(start..<k + 1)
                 start = k + 1
                 inBlock = 0
