@@ -74,25 +74,25 @@ import Testing
         }
     }
 
-    /// The formats before the current one were never released: refused by
-    /// number with what to do, like a newer one, never half-read.
+    /// The formats before format 4 were never released: refused by number
+    /// with what to do, like a newer one, never half-read.
     @Test func aStateInAnEarlierFormatIsRefusedWithWhatToDo() throws {
         let scratch = Scratch()
         let store = StateStore(directory: scratch.url("state"))
         try store.save(sampleState())
         var bytes = try #require(FileManager.default.contents(atPath: store.stateFile)).map { $0 }
-        bytes[StateFile.magic.count] = UInt8(KlaxonState.formatVersion - 1)
+        bytes[StateFile.magic.count] = UInt8(StateFile.oldestReadableVersion - 1)
         // A valid checksum, so that only the format number is wrong.
         bytes.removeLast(8)
         var tail = BinaryWriter()
-        tail.fixed64(UInt64(ContentDigest.of(bytes), radix: 16) ?? 0)
+        tail.fixed64(StateFile.xxh64(bytes, count: bytes.count))
         bytes += tail.bytes
         _ = FileManager.default.createFile(atPath: store.stateFile, contents: Data(bytes))
         #expect {
             _ = try store.load()
         } throws: { error in
             let message = (error as? KlaxonError)?.message ?? ""
-            return message.contains("state format \(KlaxonState.formatVersion - 1)") && message.contains("Move the state folder aside")
+            return message.contains("state format \(StateFile.oldestReadableVersion - 1)") && message.contains("Move the state folder aside")
         }
     }
 
@@ -201,11 +201,15 @@ import Testing
         var tables = BinaryWriter()
         StateFile.encodeCompanyTable(state.meta, into: &tables)
         StateFile.encodeInstanceTables(state.meta, into: &tables)
-        let jsonEnd = json.count - 8 - 3  // the empty tables part: its length, then three zero counts
+        // The empty tables part (its length, the companies' length, three zero counts) and the empty fraud part (its length, no flags).
+        let jsonEnd = json.count - (8 + 8 + 3) - (8 + 1)
         var expected = Array(json[..<jsonEnd])
-        var length = BinaryWriter()
-        length.fixed64(UInt64(tables.bytes.count))
-        expected += length.bytes + tables.bytes
+        var companyTable = BinaryWriter()
+        StateFile.encodeCompanyTable(state.meta, into: &companyTable)
+        var lengths = BinaryWriter()
+        lengths.fixed64(UInt64(8 + tables.bytes.count))
+        lengths.fixed64(UInt64(companyTable.bytes.count))
+        expected += lengths.bytes + tables.bytes + Array(json[(json.count - 9)...])
         #expect(head == expected)
     }
 

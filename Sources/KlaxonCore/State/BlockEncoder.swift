@@ -13,8 +13,8 @@ import KlaxonSystem
 /// thread with half the encoding on an idle machine or made it wait on a
 /// busy one.
 final class BlockEncoder: @unchecked Sendable {
-    private let blocks: [ArraySlice<String>]
-    private let buckets: [String: CompanyBuckets]
+    private let plan: SavePlan
+    private var blocks: [SavePlan.Block] { plan.blocks }
     /// Block k is encoded into buffers[k % 2].
     private let buffers = [Buffer(), Buffer()]
     // Guarded by `condition`.
@@ -27,14 +27,14 @@ final class BlockEncoder: @unchecked Sendable {
     private var finished = [-1, -1]
     private var helper: BackgroundThread<Void>?
 
-    init(blocks: [ArraySlice<String>], of buckets: [String: CompanyBuckets], helped: Bool) {
-        self.blocks = blocks
-        self.buckets = buckets
-        if helped && blocks.count > 1 { helper = BackgroundThread { [self] in help() } }
+    init(plan: SavePlan, helped: Bool) {
+        self.plan = plan
+        if helped && plan.blocks.count > 1 { helper = BackgroundThread { [self] in help() } }
     }
 
-    /// The next block's bytes, valid until the following call.
-    func next() -> [UInt8]? {
+    /// The next block's bytes, valid until the following call: a loaded block
+    /// unchanged is a slice of the loaded file, not a copy.
+    func next() -> ArraySlice<UInt8>? {
         condition.lock()
         let k = handedOut
         guard k < blocks.count else {
@@ -47,12 +47,13 @@ final class BlockEncoder: @unchecked Sendable {
         if claimed == k {
             claimed += 1
             condition.unlock()
-            buffers[k % 2].encode(blocks[k], of: buckets)
+            buffers[k % 2].encode(blocks[k], of: plan)
         } else {
             while finished[k % 2] != k { condition.wait() }
             condition.unlock()
         }
-        return buffers[k % 2].bytes
+        if let verbatim = blocks[k].verbatim, let image = plan.image { return image.bytes[verbatim] }
+        return buffers[k % 2].bytes[...]
     }
 
     /// Waits for the second thread, which stops once every block is claimed.
@@ -74,7 +75,7 @@ final class BlockEncoder: @unchecked Sendable {
             let k = claimed
             claimed += 1
             condition.unlock()
-            buffers[k % 2].encode(blocks[k], of: buckets)
+            buffers[k % 2].encode(blocks[k], of: plan)
             condition.lock()
             finished[k % 2] = k
             condition.broadcast()
@@ -88,13 +89,15 @@ final class BlockEncoder: @unchecked Sendable {
         var bytes: [UInt8] = []
         var scratch: [UInt8] = []
 
-        /// A block: its length, then its companies (`StateFile.encodeCompanies`).
-        func encode(_ ids: ArraySlice<String>, of buckets: [String: CompanyBuckets]) {
+        /// A block: its length, then its companies (`SavePlan.encode`); nothing
+        /// for a block written as loaded.
+        func encode(_ block: SavePlan.Block, of plan: SavePlan) {
+            guard block.verbatim == nil else { return }
             var w = BinaryWriter()
             swap(&w.bytes, &bytes)
             w.bytes.removeAll(keepingCapacity: true)
             w.fixed64(0)
-            StateFile.encodeCompanies(ids, of: buckets, into: &w, scratch: &scratch)
+            plan.encode(block, into: &w, scratch: &scratch)
             w.patchFixed64(UInt64(w.bytes.count - 8), at: 0)
             swap(&w.bytes, &bytes)
         }

@@ -56,6 +56,11 @@ struct CallLogCoding: Codable {
 
     static func decodeCalls(_ bytes: [UInt8]) throws(BinaryReader.Truncated) -> [String: [LoggedCall]] {
         var r = BinaryReader(bytes)
+        return try decodeCalls(&r)
+    }
+
+    /// The calls `encodeCalls` wrote, from where `r` stands (the state file's fraud part).
+    static func decodeCalls(_ r: inout BinaryReader) throws(BinaryReader.Truncated) -> [String: [LoggedCall]] {
         var calls: [String: [LoggedCall]] = [:]
         let companies = try r.count()
         for _ in 0..<companies {

@@ -22,6 +22,11 @@ enum HourlyCoding {
 
     static func decode(_ bytes: [UInt8]) throws(BinaryReader.Truncated) -> [String: [Int32: MinuteBucket]] {
         var r = BinaryReader(bytes)
+        return try decode(&r)
+    }
+
+    /// The totals `encode` wrote, from where `r` stands (the state file's fraud part).
+    static func decode(_ r: inout BinaryReader) throws(BinaryReader.Truncated) -> [String: [Int32: MinuteBucket]] {
         var out: [String: [Int32: MinuteBucket]] = [:]
         for _ in 0..<(try r.count()) {
             let key = try r.string()

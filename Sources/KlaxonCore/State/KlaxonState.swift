@@ -2,13 +2,17 @@ import KlaxonEngine
 /// Everything a job remembers between runs (behaviour.md "State and durability"). The small, structured
 /// part is stored as JSON; the minute buckets, which dominate its size, in binary.
 public struct KlaxonState: Sendable, Equatable {
-    public static let formatVersion = 4
+    public static let formatVersion = 5
 
     public var meta = StateMeta()
     /// Company id → its minute buckets.
     public var buckets: [String: CompanyBuckets] = [:]
+    /// The file this state was loaded from, for the next save (`StateImage`); not part of its content.
+    var image: StateImage?
 
     public init() {}
+
+    public static func == (a: KlaxonState, b: KlaxonState) -> Bool { a.meta == b.meta && a.buckets == b.buckets }
 }
 
 public struct StateMeta: Sendable, Codable, Equatable {

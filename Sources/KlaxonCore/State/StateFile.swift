@@ -17,8 +17,13 @@ import KlaxonSystem
 /// (`EncodedBuckets`) instead of decoding millions of buckets, and a save
 /// copies the bytes of the companies the run did not touch.
 ///
-/// Only the current format is read: the formats before it were never
-/// released, and a file in one of them is refused by its number.
+/// Format 5 adds, after the tables, a binary fraud part (the call log's calls
+/// and the hourly totals, base64 in format 4's JSON), puts the companies
+/// table's length before it (so that a second thread decodes it while this one
+/// decodes the instances) and ends with an XXH64 of the content instead of
+/// the slower `ContentDigest`. Format 4 is still read, and written as 5 by
+/// the next save; the formats before it were never released, and a file in
+/// one of them is refused by its number.
 enum StateFile {
     static let magic = Array("KLAXON-STATE\n".utf8)
 
@@ -26,39 +31,44 @@ enum StateFile {
     static func encode(_ state: KlaxonState) throws -> [UInt8] {
         let head = try encodeHead(state)
         var out = MemoryOutput()
-        try write(head: head, buckets: state.buckets, into: &out)
+        try write(head: head, buckets: state.buckets, image: state.image, into: &out)
         return out.bytes
     }
 
-    /// Everything before the bucket blocks: header, JSON part and tables part.
-    /// With enough companies, a second thread encodes the instance tables while
-    /// this one writes the company table and the JSON part: the two halves take
-    /// similar time, and the commit waits for both.
+    /// Everything before the bucket blocks: header, JSON part, tables part and
+    /// fraud part. With enough companies, a second thread encodes the instance
+    /// tables while this one writes the company table and the JSON part: the
+    /// two halves take similar time, and the commit waits for both.
     static func encodeHead(_ state: KlaxonState) throws -> [UInt8] {
         let meta = state.meta
+        let image = state.image
         @Sendable func instanceTables() -> [UInt8] {
             var w = BinaryWriter()
             w.bytes.reserveCapacity(60 * meta.instances.count + 1024)
-            encodeInstanceTables(meta, into: &w)
+            encodeInstanceTables(meta, into: &w, loaded: image)
             return w.bytes
         }
         let helper = meta.companies.count + meta.instances.count >= tableRowsWorthAThread
             ? BackgroundThread { instanceTables() } : nil
         var companies = BinaryWriter()
         companies.bytes.reserveCapacity(200 * meta.companies.count + 1024)
-        encodeCompanyTable(meta, into: &companies)
+        encodeCompanyTable(meta, into: &companies, loaded: image?.companyKeys)
         let json = try encodeJSON(meta)
+        let fraud = encodeFraud(meta)
         let instances = helper?.wait() ?? instanceTables()
 
         var w = BinaryWriter()
-        w.bytes.reserveCapacity(magic.count + 40 + json.count + companies.bytes.count + instances.count)
+        w.bytes.reserveCapacity(magic.count + 50 + json.count + companies.bytes.count + instances.count + fraud.count)
         w.bytes.append(contentsOf: magic)
         w.varint(UInt64(KlaxonState.formatVersion))
         w.fixed64(UInt64(json.count))
         w.bytes.append(contentsOf: json)
-        w.fixed64(UInt64(companies.bytes.count + instances.count))
+        w.fixed64(UInt64(8 + companies.bytes.count + instances.count))
+        w.fixed64(UInt64(companies.bytes.count))
         w.bytes.append(contentsOf: companies.bytes)
         w.bytes.append(contentsOf: instances)
+        w.fixed64(UInt64(fraud.count))
+        w.bytes.append(contentsOf: fraud)
         return w.bytes
     }
 
@@ -67,7 +77,7 @@ enum StateFile {
 
     /// The JSON part: the meta without the maps the tables part holds.
     private static func encodeJSON(_ meta: StateMeta) throws -> Data {
-        var slim = meta
+        var slim = withoutFraudBlocks(meta)
         slim.companies = [:]
         slim.instances = [:]
         slim.failureStreaks = [:]
@@ -78,90 +88,42 @@ enum StateFile {
 
     /// Writes `head`, then the buckets in blocks, then the checksum of it all.
     /// Memory holds two blocks, never the whole file; with enough buckets a
-    /// second thread helps encode them (`BlockEncoder`).
-    static func write<Out: ByteOutput>(head: [UInt8], buckets: [String: CompanyBuckets], into out: inout Out) throws(AtomicFile.WriteError) {
-        var digest = ContentDigest()
-        func emit(_ bytes: [UInt8]) throws(AtomicFile.WriteError) {
-            digest.update(bytes)
+    /// second thread helps encode them (`BlockEncoder`). With the image of
+    /// the loaded file, unchanged companies and blocks are copied (`SavePlan`).
+    static func write<Out: ByteOutput>(head: [UInt8], buckets: [String: CompanyBuckets], image: StateImage? = nil,
+                                       into out: inout Out) throws(AtomicFile.WriteError) {
+        var digest = XXH64(seed: checksumSeed)
+        func emit(_ bytes: UnsafeRawBufferPointer) throws(AtomicFile.WriteError) {
+            if let base = bytes.baseAddress { digest.update(base, bytes.count) }
             try out.write(bytes)
         }
-        try emit(head)
-        // Each company's bucket count taken in one pass over the dictionary, not
-        // by a lookup per id (which copied the company's buckets to count them).
-        let sized = buckets.map { (id: $0.key, count: $0.value.count) }.sorted { $0.id < $1.id }
-        let ids = sized.map(\.id)
-        var blocks: [Range<Int>] = []
-        var start = 0, inBlock = 0, total = 0
-        for (k, n) in sized.map(\.count).enumerated() {
-            inBlock += n
-            total += n
-            if inBlock >= bucketsPerBlock {
-                blocks.append(start..<k + 1)
-                start = k + 1
-                inBlock = 0
+        func emit(_ bytes: ArraySlice<UInt8>) throws(AtomicFile.WriteError) {
+            var failure: AtomicFile.WriteError?
+            bytes.withUnsafeBytes { raw in
+                do throws(AtomicFile.WriteError) { try emit(raw) } catch { failure = error }
             }
+            if let failure { throw failure }
         }
-        if start < ids.count { blocks.append(start..<ids.count) }
-        let encoder = BlockEncoder(blocks: blocks.map { ids[$0] }, of: buckets, helped: total >= bucketsWorthAThread)
+        try emit(head[...])
+        let plan = SavePlan(buckets: buckets, image: image)
+        let encoder = BlockEncoder(plan: plan, helped: plan.total >= bucketsWorthAThread)
         defer { encoder.finish() }
         while let block = encoder.next() { try emit(block) }
         var tail = BinaryWriter()
         tail.fixed64(0)
-        try emit(tail.bytes)
+        try emit(tail.bytes[...])
         tail.bytes.removeAll()
-        tail.fixed64(UInt64(digest.finalize(), radix: 16) ?? 0)
+        tail.fixed64(digest.finalize())
         try out.write(tail.bytes)
     }
+
+    /// The seed of format 5's checksum, XXH64 of everything before it ("klaxon5\n").
+    static let checksumSeed: UInt64 = 0x6B6C_6178_6F6E_350A
 
     /// Blocks of about this many buckets (about 1 MB encoded).
     static let bucketsPerBlock = 65_536
 
     enum DecodeError: Error { case corrupt(String), newerVersion(Int), olderVersion(Int) }
-
-    static func decode(_ bytes: [UInt8]) throws(DecodeError) -> KlaxonState {
-        guard bytes.count >= magic.count + 8, bytes[0..<magic.count].elementsEqual(magic) else {
-            throw .corrupt("it does not start with the Klaxon state header")
-        }
-        var r = BinaryReader(bytes, offset: magic.count, end: bytes.count - 8)
-        do {
-            let version = Int(try r.varint())
-            guard version <= KlaxonState.formatVersion else { throw DecodeError.newerVersion(version) }
-            guard version == KlaxonState.formatVersion else { throw DecodeError.olderVersion(version) }
-            var tail = BinaryReader(bytes, offset: bytes.count - 8)
-            let stored = try tail.fixed64()
-            guard checksum(bytes, count: bytes.count - 8) == stored else {
-                throw DecodeError.corrupt("its checksum does not match (a torn write or an edit)")
-            }
-            let metaLength = Int(try r.fixed64())
-            guard metaLength >= 0, metaLength <= r.end - r.offset else { throw DecodeError.corrupt("truncated") }
-            var state = KlaxonState()
-            state.meta = try bytes.withUnsafeBytes { raw in
-                try JSONDecoder().decode(StateMeta.self, from: Data(raw[r.offset..<r.offset + metaLength]))
-            }
-            r.offset += metaLength
-            let tablesLength = Int(try r.fixed64())
-            guard tablesLength >= 0, tablesLength <= r.end - r.offset else { throw DecodeError.corrupt("truncated") }
-            var tables = BinaryReader(bytes, offset: r.offset, end: r.offset + tablesLength)
-            try decodeTables(&tables, into: &state.meta)
-            guard tables.offset == tables.end else { throw DecodeError.corrupt("tables section length is wrong") }
-            r.offset += tablesLength
-            state.buckets = try decodeIndexedBlocks(&r)
-            return state
-        } catch let error as DecodeError {
-            throw error
-        } catch is BinaryReader.Truncated {
-            throw .corrupt("truncated")
-        } catch {
-            throw .corrupt("unreadable (\(error))")
-        }
-    }
-
-    /// The digest of the first `count` bytes, as the 64-bit number the file ends with.
-    private static func checksum(_ bytes: [UInt8], count: Int) -> UInt64 {
-        var digest = ContentDigest()
-        bytes.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-        return UInt64(digest.finalize(), radix: 16) ?? 0
-    }
 
     /// Each bucket takes at most 10 varints of at most 10 bytes.
     private static let maxBucketBytes = 100
@@ -169,69 +131,29 @@ enum StateFile {
     /// Below this many buckets a second thread costs more than it saves.
     static let bucketsWorthAThread = 200_000
 
-    /// A block's content: a count of companies, then each one's id,
-    /// bucket count, last minute, byte length and buckets (`EncodedBuckets`).
-    /// Buckets still encoded from the load are copied.
-    static func encodeCompanies(_ ids: ArraySlice<String>, of buckets: [String: CompanyBuckets],
-                                into w: inout BinaryWriter, scratch: inout [UInt8]) {
-        w.varint(UInt64(ids.count))
-        for id in ids {
-            let (encoded, list) = buckets[id]?.parts ?? (nil, [])
-            w.string(id)
-            w.varint(UInt64((encoded?.count ?? 0) + list.count))
-            w.signed(Int64(list.last?.minute ?? encoded?.last ?? 0))
-            let lengthAt = w.bytes.count
-            w.fixed64(0)
-            let start = w.bytes.count
-            var previous: Int32 = 0
-            if let encoded {
-                w.signed(Int64(encoded.first))
-                w.bytes.append(contentsOf: encoded.rest)
-                previous = encoded.last
-            }
-            w.writeRaw(maxBytes: list.count * maxBucketBytes, scratch: &scratch) { c in
-                for b in list {
-                    c.bucket(b, after: previous)
-                    previous = b.minute
-                }
-            }
-            w.patchFixed64(UInt64(w.bytes.count - start), at: lengthAt)
+    /// A company's record in a block: its id, bucket count, last minute, byte
+    /// length and buckets (`EncodedBuckets`). Buckets still encoded from the
+    /// load are copied.
+    static func encodeCompany(_ id: String, _ buckets: CompanyBuckets?, into w: inout BinaryWriter, scratch: inout [UInt8]) {
+        let (encoded, list) = buckets?.parts ?? (nil, [])
+        w.string(id)
+        w.varint(UInt64((encoded?.count ?? 0) + list.count))
+        w.signed(Int64(list.last?.minute ?? encoded?.last ?? 0))
+        let lengthAt = w.bytes.count
+        w.fixed64(0)
+        let start = w.bytes.count
+        var previous: Int32 = 0
+        if let encoded {
+            w.signed(Int64(encoded.first))
+            w.bytes.append(contentsOf: encoded.rest)
+            previous = encoded.last
         }
-    }
-
-    /// The bucket blocks: only the index is read; each company keeps a slice of
-    /// the file's bytes, decoded if and when the run needs its buckets.
-    private static func decodeIndexedBlocks(_ r: inout BinaryReader) throws(BinaryReader.Truncated) -> [String: CompanyBuckets] {
-        var result: [String: CompanyBuckets] = [:]
-        while true {
-            let length = try r.fixed64()
-            guard length <= UInt64(r.end - r.offset) else { throw BinaryReader.Truncated() }
-            if length == 0 { break }
-            var block = BinaryReader(r.bytes, offset: r.offset, end: r.offset + Int(length))
-            r.offset += Int(length)
-            let count = try block.varint()
-            result.reserveCapacity(result.count + Int(min(count, 1_000_000)))
-            for _ in 0..<count {
-                let id = try block.string()
-                let n = try block.varint()
-                let last = try block.int32()
-                let bytes = Int(try block.fixed64() & 0x7FFF_FFFF_FFFF_FFFF)
-                // Each bucket takes at least 10 bytes.
-                guard bytes <= block.end - block.offset, n <= UInt64(bytes) / 10 else { throw BinaryReader.Truncated() }
-                let end = block.offset + bytes
-                if n == 0 {
-                    result[id] = CompanyBuckets()
-                } else {
-                    let first = try block.int32()
-                    guard first <= last, block.offset <= end else { throw BinaryReader.Truncated() }
-                    result[id] = CompanyBuckets(encoded: EncodedBuckets(first: first, last: last, count: Int(n),
-                                                                        rest: r.bytes[block.offset..<end]))
-                }
-                block.offset = end
+        w.writeRaw(maxBytes: list.count * maxBucketBytes, scratch: &scratch) { c in
+            for b in list {
+                c.bucket(b, after: previous)
+                previous = b.minute
             }
-            guard block.offset == block.end else { throw BinaryReader.Truncated() }
         }
-        guard r.offset == r.end else { throw BinaryReader.Truncated() }
-        return result
+        w.patchFixed64(UInt64(w.bytes.count - start), at: lengthAt)
     }
 }

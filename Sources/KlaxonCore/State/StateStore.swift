@@ -55,7 +55,7 @@ public struct StateStore: Sendable {
             case .corrupt(let reason) where path == backupFile:
                 throw KlaxonError(.state, "\(path) is corrupt too: \(reason). Nothing was changed")
             case .olderVersion(let version):
-                throw KlaxonError(.state, "\(path) is in state format \(version), from a development build before the first release; this Klaxon reads format \(KlaxonState.formatVersion) only. Move the state folder aside and run again to start afresh (every file in the drop folders is then counted again)")
+                throw KlaxonError(.state, "\(path) is in state format \(version), from a development build before the first release; this Klaxon reads formats \(StateFile.oldestReadableVersion) to \(KlaxonState.formatVersion) only. Move the state folder aside and run again to start afresh (every file in the drop folders is then counted again)")
             case .corrupt(let reason):
                 throw KlaxonError(.state, "\(path) is corrupt: \(reason). Nothing was changed. \(restoreAdvice)")
             }
@@ -121,7 +121,7 @@ public struct StateStore: Sendable {
             AtomicFile.removeStaleTemporaries(in: directory)
             let head = try StateFile.encodeHead(state)
             return try AtomicFile.write(to: stateFile, keepingBackupAt: backupFile) { (out) throws(AtomicFile.WriteError) in
-                try StateFile.write(head: head, buckets: state.buckets, into: &out)
+                try StateFile.write(head: head, buckets: state.buckets, image: state.image, into: &out)
             }
         } catch let error as AtomicFile.WriteError {
             throw KlaxonError(.state, "the state could not be committed: \(error.description); the previous state is intact")

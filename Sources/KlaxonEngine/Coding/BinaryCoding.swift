@@ -1,3 +1,5 @@
+import Foundation
+
 /// LEB128 varints with zigzag for signed values: the minute buckets compress
 /// to a few bytes each because most counts are small.
 package struct BinaryWriter {
@@ -143,6 +145,32 @@ package struct BinaryReader {
         let s = String(decoding: bytes[offset..<offset + Int(n)], as: UTF8.self)
         offset += Int(n)
         return s
+    }
+
+    /// A string that is often the same as `candidate` (the previous row's alert
+    /// title, a company's id after its key): then `candidate` itself, sharing its
+    /// storage instead of allocating a copy.
+    mutating func string(reusing candidate: String) throws(Truncated) -> String {
+        var reused = false
+        return try string(reusing: candidate, reused: &reused)
+    }
+
+    /// `string(reusing:)`, saying whether `candidate` was given back.
+    mutating func string(reusing candidate: String, reused: inout Bool) throws(Truncated) -> String {
+        let n = try varint()
+        guard n <= UInt64(end - offset) else { throw Truncated() }
+        let count = Int(n)
+        var candidate = candidate
+        let start = offset
+        let same = candidate.withUTF8 { utf8 in
+            utf8.count == count && (count == 0 || bytes.withUnsafeBufferPointer { file in
+                guard let a = utf8.baseAddress, let b = file.baseAddress else { return false }
+                return memcmp(a, b + start, count) == 0
+            })
+        }
+        offset += count
+        reused = same
+        return same ? candidate : String(decoding: bytes[start..<start + count], as: UTF8.self)
     }
 
     /// Reads through a raw cursor over the same bytes (bounds still checked
