@@ -37,15 +37,14 @@ struct SharedWorkTests {
         #expect(together.items.count == events.count)
     }
 
-    @Test("window totals of many companies are each company's own, in order")
+    @Test("window totals of many companies are each company's own, in order, from any batch start")
     func windowTotalsInOrder() {
         var buckets: [String: CompanyBuckets] = [:]
         var companies: [Company] = []
-        var starts: [[Int32]] = []
         for c in 0..<(3 * Evaluator.companiesPerChunk + 5) {
             let id = "C\(c)"
-            companies.append(Company(id: id))
-            starts.append(c % 4 == 0 ? [] : c % 4 == 1 ? [100] : [100, 40 + Int32(c % 50)])
+            // No alert, one window, or two (one of them shared by two alerts).
+            companies.append(Company(id: id, tags: c % 4 == 0 ? [] : c % 4 == 1 ? ["x"] : ["x", "y", "z"]))
             if c % 3 != 0 {
                 buckets[id] = CompanyBuckets(buckets: (0..<(c % 90)).map { m in
                     var b = MinuteBucket(minute: Int32(30 + m))
@@ -54,11 +53,23 @@ struct SharedWorkTests {
                 })
             }
         }
-        let totals = Evaluator.windowTotals(of: companies, starts: starts, to: 120, in: buckets)
-        #expect(totals.count == companies.count)
-        for (i, company) in companies.enumerated() {
-            let expected = starts[i].map { buckets[company.id]?.total(from: $0, to: 120) ?? MinuteBucket(minute: $0) }
-            #expect(totals[i] == expected, "company \(i)")
+        let alerts = ["x", "y", "z"].map { tag in
+            AlertDefinition(title: tag, file: "j", scope: .matching(type: .any, tag: tag), recipients: [], area: .attempts, comparison: .greaterThan,
+                            threshold: 1, resetThreshold: nil, samplePeriod: TimeSpan(seconds: 3600), minCalls: 1,
+                            penalty: nil, template: "alert", repeatEvery: nil, level: .error, sendReset: false, script: nil)
+        }
+        let plans = ScopePlans(companies: companies, alerts: alerts, evaluated: [true, true, true], windowStarts: [100, 60, 100])
+        #expect(plans.width == 2)
+        let range = 3..<companies.count
+        let totals = Evaluator.windowTotals(of: companies, range, plans: plans, to: 120, in: buckets)
+        #expect(totals.count == range.count * 2)
+        for i in range {
+            let starts = plans.plans[Int(plans.planOf[i])].starts
+            #expect(starts == (i % 4 == 0 ? [] : i % 4 == 1 ? [100] : [100, 60]), "company \(i)")
+            for (k, start) in starts.enumerated() {
+                let expected = buckets[companies[i].id]?.total(from: start, to: 120) ?? MinuteBucket(minute: start)
+                #expect(totals[(i - range.lowerBound) * 2 + k] == expected, "company \(i)")
+            }
         }
     }
 }

@@ -36,4 +36,17 @@ struct DecisionConsequences {
             result.events.append(sent)
         }
     }
+
+    /// Whether `apply` would do nothing: an instance with no notice record that decided
+    /// ok, no value, or held without escalation steps notifies no one, takes no penalty
+    /// and leaves no record (`NoticeGate.pass`). The record is looked up only when some
+    /// instance has one, so a run where none does hashes no key for it.
+    func isQuiet(_ decision: Decision, alert: AlertDefinition, key: String, notices: [String: InstanceNotice]) -> Bool {
+        switch decision {
+        case .ok, .insufficientData, .missing: break
+        case .held: guard alert.escalations.isEmpty else { return false }
+        case .fired, .repeated, .reset: return false
+        }
+        return notices.isEmpty || notices[key] == nil
+    }
 }
