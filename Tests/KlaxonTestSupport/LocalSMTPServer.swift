@@ -15,6 +15,8 @@ final class LocalSMTPServer {
         var stallData = false
         /// Close the connection after the first bytes of the message.
         var closeMidData = false
+        /// Close each connection after answering this many messages (nil: keep it open).
+        var closeAfter: Int?
         /// Answer 550 to RCPT TO for these addresses.
         var rejectedRecipients: [String] = []
         /// A fixed port, to restart a server where a job's URL points; 0 = any free port.
@@ -31,12 +33,14 @@ final class LocalSMTPServer {
         let tls: Bool
         let authenticated: Bool
         let login: String?
+        /// The client's port: messages with the same one came over one connection.
+        let peer: Int?
 
         var data: [UInt8] { Data(base64Encoded: dataB64).map { [UInt8]($0) } ?? [] }
 
         enum CodingKeys: String, CodingKey {
             case mailFrom = "mail_from", rcptTos = "rcpt_tos", dataB64 = "data_b64"
-            case tls, authenticated, login
+            case tls, authenticated, login, peer
         }
     }
 
@@ -61,11 +65,18 @@ final class LocalSMTPServer {
         if options.port != 0 { arguments += ["--port", String(options.port)] }
         for recipient in options.rejectedRecipients { arguments += ["--reject-rcpt", recipient] }
         if let reply = options.refuseData { arguments += ["--refuse-data", reply] }
+        if let count = options.closeAfter { arguments += ["--close-after", String(count)] }
         arguments += ["--lifetime", String(options.lifetime)]
         process = try LocalServerProcess(script: "smtp_server.py", arguments: arguments)
     }
 
     func stop() { process.stop() }
+
+    /// The connections the server has accepted so far (every mode but `--stall-data` and `--close-mid-data`).
+    var connections: Int {
+        let log = process.folder.appendingPathComponent("connections").path
+        return (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").count ?? 0
+    }
 
     /// Waits until a silent server holds `count` connections (it logs each as it
     /// accepts it), so a test knows a run is inside its send without sleeping.

@@ -18,6 +18,13 @@ Modes:
   --stall-data    takes the whole message and never answers
   --close-mid-data
                   closes the connection after the first bytes of the message
+  --close-after N an aiosmtpd server that closes each connection after
+                  answering its N-th message (a server that drops kept
+                  connections)
+
+Every connection the aiosmtpd server accepts is a line in the file
+"connections" beside --out, and each record names its connection ("peer",
+the client's port), so a test can count the connections a client opened.
 
 It stops by itself after --lifetime seconds, and with --exit-on-stdin-eof
 as soon as the test process that started it goes away.
@@ -53,6 +60,7 @@ def parse_args():
     parser.add_argument("--refuse-data", help="answer this reply to the end of DATA instead of 250")
     parser.add_argument("--stall-data", action="store_true", help="never answer the end of DATA")
     parser.add_argument("--close-mid-data", action="store_true", help="close the connection inside DATA")
+    parser.add_argument("--close-after", type=int, help="close each connection after answering this many messages")
     parser.add_argument("--lifetime", type=float, default=120.0, help="seconds before exiting on its own")
     parser.add_argument("--exit-on-stdin-eof", action="store_true", help="exit when stdin closes")
     return parser.parse_args()
@@ -134,10 +142,11 @@ def run_scripted(args):
 
 
 class RecordingHandler:
-    def __init__(self, out_dir, rejected, refuse_data=None):
+    def __init__(self, out_dir, rejected, refuse_data=None, close_after=None):
         self.out_dir = out_dir
         self.rejected = set(rejected)
         self.refuse_data = refuse_data
+        self.close_after = close_after
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.rejected:
@@ -156,8 +165,14 @@ class RecordingHandler:
             "tls": server.transport.get_extra_info("ssl_object") is not None,
             "authenticated": bool(session.authenticated),
             "login": session.auth_data if isinstance(session.auth_data, str) else None,
+            "peer": session.peer[1] if session.peer else None,
         }
         write_record(self.out_dir, record)
+        if self.close_after:
+            session.klaxon_messages = getattr(session, "klaxon_messages", 0) + 1
+            if session.klaxon_messages >= self.close_after:
+                # After the reply below is written: close() sends what is buffered first.
+                asyncio.get_running_loop().call_soon(server.transport.close)
         return "250 2.0.0 OK: queued"
 
 
@@ -184,11 +199,18 @@ async def run_smtp(args):
     if args.cert:
         tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         tls_context.load_cert_chain(args.cert, args.key)
-    handler = RecordingHandler(args.out, args.reject_rcpt, args.refuse_data)
+    handler = RecordingHandler(args.out, args.reject_rcpt, args.refuse_data, args.close_after)
     loop = asyncio.get_running_loop()
+    connections = os.path.join(os.path.dirname(args.out), "connections")
+
+    class LoggingSMTP(SMTP):
+        def connection_made(self, transport):
+            with open(connections, "a") as log:
+                log.write("connected\n")
+            super().connection_made(transport)
 
     def factory():
-        return SMTP(
+        return LoggingSMTP(
             handler,
             hostname="klaxon-test.local",
             tls_context=tls_context if args.starttls else None,

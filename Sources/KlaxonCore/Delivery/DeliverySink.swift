@@ -19,25 +19,43 @@ public struct SendFailure: Error, Sendable, CustomStringConvertible {
 /// Where outbox items go: the real transports, or files (`--deliver-to`).
 public protocol DeliverySink: Sendable {
     func deliver(_ item: OutboxItem) throws(SendFailure)
+    /// What a run's outbox delivers through (`DeliverySession`); by default each `deliver` on its own.
+    func session() -> any DeliverySession
 }
 
 /// `--deliver-to DIR`: each e-mail as `DIR/<id>.eml` (with the envelope in
 /// `X-Klaxon-Envelope-To`), each SMS as `DIR/<id>.sms.json`, each penalty
-/// webhook call as `DIR/<id>.webhook.json`.
+/// webhook call as `DIR/<id>.webhook.json`. A run's outbox writes them all and
+/// makes them durable with one sync (`FileBatch`); `deliver` alone writes one durably.
 public struct FileSink: DeliverySink {
     public let directory: String
+    /// The file system sync a `FileBatch` ends with (`syncfs`); tests make it fail.
+    let sync: @Sendable (Int32) -> Int32
 
-    public init(directory: String) { self.directory = directory }
+    public init(directory: String) {
+        self.directory = directory
+        sync = FileBatch.syncFileSystem
+    }
+
+    init(directory: String, sync: @escaping @Sendable (Int32) -> Int32) {
+        self.directory = directory
+        self.sync = sync
+    }
+
+    public func session() -> any DeliverySession { FileBatch(sink: self) }
+
+    /// The file's name in the folder and its bytes; nil for what is not written to a file.
+    func file(for item: OutboxItem) -> (name: String, content: String)? {
+        switch item.channel {
+        case .email: return ("\(item.id).eml", Self.envelopeHeader(item.recipients) + "\r\n" + item.payload)
+        case .sms: return ("\(item.id).sms.json", item.payload + "\n")
+        case .webhook: return ("\(item.id).webhook.json", item.payload + "\n")
+        case .penaltyLog: return nil
+        }
+    }
 
     public func deliver(_ item: OutboxItem) throws(SendFailure) {
-        let (name, content): (String, String)
-        switch item.channel {
-        case .email:
-            (name, content) = ("\(item.id).eml", Self.envelopeHeader(item.recipients) + "\r\n" + item.payload)
-        case .sms: (name, content) = ("\(item.id).sms.json", item.payload + "\n")
-        case .webhook: (name, content) = ("\(item.id).webhook.json", item.payload + "\n")
-        case .penaltyLog: return
-        }
+        guard let (name, content) = file(for: item) else { return }
         do {
             // `AtomicFile.write` creates the folder when it is missing.
             try AtomicFile.write(content, to: (directory as NSString).appendingPathComponent(name))

@@ -7,6 +7,7 @@ import KlaxonSystem
 public struct TransportSink: DeliverySink {
     let job: Job
     let secrets: Secrets
+    /// A mail transport given by a test; otherwise SMTP over libcurl, one connection per run (`TransportSession`).
     let mail: (any MailTransport)?
     /// A transport given by a test; otherwise each channel gets libcurl with its own CA file.
     let http: (any HTTPTransport)?
@@ -35,26 +36,32 @@ public struct TransportSink: DeliverySink {
     }
 
     private func sendEmail(_ item: OutboxItem) throws(SendFailure) {
+        if let mail {
+            try sendEmail(item) { (message, from, to, _) throws(DeliveryError) in try mail.send(message, from: from, to: to) }
+        } else {
+            try sendEmail(item) { (message, from, to, settings) throws(DeliveryError) in try SMTPTransport(settings).send(message, from: from, to: to) }
+        }
+    }
+
+    /// Checks the item and the job's `email`, reads the login from the environment
+    /// and hands the message to `send` with the settings of the SMTP transport.
+    func sendEmail(_ item: OutboxItem,
+                   _ send: ([UInt8], String, [String], SMTPTransport.Settings) throws(DeliveryError) -> Void) throws(SendFailure) {
         guard let settings = job.email, let from = MailAddress.parse(settings.from) else {
             throw SendFailure("the job has no usable `email` settings")
         }
-        let transport: any MailTransport
-        if let mail {
-            transport = mail
-        } else {
-            let username = try secrets.value(settings.usernameEnv)
-            let password = try secrets.value(settings.passwordEnv)
-            // With a login, "off" still takes the STARTTLS a server offers: the password never
-            // goes in clear where it need not (the job was refused if it would have to, see EndpointRules).
-            let login = username != nil || password != nil
-            transport = SMTPTransport(.init(
-                url: settings.url, starttls: settings.starttls == .required ? .required : login ? .whenOffered : .off,
-                username: username, password: password,
-                connectTimeout: .seconds(settings.connectTimeout.seconds), totalTimeout: .seconds(settings.timeout.seconds),
-                caFile: settings.caFile))
-        }
+        let username = try secrets.value(settings.usernameEnv)
+        let password = try secrets.value(settings.passwordEnv)
+        // With a login, "off" still takes the STARTTLS a server offers: the password never
+        // goes in clear where it need not (the job was refused if it would have to, see EndpointRules).
+        let login = username != nil || password != nil
+        let smtp = SMTPTransport.Settings(
+            url: settings.url, starttls: settings.starttls == .required ? .required : login ? .whenOffered : .off,
+            username: username, password: password,
+            connectTimeout: .seconds(settings.connectTimeout.seconds), totalTimeout: .seconds(settings.timeout.seconds),
+            caFile: settings.caFile)
         do {
-            try transport.send(Array(item.payload.utf8), from: from.address, to: item.recipients)
+            try send(Array(item.payload.utf8), from.address, item.recipients, smtp)
         } catch {
             throw SendFailure(error.description)
         }

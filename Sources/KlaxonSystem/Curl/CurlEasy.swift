@@ -4,8 +4,8 @@ import Foundation
 // The only file that touches libcurl handles. Everything that libcurl keeps a
 // pointer to (error buffer, lists, callback context boxes) is owned by one
 // CurlEasy instance and released in its deinit, after curl_easy_cleanup, so
-// libcurl can never see freed memory. A CurlEasy is used by one call on one
-// thread and then dropped: it is deliberately not Sendable.
+// libcurl can never see freed memory. A CurlEasy is used by one call, or by
+// one run's messages in turn (`reset`), on one thread: it is deliberately not Sendable.
 
 /// Runs curl_global_init exactly once per process.
 package enum CurlGlobal {
@@ -91,6 +91,11 @@ package final class CurlEasy {
         errorBuffer = .allocate(capacity: errorBufferSize)
         errorBuffer.initialize(repeating: 0, count: errorBufferSize)
 
+        try setDefaults()
+    }
+
+    /// What every transfer starts with, on a new handle and after `reset`.
+    private func setDefaults() throws(DeliveryError) {
         try setPointer(CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer))
         // No signals: Klaxon sends from several threads, and libcurl's SIGALRM-based
         // resolver timeout is not thread-safe. Debian's libcurl uses the threaded
@@ -99,6 +104,26 @@ package final class CurlEasy {
         // Without a write callback libcurl writes response bodies to our stdout.
         // Start with a sink that keeps nothing; collectResponseBody replaces it.
         try installBodySink(bodySink)
+    }
+
+    /// Forgets the last transfer's options but keeps the handle's open connections
+    /// (`curl_easy_reset`), so the next message to the same server goes over the
+    /// same connection; libcurl checks a kept connection is alive before reusing it.
+    func reset() throws(DeliveryError) {
+        curl_easy_reset(handle)
+        // The handle no longer points to any of these.
+        for list in lists { curl_slist_free_all(list) }
+        lists.removeAll()
+        uploadSource = nil
+        replyLog = nil
+        bodySink = ResponseBodySink(limit: 0, stopsAtLimit: false)
+        try setDefaults()
+    }
+
+    /// Whether the last transfer went over a connection an earlier transfer opened.
+    var reusedConnection: Bool {
+        var connects = 0
+        return klaxon_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK && connects == 0
     }
 
     deinit {

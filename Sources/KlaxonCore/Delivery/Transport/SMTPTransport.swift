@@ -2,7 +2,8 @@ import CCurl
 import Foundation
 import KlaxonSystem
 
-/// Sends mail over SMTP with libcurl: one connection and one transaction per call.
+/// Sends mail over SMTP with libcurl: one transaction per call, over a
+/// connection of its own or, through `SMTPConnection`, the run's kept one.
 public struct SMTPTransport: MailTransport {
     public enum StartTLS: String, Sendable {
         /// smtp:// must upgrade with STARTTLS or the send fails (CURLUSESSL_ALL). The default.
@@ -52,6 +53,11 @@ public struct SMTPTransport: MailTransport {
     }
 
     public func send(_ message: [UInt8], from envelopeFrom: String, to recipients: [String]) throws(DeliveryError) {
+        try send(message, from: envelopeFrom, to: recipients, on: CurlEasy())
+    }
+
+    /// One transaction on `easy`, whose options are set afresh and whose open connection is reused.
+    func send(_ message: [UInt8], from envelopeFrom: String, to recipients: [String], on easy: CurlEasy) throws(DeliveryError) {
         let endpoint = try checkedEndpoint()
         try Self.checkAddress(envelopeFrom, role: "envelope sender")
         guard !recipients.isEmpty else {
@@ -62,7 +68,7 @@ public struct SMTPTransport: MailTransport {
         }
         try Self.checkLineEndings(message, endpoint: endpoint)
 
-        let easy = try CurlEasy()
+        try easy.reset()
         try easy.set(CURLOPT_URL, settings.url)
         // Only mail protocols: a typo such as file:// or http:// must not do something else.
         try easy.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
