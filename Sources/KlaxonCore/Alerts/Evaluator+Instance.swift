@@ -1,3 +1,4 @@
+import KlaxonEngine
 extension Evaluator {
     /// One instance: its observation, its step, its counts, and what it leads to
     /// unless it rests. `window` is its sum from the batch; nil for an alert without

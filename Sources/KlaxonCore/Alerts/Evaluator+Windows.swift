@@ -1,3 +1,4 @@
+import KlaxonEngine
 extension Evaluator {
     /// Companies whose window sums are held at once: the sums of a batch take
     /// `batch × width × 56` bytes (under 2 MB for two windows), where all

@@ -1,4 +1,5 @@
 import Foundation
+import KlaxonSystem
 
 /// A run's `--deliver-to`: every file is written to its temporary name with no
 /// fsync of its own; `settle` syncs the folder's file system once, then renames

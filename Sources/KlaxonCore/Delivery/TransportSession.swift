@@ -1,3 +1,4 @@
+import KlaxonSystem
 /// A run's deliveries through `TransportSink`: e-mail to the job's SMTP server
 /// goes over one kept connection (`SMTPConnection`); everything else as
 /// `TransportSink.deliver` sends it. Each send is done when it returns, so

@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// What a save writes in the bucket blocks, company by company, in id order:
 /// the bytes of a record still as loaded (`StateImage`), or a company encoded
 /// afresh; and which blocks are a loaded block byte for byte, written straight

@@ -1,4 +1,6 @@
 import Foundation
+import KlaxonEngine
+import KlaxonSystem
 
 /// Reading a state file of format 4 or 5 (`StateFile`).
 extension StateFile {

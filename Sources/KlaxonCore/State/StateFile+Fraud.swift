@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// The fraud part of the state file (since format 5): the call log's calls and
 /// the hourly totals as binary, between the tables and the bucket blocks.
 ///

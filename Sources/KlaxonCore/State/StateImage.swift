@@ -1,3 +1,4 @@
+import KlaxonEngine
 /// What a state was loaded from, kept so that the next save can skip work:
 /// the file's bytes, where each company's buckets and each bucket block lie in
 /// them, and the order of the tables' keys.

@@ -150,13 +150,13 @@ package struct BinaryReader {
     /// A string that is often the same as `candidate` (the previous row's alert
     /// title, a company's id after its key): then `candidate` itself, sharing its
     /// storage instead of allocating a copy.
-    mutating func string(reusing candidate: String) throws(Truncated) -> String {
+    package mutating func string(reusing candidate: String) throws(Truncated) -> String {
         var reused = false
         return try string(reusing: candidate, reused: &reused)
     }
 
     /// `string(reusing:)`, saying whether `candidate` was given back.
-    mutating func string(reusing candidate: String, reused: inout Bool) throws(Truncated) -> String {
+    package mutating func string(reusing candidate: String, reused: inout Bool) throws(Truncated) -> String {
         let n = try varint()
         guard n <= UInt64(end - offset) else { throw Truncated() }
         let count = Int(n)

@@ -109,7 +109,7 @@ package final class CurlEasy {
     /// Forgets the last transfer's options but keeps the handle's open connections
     /// (`curl_easy_reset`), so the next message to the same server goes over the
     /// same connection; libcurl checks a kept connection is alive before reusing it.
-    func reset() throws(DeliveryError) {
+    package func reset() throws(DeliveryError) {
         curl_easy_reset(handle)
         // The handle no longer points to any of these.
         for list in lists { curl_slist_free_all(list) }
@@ -121,7 +121,7 @@ package final class CurlEasy {
     }
 
     /// Whether the last transfer went over a connection an earlier transfer opened.
-    var reusedConnection: Bool {
+    package var reusedConnection: Bool {
         var connects = 0
         return klaxon_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK && connects == 0
     }

@@ -1,3 +1,4 @@
+import KlaxonSystem
 /// A run's messages to one SMTP server over one connection: libcurl keeps the
 /// connection open in the handle between transactions. A connection, greeting,
 /// EHLO (STARTTLS, AUTH) and QUIT for each message was what held sending to a
