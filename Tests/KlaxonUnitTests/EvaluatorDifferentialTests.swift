@@ -141,4 +141,28 @@ struct EvaluatorDifferentialTests {
         #expect(CompanyOrder.asciiHead("AB") == 0x4142_0000_0000_0000)
         #expect(CompanyOrder.asciiHead("é") == nil)
     }
+
+    @Test("companies in the same scopes share one plan, with up to 64 alerts and beyond", arguments: [3, 70])
+    func scopePlans(alertCount: Int) {
+        let tags = ["a", "b", "c"]
+        let alerts = (0..<alertCount).map { i in
+            AlertDefinition(title: "A\(i)", file: "j", scope: .matching(type: .any, tag: tags[i % 3]), recipients: [], area: .attempts,
+                            comparison: .greaterThan, threshold: 1, resetThreshold: nil, samplePeriod: TimeSpan(seconds: 3600), minCalls: 1,
+                            penalty: nil, template: "alert", repeatEvery: nil, level: .error, sendReset: false, script: nil)
+        }
+        let companies = (0..<40).map { c in Company(id: "C\(c)", tags: Array(tags.prefix(c % 4))) }
+        let starts: [Int32?] = (0..<alertCount).map { (i: Int) -> Int32? in
+            guard i % 3 != 2 else { return nil }
+            return i % 2 == 0 ? 100 : 110
+        }
+        let plans = ScopePlans(companies: companies, alerts: alerts, evaluated: (0..<alertCount).map { $0 != 1 }, windowStarts: starts)
+        // Tags none, a, a+b, a+b+c; with three alerts the one of tag b is not evaluated, so a and a+b share a plan.
+        #expect(plans.plans.count == (alertCount == 3 ? 3 : 4))
+        for (c, company) in companies.enumerated() {
+            let plan = plans.plans[Int(plans.planOf[c])]
+            let applying = (0..<alertCount).filter { $0 != 1 && company.tags.contains(tags[$0 % 3]) }
+            #expect(plan.applying == applying, "company \(c)")
+            #expect(plan.slots.enumerated().allSatisfy { k, slot in slot.map { plan.starts[$0] } == starts[plan.applying[k]] }, "company \(c)")
+        }
+    }
 }

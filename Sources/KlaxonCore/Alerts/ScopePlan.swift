@@ -24,20 +24,28 @@ struct ScopePlans {
     /// `windowStarts[i]`: its window's start when the window ends at the window end.
     init(companies: [Company], alerts: [AlertDefinition], evaluated: [Bool], windowStarts: [Int32?]) {
         let candidates = alerts.indices.filter { evaluated[$0] }
+        // The scopes alone: reading `alerts[index].scope` copied the whole alert, a dozen retains, per check.
+        let scopes = alerts.map(\.scope)
         var known: [[UInt64]: Int32] = [:]
+        var knownWord: [UInt64: Int32] = [:]
         var mask = [UInt64](repeating: 0, count: (alerts.count + 63) / 64)
         planOf.reserveCapacity(companies.count)
         for company in companies {
             for w in mask.indices { mask[w] = 0 }
-            for index in candidates where alerts[index].scope.includes(company) {
+            for index in candidates where scopes[index].includes(company) {
                 mask[index / 64] |= 1 << UInt64(index % 64)
             }
-            if let plan = known[mask] {
+            // Up to 64 alerts the mask is one word, hashed as an integer; an array's hash cost more per company.
+            if mask.count == 1, let plan = knownWord[mask[0]] {
+                planOf.append(plan)
+                continue
+            }
+            if mask.count != 1, let plan = known[mask] {
                 planOf.append(plan)
                 continue
             }
             let plan = Int32(plans.count)
-            known[mask] = plan
+            if mask.count == 1 { knownWord[mask[0]] = plan } else { known[mask] = plan }
             plans.append(Self.plan(mask: mask, candidates: candidates, windowStarts: windowStarts))
             planOf.append(plan)
         }
