@@ -76,6 +76,20 @@ struct SMTPConnectionTests {
         #expect(server.connections == 4)
     }
 
+    @Test func aMessageTheServerTookWithoutReplyingIsAFailureNotSentAgainAtOnce() throws {
+        var options = LocalSMTPServer.Options()
+        options.dropReplyAt = 2
+        let server = try LocalSMTPServer(options)
+        defer { server.stop() }
+        let scratch = Scratch()
+        let outcomes = deliver(items(3), job: try job(server, scratch), scratch)
+
+        #expect(outcomes.map(\.result) == [.sent, .failed, .sent], "\(outcomes.compactMap(\.error))")
+        let bodies = try server.received().map { String(decoding: $0.data, as: UTF8.self) }
+        #expect(bodies.filter { $0 == items(3)[1].payload }.count == 1, "the server got it once; the backoff decides when it is tried again")
+        #expect(bodies.count == 3)
+    }
+
     @Test func aRefusedRecipientFailsOnlyItsOwnMessage() throws {
         let server = try LocalSMTPServer(.init(rejectedRecipients: ["bad@example.test"]))
         defer { server.stop() }

@@ -17,6 +17,8 @@ final class LocalSMTPServer {
         var closeMidData = false
         /// Close each connection after answering this many messages (nil: keep it open).
         var closeAfter: Int?
+        /// The server takes this message (1-based, over its life) whole and drops the connection without replying.
+        var dropReplyAt: Int? = nil
         /// Answer 550 to RCPT TO for these addresses.
         var rejectedRecipients: [String] = []
         /// A fixed port, to restart a server where a job's URL points; 0 = any free port.
@@ -66,6 +68,7 @@ final class LocalSMTPServer {
         for recipient in options.rejectedRecipients { arguments += ["--reject-rcpt", recipient] }
         if let reply = options.refuseData { arguments += ["--refuse-data", reply] }
         if let count = options.closeAfter { arguments += ["--close-after", String(count)] }
+        if let n = options.dropReplyAt { arguments += ["--drop-reply-at", String(n)] }
         arguments += ["--lifetime", String(options.lifetime)]
         process = try LocalServerProcess(script: "smtp_server.py", arguments: arguments)
     }

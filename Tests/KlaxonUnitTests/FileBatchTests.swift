@@ -105,6 +105,24 @@ import Testing
         #expect(try folderContents(scratch.url("sent")).count == 10)
     }
 
+    @Test func aFileThatFailsAtItsRenameKeepsItsPlaceInTheOutbox() throws {
+        let scratch = Scratch()
+        let folder = scratch.url("out")
+        // A folder where e1's file must go: its rename fails when the batch settles.
+        try FileManager.default.createDirectory(atPath: folder + "/e1.eml", withIntermediateDirectories: true)
+        let journalPath = scratch.url("delivery.journal")
+        let probe = SyncProbe(journal: journalPath, fails: false)
+        func email(_ id: String, due: Int64) -> OutboxItem {
+            OutboxItem(id: id, channel: .email, alert: "A", company: "C", kind: "fired", recipients: ["noc@example.com"],
+                       subject: id, payload: "Subject: \(id)\r\n\r\nbody\r\n", createdAt: 1_000, nextAttempt: due)
+        }
+        var outbox = [email("w0", due: 5_000), email("e1", due: 0), email("w2", due: 5_000), email("e3", due: 0)]
+        let (outcomes, _) = deliver(&outbox, to: folder, probe: probe, journal: DeliveryJournal(path: journalPath))
+
+        #expect(outcomes.map(\.result) == [.waiting, .failed, .waiting, .sent])
+        #expect(outbox.map(\.id) == ["w0", "e1", "w2"], "a later message of the same instance must not overtake it")
+    }
+
     @Test func aTemporaryOfAKilledRunIsRemovedAndAnotherProgramsFileKept() throws {
         let scratch = Scratch()
         // A PID that cannot be alive: above the kernel's pid_max.

@@ -61,6 +61,7 @@ def parse_args():
     parser.add_argument("--stall-data", action="store_true", help="never answer the end of DATA")
     parser.add_argument("--close-mid-data", action="store_true", help="close the connection inside DATA")
     parser.add_argument("--close-after", type=int, help="close each connection after answering this many messages")
+    parser.add_argument("--drop-reply-at", type=int, help="take the Nth message of the server's life whole, then drop the connection without replying")
     parser.add_argument("--lifetime", type=float, default=120.0, help="seconds before exiting on its own")
     parser.add_argument("--exit-on-stdin-eof", action="store_true", help="exit when stdin closes")
     return parser.parse_args()
@@ -142,7 +143,9 @@ def run_scripted(args):
 
 
 class RecordingHandler:
-    def __init__(self, out_dir, rejected, refuse_data=None, close_after=None):
+    def __init__(self, out_dir, rejected, refuse_data=None, close_after=None, drop_reply_at=None):
+        self.drop_reply_at = drop_reply_at
+        self.taken = 0
         self.out_dir = out_dir
         self.rejected = set(rejected)
         self.refuse_data = refuse_data
@@ -168,6 +171,11 @@ class RecordingHandler:
             "peer": session.peer[1] if session.peer else None,
         }
         write_record(self.out_dir, record)
+        self.taken += 1
+        if self.drop_reply_at == self.taken:
+            # The message arrived whole; the client never hears so.
+            server.transport.abort()
+            return "250 2.0.0 OK: never sent"
         if self.close_after:
             session.klaxon_messages = getattr(session, "klaxon_messages", 0) + 1
             if session.klaxon_messages >= self.close_after:
@@ -199,7 +207,7 @@ async def run_smtp(args):
     if args.cert:
         tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         tls_context.load_cert_chain(args.cert, args.key)
-    handler = RecordingHandler(args.out, args.reject_rcpt, args.refuse_data, args.close_after)
+    handler = RecordingHandler(args.out, args.reject_rcpt, args.refuse_data, args.close_after, args.drop_reply_at)
     loop = asyncio.get_running_loop()
     connections = os.path.join(os.path.dirname(args.out), "connections")
 

@@ -48,7 +48,8 @@ public struct Outbox {
     public func deliver(_ outbox: inout [OutboxItem], through sink: any DeliverySink, warnings: inout [String]) -> [Outcome] {
         let session = sink.session()
         var outcomes: [Outcome] = []
-        var remaining: [OutboxItem] = []
+        // With each item its place in the outbox: one that fails when its batch settles keeps its place.
+        var remaining: [(place: Int, item: OutboxItem)] = []
         var pending: [DeliveryJournal.Entry] = []
         // Handed to the session and not settled yet: the item, its outcome's and its journal entry's places.
         var unsettled: [(item: OutboxItem, outcome: Int, entry: Int)] = []
@@ -61,7 +62,7 @@ public struct Outbox {
                 guard let failure = unsaved[item.id] else { continue }
                 var item = item
                 (pending[e], outcomes[o]) = failed(&item, failure)
-                remaining.append(item)
+                remaining.append((o, item))
             }
             unsettled.removeAll(keepingCapacity: true)
             do { try journal.append(contentsOf: pending) } catch {
@@ -78,7 +79,7 @@ public struct Outbox {
             if pending.isEmpty { batchStarted = Date() }
             if item.dead || item.nextAttempt > now {
                 outcomes.append(outcome(of: item, item.dead ? .dead : .waiting))
-                remaining.append(item)
+                remaining.append((outcomes.count - 1, item))
                 continue
             }
             item.attempts += 1
@@ -96,7 +97,7 @@ public struct Outbox {
                 let (entry, result) = failed(&item, error)
                 pending.append(entry)
                 outcomes.append(result)
-                remaining.append(item)
+                remaining.append((outcomes.count - 1, item))
             }
         }
         // Before the outbox and outcomes are handed back: the last settle may still turn sends into failures.
@@ -104,7 +105,7 @@ public struct Outbox {
         if unrecorded > 0 {
             warnings.append("\(unrecorded) delivery outcome(s) could not be recorded (\(journalError)); what was delivered will be sent again by the next run")
         }
-        outbox = remaining
+        outbox = remaining.sorted { $0.place < $1.place }.map(\.item)
         return outcomes
     }
 

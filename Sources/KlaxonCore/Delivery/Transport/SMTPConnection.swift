@@ -7,9 +7,9 @@ import KlaxonSystem
 /// A failure never poisons the next message: after any failure the handle, and
 /// its connection, are dropped and the next message opens a new one. A message
 /// that fails because a kept connection broke under it (the server closed an
-/// idle connection as the message began) is tried once more at once, on a new
-/// connection; a server that took the message and broke before its reply gets
-/// it twice, which at-least-once delivery allows (the same Message-ID).
+/// idle connection as the message began, answering nothing) is tried once more at
+/// once, on a new connection. A connection that broke after any reply of the
+/// transaction is a failed delivery, retried on the backoff like any other.
 final class SMTPConnection {
     let transport: SMTPTransport
     private var easy: CurlEasy?
@@ -21,7 +21,9 @@ final class SMTPConnection {
         do {
             try attempt(message, from: envelopeFrom, to: recipients)
         } catch {
-            guard let kept, kept.reusedConnection, error.kind == .connectionLost else { throw error }
+            // Only a connection that answered nothing at all was dead before the message: one that
+            // answered (even the go-ahead for the body) may have taken it, so that failure stands.
+            guard let kept, kept.reusedConnection, error.kind == .connectionLost, error.responseCode == nil else { throw error }
             try attempt(message, from: envelopeFrom, to: recipients)
         }
     }
