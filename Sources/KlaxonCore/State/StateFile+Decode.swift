@@ -12,7 +12,7 @@ extension StateFile {
             throw .corrupt("it does not start with the Klaxon state header")
         }
         var r = BinaryReader(bytes, offset: magic.count, end: bytes.count - 8)
-        do {
+        return try refusingUnreadable {
             let version = Int(try r.varint())
             guard version <= KlaxonState.formatVersion else { throw DecodeError.newerVersion(version) }
             guard version >= oldestReadableVersion else { throw DecodeError.olderVersion(version) }
@@ -48,12 +48,6 @@ extension StateFile {
             state.meta.companies = companies.table
             state.image = state.image?.with(companyKeys: companies.keys)
             return state
-        } catch let error as DecodeError {
-            throw error
-        } catch is BinaryReader.Truncated {
-            throw .corrupt("truncated")
-        } catch {
-            throw .corrupt("unreadable (\(error))")
         }
     }
 
@@ -90,7 +84,7 @@ extension StateFile {
     /// Everything but the companies table when `parts` says where the parts are
     /// (format 5); everything when it is nil (format 4, read in order from `r`).
     private static func decodeParts(_ r: inout BinaryReader, version: Int, companies parts: PartRanges?) throws(DecodeError) -> KlaxonState {
-        do {
+        try refusingUnreadable {
             let json = try parts?.json ?? r.part()
             var state = KlaxonState()
             state.meta = try r.bytes.withUnsafeBytes { raw in
@@ -115,6 +109,14 @@ extension StateFile {
             state.image = StateImage(bytes: r.bytes, records: blocks.records, blocks: blocks.blocks,
                                      companyKeys: companyKeys, instanceKeys: keys.instances, streakKeys: keys.streaks)
             return state
+        }
+    }
+
+    /// Every failure of a decode as the refusal of a corrupt state: a truncated
+    /// read, a JSON part that does not decode, anything else by its description.
+    private static func refusingUnreadable<T>(_ body: () throws -> T) throws(DecodeError) -> T {
+        do {
+            return try body()
         } catch let error as DecodeError {
             throw error
         } catch is BinaryReader.Truncated {
