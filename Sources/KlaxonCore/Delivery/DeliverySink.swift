@@ -34,7 +34,7 @@ public struct FileSink: DeliverySink {
 
     public init(directory: String) {
         self.directory = directory
-        sync = FileBatch.syncFileSystem
+        sync = FileSystemSync.syncFileSystem
     }
 
     init(directory: String, sync: @escaping @Sendable (Int32) -> Int32) {
