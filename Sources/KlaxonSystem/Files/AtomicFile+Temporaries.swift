@@ -110,5 +110,5 @@ extension AtomicFile {
 }
 
 private extension Character {
-    package var isASCIIDigit: Bool { isASCII && isNumber }
+    var isASCIIDigit: Bool { isASCII && isNumber }
 }
