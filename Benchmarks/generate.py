@@ -175,7 +175,13 @@ def write_jobs(out):
     for name, body in jobs.items():
         with open(os.path.join(out, "jobs", name), "w") as f:
             json.dump(body, f, indent=2)
-    # The hourly drop folders: hard links, so size and mtime match what the ledger recorded.
+    link_hourly_drops(out)
+
+
+def link_hourly_drops(out):
+    """The hourly drop folders of the (c) run: drop-23 holds the first 23 hourly
+    files, drop-24 all 24, as hard links, so that size and mtime match what the
+    23-hour state's ledger recorded."""
     for folder, hours in (("drop-23", range(23)), ("drop-24", range(24))):
         path = os.path.join(out, folder)
         os.makedirs(path, exist_ok=True)

@@ -35,6 +35,8 @@ import shutil
 
 import numpy as np
 
+from generate import link_hourly_drops
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 DAY = dt.datetime(2026, 11, 26, tzinfo=dt.timezone.utc)
@@ -213,16 +215,7 @@ def write_jobs(out):
             body["state"] += suffix
             with open(os.path.join(out, "jobs", f"{name}{suffix}.json5"), "w") as f:
                 json.dump(body, f, indent=2)
-    # Hard links, so that size and mtime match what the 23-hour state's ledger recorded.
-    for folder, hours in (("drop-23", range(23)), ("drop-24", range(24))):
-        path = os.path.join(out, folder)
-        os.makedirs(path, exist_ok=True)
-        for h in hours:
-            name = f"cdrs-2026-11-26T{h:02d}00.csv"
-            link = os.path.join(path, name)
-            if os.path.exists(link):
-                os.remove(link)
-            os.link(os.path.join(out, "cdrs-hourly", name), link)
+    link_hourly_drops(out)
 
 
 if __name__ == "__main__":
