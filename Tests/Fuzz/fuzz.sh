@@ -63,9 +63,10 @@ if [ ! -x "$binary" ] || [ "$(cat "$work/stamp" 2>/dev/null)" != "$stamp" ]; the
   # lld links the sanitizer runtimes without gold's flood of warnings; gold does too.
   linker=()
   [ -x "$(dirname "$(readlink -f "$swiftc")")/ld.lld" ] && linker=(-use-ld=lld)
-  nice -n 19 "$swiftc" -sanitize=fuzzer,address -parse-as-library -O -wmo -num-threads 2 -g -swift-version 6 \
+  # From the work folder: a whole-module compile leaves its module files in the current one.
+  (cd "$work" && nice -n 19 "$swiftc" -sanitize=fuzzer,address -parse-as-library -O -wmo -num-threads 2 -g -swift-version 6 \
     "${linker[@]}" -module-name KlaxonFuzz -package-name klaxon -I "$root/Sources/CCurl" -lcurl \
-    "${snapshot[@]}" -o "$binary.tmp"
+    "${snapshot[@]}" -o "$binary.tmp")
   mv "$binary.tmp" "$binary"
   echo "$stamp" > "$work/stamp"
 fi
