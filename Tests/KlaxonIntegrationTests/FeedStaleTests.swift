@@ -15,9 +15,9 @@ struct FeedStaleTests {
         try FileManager.default.createDirectory(atPath: scratch.url("drop/cdrs"), withIntermediateDirectories: true)
     }
 
-    func writeJob(_ extra: String = "") {
+    func writeJob(_ extra: String = "", job jobExtra: String = "") {
         scratch.write("job.json5", """
-        { name: "feeds", state: "state", interval: "1h", brand: "Acme", metrics_file: "out/klaxon.prom",
+        { name: "feeds", state: "state", interval: "1h", brand: "Acme", metrics_file: "out/klaxon.prom",\(jobExtra)
           operators: ["noc@acme.example"],
           inputs: { cdrs: { path: "drop/cdrs", expect_every: "2h"\(extra) } },
           email: { url: "\(server.plainURL)", starttls: "off", from: "klaxon@acme.example" },
@@ -69,6 +69,23 @@ struct FeedStaleTests {
         #expect(metric("ok") == "1" && metric("triggered") == "0")
         #expect(try run("08:00").status == 0)
         #expect(try subjects().count == 2)
+    }
+
+    @Test func theStaleSentenceShowsTimesInTheJobsZone() throws {
+        writeJob(job: #" timezone: "Europe/Berlin","#)
+        scratch.write("drop/cdrs/c-1.csv", cdrHeader + "2026-11-27 00:50:00,x,C1,P1,1,10,200,,0,0\n")
+        #expect(try run("01:00").status == 0)
+        let stale = try run("04:00")
+        #expect(stale.status == 2)
+        // The file was taken at 01:00 UTC: 02:00 in Berlin, the operator's clock, in the message;
+        // the warning is the run report's, in UTC as all of the report.
+        #expect(stale.stderr.contains("taken since 2026-11-27T01:00:00Z (3h ago)"), "\(stale.stderr)")
+        let mail = try ParsedMIME.parse(try #require(try server.received().first).data)
+        #expect(mail.plain?.contains("2026-11-27T02:00:00+01:00") == true, "\(mail.plain ?? "")")
+        scratch.write("drop/cdrs/c-2.csv", cdrHeader + "2026-11-27 04:10:00,x,C1,P1,1,10,200,,0,0\n")
+        #expect(try run("05:00").status == 0)
+        let reset = try ParsedMIME.parse(try #require(try server.received().last).data)
+        #expect(reset.plain?.contains("arrived at 2026-11-27T06:00:00+01:00") == true, "\(reset.plain ?? "")")
     }
 
     @Test func aFeedThatNeverDeliveredCountsFromTheFirstRunAndRepeatsPerStaleRepeat() throws {

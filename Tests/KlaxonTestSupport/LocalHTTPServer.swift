@@ -10,6 +10,8 @@ final class LocalHTTPServer {
         let path: String
         let headers: [[String]]
         let bodyB64: String
+        /// The client's address and port: one per connection.
+        let peer: String
 
         var body: [UInt8] { Data(base64Encoded: bodyB64).map { [UInt8]($0) } ?? [] }
 
@@ -22,7 +24,7 @@ final class LocalHTTPServer {
         }
 
         enum CodingKeys: String, CodingKey {
-            case method, path, headers, bodyB64 = "body_b64"
+            case method, path, headers, bodyB64 = "body_b64", peer
         }
     }
 

@@ -27,6 +27,11 @@ With --cert and --key it speaks HTTPS (a gateway behind a private CA).
   /2010-04-01/Accounts/<sid>/Messages.json   201 and a Twilio-shaped JSON answer
   other   404
 
+Every record also names the client's address and port ("peer"), so a test can
+count the connections requests came over. Any path with ?close=1 answers and
+then closes the connection without saying so (no "Connection: close"): a
+server that drops idle connections.
+
 It stops by itself after --lifetime seconds, and with --exit-on-stdin-eof
 as soon as the test process that started it goes away.
 """
@@ -101,8 +106,11 @@ class Handler(BaseHTTPRequestHandler):
             "path": self.path,
             "headers": [[name, value] for name, value in self.headers.items()],
             "body_b64": base64.b64encode(body).decode("ascii"),
+            "peer": f"{self.client_address[0]}:{self.client_address[1]}",
         })
         url = urlsplit(self.path)
+        if "close" in parse_qs(url.query):
+            self.close_connection = True
         if url.path == "/ok":
             self.reply(201, b'{"id":"msg-1","status":"queued"}', "application/json")
         elif url.path == "/fail":

@@ -58,15 +58,16 @@ struct FeedWatch {
                                              observation: .measured(value: Double(age), holds: stale, resets: !stale),
                                              now: now, interval: job.interval)
             feeds[name] = record
-            let since = ValueFormatter.timestamp(record.lastArrival)
-            let message: String
-            switch decision {
-            case .reset:
-                message = "New \(name) data arrived at \(ValueFormatter.timestamp(now)), after \(TimeSpan(seconds: gap)) without any; the feed is healthy again."
-            default:
-                message = "No new \(name) data has been taken since \(since) (\(TimeSpan(seconds: max(age, 0))) ago); the job expects some at least every \(feed.every). Check the switch's export and the drop folder \(input.path)."
+            // Told twice: the message (people, the job's zone) and the run report's warning, which
+            // stderr repeats word for word (a machine output: UTC, as every time in the report).
+            func sentence(_ time: (Int64) -> String) -> String {
+                decision == .reset
+                    ? "New \(name) data arrived at \(time(now)), after \(TimeSpan(seconds: gap)) without any; the feed is healthy again."
+                    : "No new \(name) data has been taken since \(time(record.lastArrival)) (\(TimeSpan(seconds: max(age, 0))) ago); the job expects some at least every \(feed.every). Check the switch's export and the drop folder \(input.path)."
             }
-            if stale { result.warnings.append("\(alert.title): \(message)") }
+            let since = ValueFormatter.timestamp(record.lastArrival)
+            let message = sentence(job.shownTime.timestamp)
+            if stale { result.warnings.append("\(alert.title): \(sentence(ValueFormatter.timestamp))") }
             let kind: NotificationKind? = decision == .fired ? .fired : decision == .repeated ? .repeat : decision == .reset ? .reset : nil
             if let kind {
                 result.events.append(AlertEvent(alert: alert, company: Company(id: name, name: job.name), kind: kind, value: Double(age),

@@ -1,13 +1,17 @@
 import KlaxonSystem
 /// A run's deliveries through `TransportSink`: e-mail to the job's SMTP server
-/// goes over one kept connection (`SMTPConnection`); everything else as
-/// `TransportSink.deliver` sends it. Each send is done when it returns, so
+/// goes over one kept connection (`SMTPConnection`), SMS and webhooks over kept
+/// HTTP connections (`HTTPConnections`); everything else as `TransportSink.deliver` sends it. Each send is done when it returns, so
 /// `settle` has nothing to add.
 final class TransportSession: DeliverySession {
     let sink: TransportSink
     private var smtp: SMTPConnection?
 
-    init(sink: TransportSink) { self.sink = sink }
+    init(sink: TransportSink) {
+        var kept = sink
+        kept.connections = HTTPConnections()
+        self.sink = kept
+    }
 
     var settleEvery: Int? { Outbox.journalBatch }
 

@@ -10,7 +10,8 @@ extension TransportSink {
             throw SendFailure("the job no longer has webhook \"\(name)\"", permanent: true, retryAfter: nil)
         }
         let request = try WebhookRequest.make(hook, payload: item.payload, secrets: secrets)
-        let transport = http ?? CurlHTTPTransport(timeouts: .init(connect: .seconds(10), total: .seconds(hook.timeout.seconds)), caFile: hook.caFile)
+        let transport = http ?? CurlHTTPTransport(timeouts: .init(connect: .seconds(10), total: .seconds(hook.timeout.seconds)),
+                                                    caFile: hook.caFile, connections: connections)
         let response: HTTPResponse
         do { response = try transport.send(request) } catch { throw SendFailure(error.description) }
         try WebhookAnswer.judge(response, request: request, what: "webhook \(name) (\(hook.preset.rawValue))")

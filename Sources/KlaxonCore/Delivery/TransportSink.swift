@@ -11,6 +11,8 @@ public struct TransportSink: DeliverySink {
     let mail: (any MailTransport)?
     /// A transport given by a test; otherwise each channel gets libcurl with its own CA file.
     let http: (any HTTPTransport)?
+    /// A run's kept HTTP connections (`TransportSession`); nil: one connection per request.
+    var connections: HTTPConnections?
 
     public init(job: Job, secrets: Secrets = Secrets(), mail: (any MailTransport)? = nil, http: (any HTTPTransport)? = nil) {
         self.job = job
@@ -22,7 +24,7 @@ public struct TransportSink: DeliverySink {
     private func httpTransport(caFile: String?) -> any HTTPTransport {
         if let http { return http }
         let timeout = job.sms?.timeout.seconds ?? 30
-        return CurlHTTPTransport(timeouts: .init(connect: .seconds(10), total: .seconds(timeout)), caFile: caFile)
+        return CurlHTTPTransport(timeouts: .init(connect: .seconds(10), total: .seconds(timeout)), caFile: caFile, connections: connections)
     }
 
     public func deliver(_ item: OutboxItem) throws(SendFailure) {

@@ -2,7 +2,8 @@ import CCurl
 import Foundation
 import KlaxonSystem
 
-/// Performs HTTP(S) requests with libcurl, one connection per call.
+/// Performs HTTP(S) requests with libcurl: one connection per call, or the kept
+/// connections of `connections` when a run's deliveries share them.
 /// Any reply with a status is returned; only failures to get one are thrown.
 public struct CurlHTTPTransport: HTTPTransport {
     public struct Timeouts: Sendable, Equatable {
@@ -20,6 +21,8 @@ public struct CurlHTTPTransport: HTTPTransport {
     public var maxResponseBytes: Int
     /// A PEM file of CA certificates to trust instead of the system store.
     public var caFile: String?
+    /// A run's kept connections; nil: a new connection for each request.
+    var connections: HTTPConnections?
 
     public init(timeouts: Timeouts = Timeouts(), maxResponseBytes: Int = 64 * 1024, caFile: String? = nil) {
         self.timeouts = timeouts
@@ -27,12 +30,25 @@ public struct CurlHTTPTransport: HTTPTransport {
         self.caFile = caFile
     }
 
+    init(timeouts: Timeouts, caFile: String?, connections: HTTPConnections?) {
+        self.init(timeouts: timeouts, caFile: caFile)
+        self.connections = connections
+    }
+
     public func send(_ request: HTTPRequest) throws(DeliveryError) -> HTTPResponse {
+        if let connections {
+            return try connections.perform { (easy) throws(DeliveryError) in try send(request, on: easy) }
+        }
+        return try send(request, on: CurlEasy())
+    }
+
+    /// One request on `easy`, whose options are reset first; its open connections stay for the next request.
+    func send(_ request: HTTPRequest, on easy: CurlEasy) throws(DeliveryError) -> HTTPResponse {
         let secrets = request.secrets
         let endpoint = "\(request.method) \(RedactedURL.display(request.url))"
         try Self.check(request, endpoint: endpoint, secrets: secrets)
 
-        let easy = try CurlEasy()
+        try easy.reset()
         try easy.set(CURLOPT_URL, request.url)
         // Only HTTP: a configured file:// or smtp:// URL must not do something else.
         try easy.set(CURLOPT_PROTOCOLS_STR, "http,https")
