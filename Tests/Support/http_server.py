@@ -88,6 +88,9 @@ ENCODINGS = list(ENCODERS)
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: with Nagle's algorithm the second would wait for
+    # the client's delayed ACK (40 ms) on a kept connection.
+    disable_nagle_algorithm = True
     out_dir = "."
     lock = threading.Lock()
     flaky_seen = 0
