@@ -25,13 +25,7 @@ struct HTTPConnectionTests {
     }
 
     func deliver(_ outbox: [OutboxItem], job: Job, _ scratch: Scratch) -> [Outbox.Outcome] {
-        var outbox = outbox
-        var warnings: [String] = []
-        let outcomes = Outbox(settings: job.delivery, journal: DeliveryJournal(path: scratch.url("delivery.journal")),
-                              penaltyLog: scratch.url("penalties.log"), now: 1_000)
-            .deliver(&outbox, through: TransportSink(job: job), warnings: &warnings)
-        #expect(warnings.isEmpty)
-        return outcomes
+        deliverThroughTransports(outbox, job: job, scratch)
     }
 
     func bodies(_ received: [LocalHTTPServer.Received]) -> [String] {

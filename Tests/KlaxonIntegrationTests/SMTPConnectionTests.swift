@@ -26,13 +26,7 @@ struct SMTPConnectionTests {
     }
 
     func deliver(_ outbox: [OutboxItem], job: Job, _ scratch: Scratch) -> [Outbox.Outcome] {
-        var outbox = outbox
-        var warnings: [String] = []
-        let outcomes = Outbox(settings: job.delivery, journal: DeliveryJournal(path: scratch.url("delivery.journal")),
-                              penaltyLog: scratch.url("penalties.log"), now: 1_000)
-            .deliver(&outbox, through: TransportSink(job: job), warnings: &warnings)
-        #expect(warnings.isEmpty)
-        return outcomes
+        deliverThroughTransports(outbox, job: job, scratch)
     }
 
     @Test func aRunsMessagesGoOverOneConnection() throws {
