@@ -161,10 +161,9 @@ public struct Ingest {
     private func ingestCDRs(_ input: InputSettings, state: inout KlaxonState, reports: inout [FileReport]) throws(KlaxonError) {
         if input.mode == .append { return try ingestAppended(input, state: &state, reports: &reports) }
         let files = try newFiles(input, name: "cdrs", digestNewFiles: false, state: &state, reports: &reports)
-        let snapshot = state.meta.companies.filter { $0.value.inSnapshot }
         let reader = CDRFileReader(
             input: input,
-            knownCompanies: snapshot.isEmpty ? nil : Set(snapshot.keys),
+            knownCompanies: Self.snapshotIDs(state),
             oldestMinute: job.oldestKeptMinute(now: now),
             latestTime: now + 300,
             splitThreshold: splitThreshold,
@@ -198,6 +197,15 @@ public struct Ingest {
             reports.append(report)
             record(file, digest: staging.digest, outcome: .taken, key: key, state: &state)
         }
+    }
+
+    /// The balance snapshot's company ids, nil without a snapshot (then every
+    /// company counts). Collected straight into a set: filtering the records
+    /// first copied 300,000 of them at that many companies.
+    static func snapshotIDs(_ state: KlaxonState) -> Set<String>? {
+        var ids = Set<String>(minimumCapacity: state.meta.companies.count)
+        for (id, record) in state.meta.companies where record.inSnapshot { ids.insert(id) }
+        return ids.isEmpty ? nil : ids
     }
 
     /// Merges a fully read file into the state, range by range in file order.
