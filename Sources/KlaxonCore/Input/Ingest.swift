@@ -147,6 +147,9 @@ public struct Ingest {
                 state.meta.companies[id]?.inSnapshot = false
             }
         }
+        if state.meta.companies.count < snapshot.companies.count {
+            state.meta.companies.reserveCapacity(state.meta.companies.count + snapshot.companies.count)
+        }
         for company in snapshot.companies {
             state.meta.companies[company.id] = CompanyRecord(company: company, inSnapshot: true, lastSeen: now)
         }
@@ -211,6 +214,14 @@ public struct Ingest {
     /// Merges a fully read file into the state, range by range in file order.
     func merge(_ staging: inout CDRFileReader.Staging, into state: inout KlaxonState) {
         var scratch: [UInt8] = []
+        // A first run adds every company at once: room made once, not by the
+        // dictionaries doubling and rehashing their way to 300,000 entries.
+        // A state that already holds as many is left as it is.
+        // The ranges of one file mostly meet the same companies: the busiest range's count.
+        let incoming = staging.parts.map { $0.roles.reduce(0) { $1 == nil ? $0 : $0 + 1 } }.max() ?? 0
+        if state.buckets.count < incoming { state.buckets.reserveCapacity(state.buckets.count + incoming) }
+        if state.meta.failureStreaks.count < incoming { state.meta.failureStreaks.reserveCapacity(state.meta.failureStreaks.count + incoming) }
+        if state.meta.companies.count < incoming { state.meta.companies.reserveCapacity(state.meta.companies.count + incoming) }
         for p in staging.parts.indices {
             state.appendCalls(staging.parts[p].logged, companies: staging.parts[p].companies, table: job.destinations)
             let companies = staging.parts[p].companies
