@@ -171,14 +171,17 @@ public struct Ingest {
     private func ingestCDRs(_ input: InputSettings, state: inout KlaxonState, reports: inout [FileReport]) throws(KlaxonError) {
         if input.mode == .append { return try ingestAppended(input, state: &state, reports: &reports) }
         let files = try newFiles(input, name: "cdrs", digestNewFiles: false, state: &state, reports: &reports)
+        let watch = CallWatch(job: job)
+        state.prepareCallLog(watch: watch, nowMinute: Int32(clamping: floorDiv(now, 60)))
+        // No new file (the hourly run of a quiet hour): no company table to build from the snapshot.
+        guard !files.isEmpty else { return }
         let reader = CDRFileReader(
             input: input,
             knownCompanies: Self.snapshotIDs(state),
             oldestMinute: job.oldestKeptMinute(now: now),
             latestTime: now + 300,
             splitThreshold: splitThreshold,
-            watch: CallWatch(job: job))
-        state.prepareCallLog(watch: reader.watch, nowMinute: Int32(clamping: floorDiv(now, 60)))
+            watch: watch)
         for (file, knownDigest) in files {
             let key = FileLedger.key(input: "cdrs", name: file.name)
             var report = FileReport(input: "cdrs", name: file.name, outcome: .taken)
