@@ -283,4 +283,25 @@ struct ByteParsingTests {
         }
         #expect(micros("1.1234567") == 1_123_457 && micros("0.0000005") == 1 && micros("1234567890123.5") == 1_234_567_890_123_500_000)
     }
+
+    /// The 8-byte path (`d.dddddd`) gives the byte loop's value for every
+    /// integer digit and many fractions, and declines 8 bytes of any other
+    /// shape: bytes just outside the digits (`/` and `:`), a comma, a sign.
+    @Test func eightByteChargesReadAsOneWordWithTheSameValues() {
+        var generator = SystemRandomNumberGenerator()
+        for whole in 0...9 {
+            for fraction in [0, 1, 9, 10, 99_999, 100_000, 500_000, 999_999] + (0..<2_000).map({ _ in Int.random(in: 0...999_999, using: &generator) }) {
+                let text = "\(whole)." + String(String(fraction).reversed()).padding(toLength: 6, withPad: "0", startingAt: 0).reversed()
+                let expected = Int64(whole) * 1_000_000 + Int64(fraction)
+                #expect(parse(text) { ByteParsing.eightByteMicros($0.baseAddress!) } == expected, "\(text)")
+                #expect(micros(text) == expected, "\(text)")
+            }
+        }
+        for text in ["0.01699/", "0.01699:", "/.016992", ":.016992", "0,016992", "0.0169 2", "-0.01699", "00016992", "0..16992", "0.01699\u{B9}"] {
+            let bytes = Array(text.utf8)
+            guard bytes.count == 8 else { continue }
+            #expect(bytes.withUnsafeBufferPointer { ByteParsing.eightByteMicros($0.baseAddress!) } == nil, "\(text)")
+        }
+        #expect(micros("-0.01699") == -16_990 && micros("00016992") == 16_992_000_000)
+    }
 }

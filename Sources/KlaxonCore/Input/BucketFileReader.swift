@@ -21,7 +21,7 @@ struct BucketFileReader {
                                                positionalWidths: BucketRowFormat.positions.count...BucketRowFormat.positions.count,
                                                required: BucketRowFormat.required, kind: "a bucket export (format buckets)")
         var clock = LocalTimeConverter(timeZone: input.timezone ?? .gmt)
-        var staging = CDRStaging(known: settings.knownCompanies)
+        var staging = CDRStaging(companies: settings.companies)
         let read = reader.read(file, report: &report) { record, layout, report in
             switch format.parse(record, layout: layout, clock: &clock) {
             case .failure(let reason):

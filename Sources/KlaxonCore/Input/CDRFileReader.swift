@@ -14,8 +14,11 @@ import KlaxonSystem
 /// again in one piece, so the split never changes what is read.
 struct CDRFileReader: Sendable {
     let input: InputSettings
-    /// Companies in the balance snapshot; nil when there is none to check against.
-    let knownCompanies: Set<String>?
+    /// The table each byte range's company indices start from: the balance
+    /// snapshot's companies, entered once per ingest rather than once per
+    /// range of every file (300,000 ids, hashed and copied, twice a file). A
+    /// range's copy shares its storage until the range meets a spelling it lacks.
+    let companies: CompanyTable
     /// Calls before this minute are outside every window.
     let oldestMinute: Int32
     /// Calls after this instant are "in the future" (behaviour.md "Bad input": more than 5 minutes ahead).
@@ -24,6 +27,17 @@ struct CDRFileReader: Sendable {
     var splitThreshold = 4 << 20
     /// Which calls go to the call log (behaviour.md "Destinations, fraud rules and baselines"); nil when no alert needs it.
     var watch: CallWatch? = nil
+
+    /// `knownCompanies`: the balance snapshot's companies; nil when there is none to check against.
+    init(input: InputSettings, knownCompanies: Set<String>?, oldestMinute: Int32, latestTime: Int64,
+         splitThreshold: Int = 4 << 20, watch: CallWatch? = nil) {
+        self.input = input
+        companies = CompanyTable(known: knownCompanies)
+        self.oldestMinute = oldestMinute
+        self.latestTime = latestTime
+        self.splitThreshold = splitThreshold
+        self.watch = watch
+    }
 
     /// A whole file, read: its ranges' staging in file order and the digest of its bytes.
     struct Staging: Sendable {
@@ -156,7 +170,7 @@ struct CDRFileReader: Sendable {
     /// The file's bytes `digestFrom..<digestTo` (nil: to the end) are digested; `digestFrom` is a block boundary.
     func readRange(path: String, identity: FileIdentity?, offset: Int, stop: Int?, columns given: CDRColumns?,
                            digestFrom: Int, digestTo: Int?, digestSoFar: BlockDigest? = nil) -> RangeResult {
-        var result = RangeResult(staging: CDRStaging(known: knownCompanies))
+        var result = RangeResult(staging: CDRStaging(companies: companies))
         let reader: CSVReader
         do { reader = try CSVReader(path: path, offset: offset, identity: identity) } catch {
             result.failure = "\(error)"

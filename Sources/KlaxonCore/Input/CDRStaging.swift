@@ -20,8 +20,9 @@ struct CDRStaging: Sendable {
     /// Watched calls for the call log, by company index; destinations are table indices.
     var logged: [(company: Int32, call: LoggedCall)] = []
 
-    init(known: Set<String>?) {
-        companies = CompanyTable(known: known)
+    /// `companies`: the snapshot's table (`CDRFileReader.companies`), which this range extends.
+    init(companies: CompanyTable) {
+        self.companies = companies
     }
 
     @inline(__always)

@@ -13,9 +13,8 @@ extension Ingest {
         }
         for (name, reason) in listing.skipped { reports.append(FileReport(input: "cdrs", name: name, outcome: .waiting, reason: reason)) }
         for (name, reason) in listing.refused { reports.append(FileReport(input: "cdrs", name: name, outcome: .refused, reason: reason)) }
-        let snapshot = state.meta.companies.filter { $0.value.inSnapshot }
         // Fraud and per-destination alerts read each call, as from whole files.
-        let reader = CDRFileReader(input: input, knownCompanies: snapshot.isEmpty ? nil : Set(snapshot.keys),
+        let reader = CDRFileReader(input: input, knownCompanies: Self.snapshotIDs(state),
                                    oldestMinute: job.oldestKeptMinute(now: now), latestTime: now + 300, watch: CallWatch(job: job))
         state.prepareCallLog(watch: reader.watch, nowMinute: Int32(clamping: floorDiv(now, 60)))
         // As committed before this run: a rotated file is matched against what its old name held.

@@ -138,14 +138,24 @@ public struct Ingest {
     /// and tags) rather than reading as missing; when a rejected row's id could not be read
     /// either, every company of the previous snapshot that this one lacks keeps its row.
     private func replaceSnapshot(with snapshot: BalanceFileReader.Snapshot, state: inout KlaxonState, report: inout FileReport) {
-        let listed = Set(snapshot.companies.map(\.id))
+        // Only the companies the new snapshot lacks are sorted (for the warning's
+        // order), not every company's id: 300,000 of them on each new snapshot.
+        var listed: Set<String>?
+        var unlisted: [String] = []
+        for (id, record) in state.meta.companies where record.inSnapshot {
+            if listed == nil { listed = Set(snapshot.companies.map(\.id)) }
+            if listed?.contains(id) == false { unlisted.append(id) }
+        }
         var kept: [String] = []
-        for id in state.meta.companies.keys.sorted() where state.meta.companies[id]?.inSnapshot == true && !listed.contains(id) {
+        for id in unlisted.sorted() {
             if snapshot.unidentifiedLosses > 0 || snapshot.lostIDs.contains(id) {
                 kept.append(id)
             } else {
                 state.meta.companies[id]?.inSnapshot = false
             }
+        }
+        if state.meta.companies.count < snapshot.companies.count {
+            state.meta.companies.reserveCapacity(state.meta.companies.count + snapshot.companies.count)
         }
         for company in snapshot.companies {
             state.meta.companies[company.id] = CompanyRecord(company: company, inSnapshot: true, lastSeen: now)
@@ -161,15 +171,17 @@ public struct Ingest {
     private func ingestCDRs(_ input: InputSettings, state: inout KlaxonState, reports: inout [FileReport]) throws(KlaxonError) {
         if input.mode == .append { return try ingestAppended(input, state: &state, reports: &reports) }
         let files = try newFiles(input, name: "cdrs", digestNewFiles: false, state: &state, reports: &reports)
-        let snapshot = state.meta.companies.filter { $0.value.inSnapshot }
+        let watch = CallWatch(job: job)
+        state.prepareCallLog(watch: watch, nowMinute: Int32(clamping: floorDiv(now, 60)))
+        // No new file (the hourly run of a quiet hour): no company table to build from the snapshot.
+        guard !files.isEmpty else { return }
         let reader = CDRFileReader(
             input: input,
-            knownCompanies: snapshot.isEmpty ? nil : Set(snapshot.keys),
+            knownCompanies: Self.snapshotIDs(state),
             oldestMinute: job.oldestKeptMinute(now: now),
             latestTime: now + 300,
             splitThreshold: splitThreshold,
-            watch: CallWatch(job: job))
-        state.prepareCallLog(watch: reader.watch, nowMinute: Int32(clamping: floorDiv(now, 60)))
+            watch: watch)
         for (file, knownDigest) in files {
             let key = FileLedger.key(input: "cdrs", name: file.name)
             var report = FileReport(input: "cdrs", name: file.name, outcome: .taken)
@@ -200,9 +212,26 @@ public struct Ingest {
         }
     }
 
+    /// The balance snapshot's company ids, nil without a snapshot (then every
+    /// company counts). Collected straight into a set: filtering the records
+    /// first copied 300,000 of them at that many companies.
+    static func snapshotIDs(_ state: KlaxonState) -> Set<String>? {
+        var ids = Set<String>(minimumCapacity: state.meta.companies.count)
+        for (id, record) in state.meta.companies where record.inSnapshot { ids.insert(id) }
+        return ids.isEmpty ? nil : ids
+    }
+
     /// Merges a fully read file into the state, range by range in file order.
     func merge(_ staging: inout CDRFileReader.Staging, into state: inout KlaxonState) {
         var scratch: [UInt8] = []
+        // A first run adds every company at once: room made once, not by the
+        // dictionaries doubling and rehashing their way to 300,000 entries.
+        // A state that already holds as many is left as it is.
+        // The ranges of one file mostly meet the same companies: the busiest range's count.
+        let incoming = staging.parts.map { $0.roles.reduce(0) { $1 == nil ? $0 : $0 + 1 } }.max() ?? 0
+        if state.buckets.count < incoming { state.buckets.reserveCapacity(state.buckets.count + incoming) }
+        if state.meta.failureStreaks.count < incoming { state.meta.failureStreaks.reserveCapacity(state.meta.failureStreaks.count + incoming) }
+        if state.meta.companies.count < incoming { state.meta.companies.reserveCapacity(state.meta.companies.count + incoming) }
         for p in staging.parts.indices {
             state.appendCalls(staging.parts[p].logged, companies: staging.parts[p].companies, table: job.destinations)
             let companies = staging.parts[p].companies

@@ -6,10 +6,50 @@ struct ReportArchive {
     let directory: String
     static let keep = 500
 
-    static func encode(_ report: RunReport) -> String {
+    /// The report's JSON. `decisions`, when given, must be `report.decisions`
+    /// encoded: the run encodes them inside its timed steps.
+    static func encode(_ report: RunReport, decisions: DecisionsJSON? = nil) -> String {
+        let decisions = decisions ?? DecisionsJSON(report.decisions)
+        guard decisions.encodable else { return encodeWithJSONEncoder(report) }
+        var rest = report
+        rest.decisions = []
+        guard let data = try? encoder.encode(rest) else { return "\n" }
+        let json = [UInt8](data)
+        // The top-level key is the only one indented by two spaces, and a
+        // string's line ends are escaped: the marker is found once, then the
+        // first `]` closes the empty array.
+        let marker = Array("\n  \"decisions\" : ".utf8)
+        guard let at = firstIndex(of: marker, in: json),
+              let close = json[(at + marker.count)...].firstIndex(of: 0x5D)
+        else { return encodeWithJSONEncoder(report) }
+        var out = [UInt8]()
+        out.reserveCapacity(json.count + decisions.bytes.count + 1)
+        out.append(contentsOf: json[..<(at + marker.count)])
+        out.append(contentsOf: decisions.bytes)
+        out.append(contentsOf: json[(close + 1)...])
+        out.append(0x0A)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The whole report through `JSONEncoder`: the reference `encode` is tested against.
+    static func encodeWithJSONEncoder(_ report: RunReport) -> String {
+        String(decoding: (try? encoder.encode(report)) ?? Data(), as: UTF8.self) + "\n"
+    }
+
+    private static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(report)) ?? Data(), as: UTF8.self) + "\n"
+        return encoder
+    }
+
+    private static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        var i = 0
+        while i <= haystack.count - needle.count {
+            if haystack[i] == first && haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
     }
 
     /// Archives `report`, given as `encode` made it: the run encodes it once for

@@ -15,6 +15,10 @@ public struct RunReport: Sendable, Codable, Equatable {
         public var evaluateMilliseconds = 0
         public var commitMilliseconds = 0
         public var deliverMilliseconds = 0
+        /// Encoding the report's decisions (one per instance not `ok` or `held`),
+        /// the part of the report that grows with the companies; the rest of
+        /// the report is encoded after the timings are taken.
+        public var reportMilliseconds = 0
         public var totalMilliseconds = 0
     }
 

@@ -104,12 +104,14 @@ public struct Runner {
         report.notifications = outbox.deliver(&state.meta.outbox, through: sink, warnings: &report.warnings)
         if report.warnings.count > warningsBefore { unwritten = true }
         report.timings.deliverMilliseconds = Self.milliseconds(since: &mark)
+        let decisionsJSON = DecisionsJSON(report.decisions)
+        report.timings.reportMilliseconds = Self.milliseconds(since: &mark)
 
         let needsAttention = unwritten || !scripts.failed.isEmpty || composed.unnotified > 0 || feeds.stale
         report.exitCode = max(report.computedExitCode, needsAttention ? 2 : 0)
         report.timings.totalMilliseconds = Self.milliseconds(since: started)
         var archiveWarnings: [String] = []
-        let encoded = ReportArchive.encode(report)
+        let encoded = ReportArchive.encode(report, decisions: decisionsJSON)
         ReportArchive(directory: store.reportsDirectory).write(encoded: encoded, of: report, warnings: &archiveWarnings)
         report.warnings += archiveWarnings
         if !archiveWarnings.isEmpty { report.exitCode = max(report.exitCode, 2) }

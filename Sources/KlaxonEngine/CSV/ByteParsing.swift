@@ -77,6 +77,29 @@ public enum ByteParsing {
         return Int64(magnitude)
     }
 
+    /// `d.dddddd`, the spelling of most charges (`0.016992`), read as one
+    /// 8-byte word: the dot and the seven digits checked and combined with
+    /// three multiplies instead of a loop over the bytes (~100 instructions a
+    /// charge, two charges a row). Nil for any other 8 bytes. With the dot
+    /// read as a `0`, the word is the eight digits `d0dddddd`, which is the
+    /// charge in micro-units plus 9,000,000 × d.
+    @inline(__always)
+    package static func eightByteMicros(_ base: UnsafePointer<UInt8>) -> Int64? {
+        let word = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self))
+        guard (word >> 8) & 0xFF == 0x2E else { return nil }
+        let digits = (word & ~0xFF00) | 0x3000
+        // A digit is 0x30–0x39: its high nibble 3 and its low nibble below 10.
+        let low = digits & 0x0F0F_0F0F_0F0F_0F0F
+        guard digits & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030,
+              (low &+ 0x7676_7676_7676_7676) & 0x8080_8080_8080_8080 == 0
+        else { return nil }
+        // Pairs, then fours, then all eight digits; the first byte is the most significant.
+        var v = (low &* 2561) >> 8 & 0x00FF_00FF_00FF_00FF
+        v = (v &* 6_553_601) >> 16 & 0x0000_FFFF_0000_FFFF
+        v = (v &* 42_949_672_960_001) >> 32
+        return Int64(truncatingIfNeeded: v) &- 9_000_000 &* Int64(truncatingIfNeeded: low & 0xFF)
+    }
+
     /// `micros` of the form charges nearly always have, `digits[.digits]` with
     /// at most 12 integer and 6 decimal digits and nothing around them, in one
     /// pass; nil for anything else, which the general parser then reads.
@@ -84,6 +107,7 @@ public enum ByteParsing {
     package static func plainMicros(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         let n = bytes.count
         guard n > 0, n <= 19, let base = bytes.baseAddress else { return nil }
+        if n == 8, let charge = eightByteMicros(base) { return charge }
         var i = 0
         var whole: Int64 = 0
         while i < n {

@@ -5,7 +5,9 @@ import KlaxonEngine
 enum FieldParsing {
     static func integer(_ field: CSVField) -> Int64? { ByteParsing.int64(field.bytes) }
 
-    static func micros(_ field: CSVField) -> Int64? { ByteParsing.micros(field.bytes) }
+    /// The plain form's path inlined into the row's parse; the general parser is a call.
+    @inline(__always)
+    static func micros(_ field: CSVField) -> Int64? { ByteParsing.plainMicros(field.bytes) ?? ByteParsing.micros(field.bytes) }
 
     static func decimal(_ field: CSVField) -> Double? { ByteParsing.double(field.bytes) }
 
