@@ -80,7 +80,7 @@ extension StateFile {
         var keys: [String] = []
         keys.reserveCapacity(companies)
         var previous = Company(id: "")
-        let kinds = Company.Kind.allCases, statuses = Company.Status.allCases
+        let kinds = EnumSpellings(Company.Kind.self), statuses = EnumSpellings(Company.Status.self)
         for _ in 0..<companies {
             let key = try r.string()
             var c = Company(id: try r.string(reusing: key))
@@ -110,7 +110,7 @@ extension StateFile {
         var instanceKeys: [String] = []
         instanceKeys.reserveCapacity(instances)
         var alert = ""
-        let statuses = AlertInstance.Status.allCases
+        let statuses = EnumSpellings(AlertInstance.Status.self)
         for _ in 0..<instances {
             let key = try r.string()
             alert = try r.string(reusing: alert)
@@ -215,18 +215,28 @@ extension BinaryReader {
         return value
     }
 
-    /// `enumValue` for a table's rows: the bytes compared with each of `cases`
-    /// (the enum's `allCases`, taken once per table), no `String` made and no
-    /// `init(rawValue:)`, which compares the string with every case's spelling
-    /// through the runtime; 1.5 million of them a load at 300,000 companies.
-    mutating func enumValue<E: RawRepresentable>(among cases: [E]) throws(Truncated) -> E where E.RawValue == String {
+    /// `enumValue` for a table's rows: the bytes compared with each case's
+    /// spelling (`EnumSpellings`, made once per table), no `String` made and
+    /// no `init(rawValue:)`; 1.5 million of them a load at 300,000 companies.
+    mutating func enumValue<E>(among spellings: EnumSpellings<E>) throws(Truncated) -> E {
         let n = try count()
         let start = offset
         offset += n
-        for value in cases where value.rawValue.utf8.count == n
-            && bytes[start..<start + n].elementsEqual(value.rawValue.utf8) {
+        next: for (value, utf8) in spellings.cases where utf8.count == n {
+            for k in 0..<n where bytes[start + k] != utf8[k] { continue next }
             return value
         }
         throw Truncated()
+    }
+}
+
+/// Each case of a string enum with its spelling's bytes, for `BinaryReader.enumValue(among:)`.
+struct EnumSpellings<E> {
+    let cases: [(E, [UInt8])]
+}
+
+extension EnumSpellings where E: RawRepresentable & CaseIterable, E.RawValue == String {
+    init(_: E.Type) {
+        cases = E.allCases.map { ($0, Array($0.rawValue.utf8)) }
     }
 }
