@@ -94,6 +94,24 @@ import Testing
         #expect(left.contains(live), "a live writer's temporary stays")
     }
 
+    /// A run killed between keeping its backup and its commit's rename leaves the
+    /// backup a second name of the current file; the next write must not leave its link behind.
+    @Test func aBackupThatIsAlreadyTheCurrentFileLeavesNoLinkBehind() throws {
+        let scratch = Scratch()
+        let path = scratch.url("state")
+        let backup = scratch.url("state.bak")
+        try AtomicFile.write(Array("first\n".utf8), to: path)
+        #expect(link(path, backup) == 0)
+
+        let warnings = try AtomicFile.write(Array("second\n".utf8), to: path, keepingBackupAt: backup)
+
+        #expect(warnings.isEmpty, "\(warnings)")
+        #expect(scratch.read("state") == "second\n")
+        #expect(scratch.read("state.bak") == "first\n")
+        let left = try FileManager.default.contentsOfDirectory(atPath: scratch.path).filter { $0.contains(AtomicFile.temporaryMarker) }
+        #expect(left.isEmpty, "\(left)")
+    }
+
     @Test func whenTheBackupCannotBeLinkedItIsCopied() throws {
         let scratch = Scratch()
         let path = scratch.url("state")

@@ -122,7 +122,8 @@ import Testing
         broken.meta.fraud?.log = nil
         broken.meta.fraud?.hourly = [:]
         var edited = try StateFile.encode(broken)
-        let fraudAt = try StateFile.encodeHead(broken).count - 1  // its fraud part is one byte of flags
+        // Its fraud part is one byte of flags, before the empty outbox part (its length, a zero count).
+        let fraudAt = try StateFile.encodeHead(broken).count - 1 - (8 + 1)
         #expect(edited[fraudAt] == 0)
         edited[fraudAt] = 1
         edited.replaceSubrange(edited.count - 8..<edited.count, with: Self.checksum(Array(edited.dropLast(8))))

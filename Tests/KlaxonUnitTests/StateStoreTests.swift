@@ -116,6 +116,29 @@ import Testing
         #expect(Mirror(reflecting: CompanyRecord(company: Company(id: "x"), inSnapshot: true, lastSeen: 0)).children.count == 3)
         #expect(Mirror(reflecting: AlertInstance(alert: "a", company: "x")).children.count == 6)
         #expect(Mirror(reflecting: FailureStreak()).children.count == 2)
+        // StateFile+Outbox.swift likewise.
+        #expect(Mirror(reflecting: OutboxItem(id: "i", channel: .email, alert: nil, company: nil, kind: "k", recipients: [], subject: nil,
+                                              payload: "", createdAt: 0, nextAttempt: 0, lastError: nil)).children.count == 14)
+        #expect(Mirror(reflecting: OutboxItem.Digest(events: 0, companies: [], smsLeftOut: 0)).children.count == 3)
+    }
+
+    @Test func theOutboxRoundTripsWithEveryFieldSetAndUnset() throws {
+        var state = KlaxonState()
+        var full = OutboxItem(id: "8d7d899a843d27b4", channel: .sms, alert: "Low ASR", company: "C1", kind: "fired",
+                              recipients: ["+15550100", "+15550101"], subject: "Low ASR — Café Olé",
+                              payload: "{\"to\":\"+15550100\",\"text\":\"ASR 27.5 %\"}\r\n", createdAt: 1_800_000_000, attempts: 3,
+                              nextAttempt: 1_800_000_600, lastError: "421 try later")
+        full.dead = true
+        full.digest = OutboxItem.Digest(events: 4, companies: ["C1", "C2"], smsLeftOut: 1)
+        let bare = OutboxItem(id: "0", channel: .penaltyLog, alert: nil, company: nil, kind: "", recipients: [], subject: nil,
+                              payload: "", createdAt: -1, nextAttempt: 0, lastError: nil)
+        state.meta.outbox = [full, bare, full]
+        let bytes = try StateFile.encode(state)
+        #expect(try StateFile.decode(bytes).meta.outbox == state.meta.outbox)
+        // Not in the JSON part any more: the payload is there once, in the outbox part.
+        let payload = Array("ASR 27.5 %".utf8)
+        let count = (0...(bytes.count - payload.count)).filter { bytes[$0..<$0 + payload.count].elementsEqual(payload) }.count
+        #expect(count == 2)
     }
 
     @Test func companiesInstancesAndStreaksRoundTripWithEveryFieldSet() throws {
@@ -201,15 +224,16 @@ import Testing
         var tables = BinaryWriter()
         StateFile.encodeCompanyTable(state.meta, into: &tables)
         StateFile.encodeInstanceTables(state.meta, into: &tables)
-        // The empty tables part (its length, the companies' length, three zero counts) and the empty fraud part (its length, no flags).
-        let jsonEnd = json.count - (8 + 8 + 3) - (8 + 1)
+        // The empty tables part (its length, the companies' length, three zero counts), the empty fraud part
+        // (its length, no flags) and the empty outbox part (its length, a zero count).
+        let jsonEnd = json.count - (8 + 8 + 3) - (8 + 1) - (8 + 1)
         var expected = Array(json[..<jsonEnd])
         var companyTable = BinaryWriter()
         StateFile.encodeCompanyTable(state.meta, into: &companyTable)
         var lengths = BinaryWriter()
         lengths.fixed64(UInt64(8 + tables.bytes.count))
         lengths.fixed64(UInt64(companyTable.bytes.count))
-        expected += lengths.bytes + tables.bytes + Array(json[(json.count - 9)...])
+        expected += lengths.bytes + tables.bytes + Array(json[(json.count - 18)...])
         #expect(head == expected)
     }
 

@@ -75,13 +75,29 @@ public struct Evaluator {
         return (decision, instance)
     }
 
+    /// Whether every instance's alert is one of `titles`. Instances share their
+    /// title's storage (the state's load reads it once per alert), so the titles
+    /// already met answer with a pointer comparison: hashing the title in a `Set`
+    /// for each of 900,000 instances was a measurable part of evaluating.
+    private static func allInJob(_ instances: [String: AlertInstance], titles: [String]) -> Bool {
+        var met: [String] = []
+        next: for instance in instances.values {
+            for title in met where title == instance.alert { continue next }
+            guard titles.contains(instance.alert) else { return false }
+            met.append(instance.alert)
+        }
+        return true
+    }
+
     /// Drops instances of alerts no longer in the job, and companies (with their
     /// instances and buckets) unseen for 30 days.
     private func forgetStale(_ state: inout KlaxonState, result: inout Result) {
-        let titles = Set(job.alerts.map(\.title))
-        for (key, instance) in state.meta.instances where !titles.contains(instance.alert) {
-            state.meta.instances[key] = nil
-            result.dropped.append("\(instance.alert) / \(instance.company): the alert is no longer in the job")
+        if !Self.allInJob(state.meta.instances, titles: job.alerts.map(\.title)) {
+            let titles = Set(job.alerts.map(\.title))
+            for (key, instance) in state.meta.instances where !titles.contains(instance.alert) {
+                state.meta.instances[key] = nil
+                result.dropped.append("\(instance.alert) / \(instance.company): the alert is no longer in the job")
+            }
         }
         // In place through `values`, with a bare index: writing by key while iterating
         // the dictionary (or its `indices`, which hold it) would copy all of it, and

@@ -1,7 +1,7 @@
 /// A customer or carrier as the balance snapshot (or, lacking one, the CDRs) describe it.
 public struct Company: Sendable, Codable, Equatable {
-    public enum Kind: String, Sendable, Codable { case customer, carrier }
-    public enum Status: String, Sendable, Codable { case active, inactive, penalty, pending }
+    public enum Kind: String, Sendable, Codable, CaseIterable { case customer, carrier }
+    public enum Status: String, Sendable, Codable, CaseIterable { case active, inactive, penalty, pending }
 
     public var id: String
     public var name: String

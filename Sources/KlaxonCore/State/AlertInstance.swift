@@ -1,6 +1,6 @@
 /// The remembered state of one (alert, company) pair (behaviour.md "Alerts and the state machine").
 public struct AlertInstance: Sendable, Codable, Equatable {
-    public enum Status: String, Sendable, Codable { case ok, triggered }
+    public enum Status: String, Sendable, Codable, CaseIterable { case ok, triggered }
     public var alert: String
     public var company: String
     public var status: Status

@@ -2,7 +2,7 @@ import KlaxonEngine
 /// Everything a job remembers between runs (behaviour.md "State and durability"). The small, structured
 /// part is stored as JSON; the minute buckets, which dominate its size, in binary.
 public struct KlaxonState: Sendable, Equatable {
-    public static let formatVersion = 5
+    public static let formatVersion = 6
 
     public var meta = StateMeta()
     /// Company id → its minute buckets.

@@ -2,7 +2,7 @@ import Foundation
 import KlaxonEngine
 import KlaxonSystem
 
-/// Reading a state file of format 4 or 5 (`StateFile`).
+/// Reading a state file of format 4, 5 or 6 (`StateFile`).
 extension StateFile {
     /// The oldest format this Klaxon reads (and rewrites as the current one).
     static let oldestReadableVersion = 4
@@ -22,7 +22,7 @@ extension StateFile {
                 guard contentDigest(bytes, count: bytes.count - 8) == stored else { throw checksumMismatch }
                 return try decodeParts(&r, version: version, companies: nil)
             }
-            let parts = try PartRanges(&r)
+            let parts = try PartRanges(&r, version: version)
             // The companies table and the checksum on a second thread while this one decodes the rest.
             @Sendable func companiesAndChecksum() -> CompanyPart {
                 var part = CompanyPart(matches: xxh64(bytes, count: bytes.count - 8) == stored)
@@ -70,19 +70,22 @@ extension StateFile {
         let companies: Range<Int>
         let instances: Range<Int>
         let fraud: Range<Int>
+        /// Nil before format 6, whose JSON part holds the outbox.
+        let outbox: Range<Int>?
 
-        init(_ r: inout BinaryReader) throws(BinaryReader.Truncated) {
+        init(_ r: inout BinaryReader, version: Int) throws(BinaryReader.Truncated) {
             json = try r.part()
             let tables = try r.part()
             var t = BinaryReader(r.bytes, offset: tables.lowerBound, end: tables.upperBound)
             companies = try t.part()
             instances = t.offset..<tables.upperBound
             fraud = try r.part()
+            outbox = version >= StateFile.outboxPartSince ? try r.part() : nil
         }
     }
 
     /// Everything but the companies table when `parts` says where the parts are
-    /// (format 5); everything when it is nil (format 4, read in order from `r`).
+    /// (formats 5 and 6); everything when it is nil (format 4, read in order from `r`).
     private static func decodeParts(_ r: inout BinaryReader, version: Int, companies parts: PartRanges?) throws(DecodeError) -> KlaxonState {
         try refusingUnreadable {
             let json = try parts?.json ?? r.part()
@@ -97,6 +100,10 @@ extension StateFile {
                 keys = try decodeInstanceTables(&tables, into: &state.meta)
                 guard tables.offset == tables.end else { throw DecodeError.corrupt("tables section length is wrong") }
                 try decodeFraud(BinaryReader(r.bytes, offset: parts.fraud.lowerBound, end: parts.fraud.upperBound), into: &state.meta)
+                if let outbox = parts.outbox {
+                    guard state.meta.outbox.isEmpty else { throw DecodeError.corrupt("its JSON part holds an outbox as well as its outbox part") }
+                    state.meta.outbox = try decodeOutbox(BinaryReader(r.bytes, offset: outbox.lowerBound, end: outbox.upperBound))
+                }
             } else {
                 let range = try r.part()
                 var tables = BinaryReader(r.bytes, offset: range.lowerBound, end: range.upperBound)

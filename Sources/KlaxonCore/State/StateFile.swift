@@ -21,25 +21,35 @@ import KlaxonSystem
 /// and the hourly totals, base64 in format 4's JSON), puts the companies
 /// table's length before it (so that a second thread decodes it while this one
 /// decodes the instances) and ends with an XXH64 of the content instead of
-/// the slower `ContentDigest`. Format 4 is still read, and written as 5 by
-/// the next save; the formats before it were never released, and a file in
-/// one of them is refused by its number.
+/// the slower `ContentDigest`. Format 6 moves the outbox from the JSON part
+/// to a binary part after the fraud part (`StateFile+Outbox.swift`). Formats
+/// 4 and 5 are still read, and written as 6 by the next save; the formats
+/// before them were never released, and a file in one of them is refused by
+/// its number.
 enum StateFile {
     static let magic = Array("KLAXON-STATE\n".utf8)
 
     /// The whole file in memory (tests; `StateStore` streams it with `write`).
     static func encode(_ state: KlaxonState) throws -> [UInt8] {
-        let head = try encodeHead(state)
+        let head = try encodeHeadParts(state)
         var out = MemoryOutput()
         try write(head: head, buckets: state.buckets, image: state.image, into: &out)
         return out.bytes
     }
 
-    /// Everything before the bucket blocks: header, JSON part, tables part and
-    /// fraud part. With enough companies, a second thread encodes the instance
-    /// tables while this one writes the company table and the JSON part: the
-    /// two halves take similar time, and the commit waits for both.
+    /// Everything before the bucket blocks in one array (tests).
     static func encodeHead(_ state: KlaxonState) throws -> [UInt8] {
+        Array(try encodeHeadParts(state).joined())
+    }
+
+    /// Everything before the bucket blocks: header, JSON part, tables part,
+    /// fraud part and outbox part, as pieces written one after the other; one
+    /// array of them all was a second copy of the tables (over 100 MB at
+    /// 300,000 companies) at the first run's peak of memory. With enough
+    /// companies, a second thread encodes the instance tables while this one
+    /// writes the company table and the JSON part: the two halves take similar
+    /// time, and the commit waits for both.
+    static func encodeHeadParts(_ state: KlaxonState) throws -> [[UInt8]] {
         let meta = state.meta
         let image = state.image
         @Sendable func instanceTables() -> [UInt8] {
@@ -55,32 +65,34 @@ enum StateFile {
         encodeCompanyTable(meta, into: &companies, loaded: image?.companyKeys)
         let json = try encodeJSON(meta)
         let fraud = encodeFraud(meta)
+        let outbox = encodeOutbox(meta.outbox)
         let instances = helper?.wait() ?? instanceTables()
 
-        var w = BinaryWriter()
-        w.bytes.reserveCapacity(magic.count + 50 + json.count + companies.bytes.count + instances.count + fraud.count)
-        w.bytes.append(contentsOf: magic)
-        w.varint(UInt64(KlaxonState.formatVersion))
-        w.fixed64(UInt64(json.count))
-        w.bytes.append(contentsOf: json)
-        w.fixed64(UInt64(8 + companies.bytes.count + instances.count))
-        w.fixed64(UInt64(companies.bytes.count))
-        w.bytes.append(contentsOf: companies.bytes)
-        w.bytes.append(contentsOf: instances)
-        w.fixed64(UInt64(fraud.count))
-        w.bytes.append(contentsOf: fraud)
-        return w.bytes
+        var start = BinaryWriter()
+        start.bytes.append(contentsOf: magic)
+        start.varint(UInt64(KlaxonState.formatVersion))
+        start.fixed64(UInt64(json.count))
+        start.bytes.append(contentsOf: json)
+        start.fixed64(UInt64(8 + companies.bytes.count + instances.count))
+        start.fixed64(UInt64(companies.bytes.count))
+        func length(_ part: [UInt8]) -> [UInt8] {
+            var w = BinaryWriter()
+            w.fixed64(UInt64(part.count))
+            return w.bytes
+        }
+        return [start.bytes, companies.bytes, instances, length(fraud), fraud, length(outbox), outbox]
     }
 
     /// Below this many companies and instances a second thread costs more than it saves.
     static let tableRowsWorthAThread = 2_000
 
-    /// The JSON part: the meta without the maps the tables part holds.
+    /// The JSON part: the meta without the maps the tables part holds and the outbox.
     private static func encodeJSON(_ meta: StateMeta) throws -> Data {
         var slim = withoutFraudBlocks(meta)
         slim.companies = [:]
         slim.instances = [:]
         slim.failureStreaks = [:]
+        slim.outbox = []
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return try encoder.encode(slim)
@@ -90,7 +102,7 @@ enum StateFile {
     /// Memory holds two blocks, never the whole file; with enough buckets a
     /// second thread helps encode them (`BlockEncoder`). With the image of
     /// the loaded file, unchanged companies and blocks are copied (`SavePlan`).
-    static func write<Out: ByteOutput>(head: [UInt8], buckets: [String: CompanyBuckets], image: StateImage? = nil,
+    static func write<Out: ByteOutput>(head: [[UInt8]], buckets: [String: CompanyBuckets], image: StateImage? = nil,
                                        into out: inout Out) throws(AtomicFile.WriteError) {
         var digest = XXH64(seed: checksumSeed)
         func emit(_ bytes: UnsafeRawBufferPointer) throws(AtomicFile.WriteError) {
@@ -104,7 +116,7 @@ enum StateFile {
             }
             if let failure { throw failure }
         }
-        try emit(head[...])
+        for part in head { try emit(part[...]) }
         let plan = SavePlan(buckets: buckets, image: image)
         let encoder = BlockEncoder(plan: plan, helped: plan.total >= bucketsWorthAThread)
         defer { encoder.finish() }
@@ -117,7 +129,7 @@ enum StateFile {
         try out.write(tail.bytes)
     }
 
-    /// The seed of format 5's checksum, XXH64 of everything before it ("klaxon5\n").
+    /// The seed of the checksum of formats 5 and 6, XXH64 of everything before it ("klaxon5\n").
     static let checksumSeed: UInt64 = 0x6B6C_6178_6F6E_350A
 
     /// Blocks of about this many buckets (about 1 MB encoded).

@@ -119,7 +119,7 @@ public struct StateStore: Sendable {
             try AtomicFile.createFolder(directory)
             // A run killed mid-commit leaves its temporary file behind; the lock makes this run the only writer.
             AtomicFile.removeStaleTemporaries(in: directory)
-            let head = try StateFile.encodeHead(state)
+            let head = try StateFile.encodeHeadParts(state)
             return try AtomicFile.write(to: stateFile, keepingBackupAt: backupFile) { (out) throws(AtomicFile.WriteError) in
                 try StateFile.write(head: head, buckets: state.buckets, image: state.image, into: &out)
             }

@@ -55,7 +55,12 @@ extension AtomicFile {
         let linkName = temporaryName(for: backup) + linkSuffix
         unlink(linkName)
         if link(path, linkName) == 0 {
-            if rename(linkName, backup) == 0 { return [] }
+            if rename(linkName, backup) == 0 {
+                // When `backup` is already a link to the same file (a run killed between
+                // this and its commit's rename), rename(2) succeeds and leaves `linkName`.
+                unlink(linkName)
+                return []
+            }
             unlink(linkName)
         }
         let linkError = errnoText()
