@@ -16,7 +16,7 @@ extension Ingest {
         let snapshot = state.meta.companies.filter { $0.value.inSnapshot }
         // Fraud and per-destination alerts read each call, as from whole files.
         let reader = CDRFileReader(input: input, knownCompanies: snapshot.isEmpty ? nil : Set(snapshot.keys),
-                                   oldestMinute: job.oldestKeptMinute(now: now), latestTime: now + 300, watch: CallWatch(job: job))
+                                   oldestMinute: job.oldestKeptMinute(now: now), latestTime: now + 300, watch: CallWatch(job: job, now: now))
         state.prepareCallLog(watch: reader.watch, nowMinute: Int32(clamping: floorDiv(now, 60)))
         // As committed before this run: a rotated file is matched against what its old name held.
         let before = state.meta.ledger.entries.filter { $0.key.hasPrefix("cdrs/") && $0.value.offset != nil }

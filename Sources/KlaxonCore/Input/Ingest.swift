@@ -168,7 +168,7 @@ public struct Ingest {
             oldestMinute: job.oldestKeptMinute(now: now),
             latestTime: now + 300,
             splitThreshold: splitThreshold,
-            watch: CallWatch(job: job))
+            watch: CallWatch(job: job, now: now))
         state.prepareCallLog(watch: reader.watch, nowMinute: Int32(clamping: floorDiv(now, 60)))
         for (file, knownDigest) in files {
             let key = FileLedger.key(input: "cdrs", name: file.name)
@@ -204,7 +204,7 @@ public struct Ingest {
     func merge(_ staging: inout CDRFileReader.Staging, into state: inout KlaxonState) {
         var scratch: [UInt8] = []
         for p in staging.parts.indices {
-            state.appendCalls(staging.parts[p].logged, companies: staging.parts[p].companies, table: job.destinations)
+            state.appendCalls(from: staging.parts[p], job: job)
             let companies = staging.parts[p].companies
             for i in staging.parts[p].roles.indices {
                 guard let role = staging.parts[p].roles[i] else { continue }

@@ -7,7 +7,7 @@ import KlaxonEngine
 struct CallLogCoding: Codable {
     var log: CallLog
 
-    enum CodingKeys: String, CodingKey { case names, since, watch, calls }
+    enum CodingKeys: String, CodingKey { case names, since, watch, calls, companySince = "company_since" }
 
     init(log: CallLog) { self.log = log }
 
@@ -15,6 +15,7 @@ struct CallLogCoding: Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         log = CallLog(watch: try c.decode(String.self, forKey: .watch), since: try c.decodeIfPresent(Int32.self, forKey: .since))
         log.names = try c.decode([String].self, forKey: .names)
+        log.companySince = try c.decodeIfPresent([String: Int32].self, forKey: .companySince) ?? [:]
         let data = try c.decode(Data.self, forKey: .calls)
         do {
             log.calls = try Self.decodeCalls([UInt8](data))
@@ -28,6 +29,7 @@ struct CallLogCoding: Codable {
         try c.encode(log.names, forKey: .names)
         try c.encodeIfPresent(log.since, forKey: .since)
         try c.encode(log.watch, forKey: .watch)
+        if !log.companySince.isEmpty { try c.encode(log.companySince, forKey: .companySince) }
         try c.encode(Data(Self.encodeCalls(log.calls)), forKey: .calls)
     }
 
@@ -52,6 +54,36 @@ struct CallLogCoding: Codable {
             }
         }
         return w.bytes
+    }
+
+    /// Each company's coverage name, as a table of the few distinct names and a number per company.
+    static func encodeCoverage(_ coverage: [String: String]) -> [UInt8] {
+        var w = BinaryWriter()
+        let distinct = Array(Set(coverage.values)).sorted()
+        let numbers = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, $0) })
+        w.varint(UInt64(distinct.count))
+        for name in distinct { w.string(name) }
+        w.varint(UInt64(coverage.count))
+        for id in coverage.keys.sorted() {
+            w.string(id)
+            w.varint(UInt64(numbers[coverage[id] ?? ""] ?? 0))
+        }
+        return w.bytes
+    }
+
+    static func decodeCoverage(_ r: inout BinaryReader) throws(BinaryReader.Truncated) -> [String: String]? {
+        var distinct: [String] = []
+        for _ in 0..<(try r.count()) { distinct.append(try r.string()) }
+        let n = try r.count()
+        var coverage: [String: String] = [:]
+        coverage.reserveCapacity(n)
+        for _ in 0..<n {
+            let id = try r.string()
+            let number = try r.count()
+            guard number < distinct.count else { return nil }
+            coverage[id] = distinct[number]
+        }
+        return coverage
     }
 
     static func decodeCalls(_ bytes: [UInt8]) throws(BinaryReader.Truncated) -> [String: [LoggedCall]] {
