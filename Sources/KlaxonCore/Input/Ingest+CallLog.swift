@@ -10,9 +10,9 @@ extension KlaxonState {
 
     /// No log without a watch; a new one when the watch changed, holding calls from
     /// `since(readCDRsBefore)` on (nil: the whole history, for a job that never read CDRs).
-    /// Then each company's coverage (which of its calls are logged) as its record now says;
-    /// a company whose coverage widened (a tag put it in an alert's scope) holds its newly
-    /// watched calls only from then on.
+    /// Then each company's coverage (which of its calls are logged) as its record now says,
+    /// kept for every company, none included; a company whose coverage widened (a tag put it
+    /// in an alert's scope) holds its newly watched calls only from then on.
     mutating func prepareCallLog(watch: CallWatch?, since: (_ readCDRsBefore: Bool) -> Int32?) {
         guard let watch else {
             meta.fraud?.log = nil
@@ -33,12 +33,10 @@ extension KlaxonState {
         var widened: [String: [String: Bool]] = [:]
         for (id, record) in meta.companies {
             let name = watch.scopes.name(of: record.company, memo: &memo)
-            guard !name.isEmpty else { continue }
             coverage[id] = name
-            // A log from before coverage was kept logged every company's calls.
-            guard let before, let start else { continue }
-            let old = before[id] ?? ""
-            guard old != name else { continue }
+            // A log from before coverage was kept logged every company's calls; a company
+            // without a coverage had no call read before.
+            guard let before, let start, let old = before[id], old != name else { continue }
             let grew = widened[old, default: [:]][name] ?? CallLogCoverage(name: name).widens(CallLogCoverage(name: old))
             widened[old, default: [:]][name] = grew
             if grew { log.companySince[id] = max(log.companySince[id] ?? .min, start) }
@@ -49,14 +47,23 @@ extension KlaxonState {
 
     /// Adds a whole file's staged calls (the file was read completely): of each company, the
     /// calls its coverage watches. A company first seen in this run has its coverage worked out
-    /// from the role it came in (it had no calls before).
+    /// from its record, or the role it came in (it had no calls before), and kept even when it
+    /// is none, so that the next run does not take it for a company whose coverage widened.
     mutating func appendCalls(from part: CDRStaging, job: Job) {
-        guard !part.logged.isEmpty, var log = meta.fraud?.log else { return }
+        guard var log = meta.fraud?.log else { return }
         meta.fraud?.log = nil
         defer { meta.fraud?.log = log }
+        if log.coverage != nil {
+            let scopes = CallLogScopes(job: job)
+            var memo: [UInt64: String] = [:]
+            for (i, role) in part.roles.enumerated() {
+                guard let role, log.coverage?[part.companies.ids[i]] == nil else { continue }
+                let id = part.companies.ids[i]
+                log.coverage?[id] = scopes.name(of: meta.companies[id]?.company ?? Company(id: id, type: role), memo: &memo)
+            }
+        }
+        guard !part.logged.isEmpty else { return }
         let table = job.destinations
-        let scopes = CallLogScopes(job: job)
-        var memo: [UInt64: String] = [:]
         /// Company index → its coverage's number in `accepts`; -1 not worked out yet, -2 none.
         var coverageOf = [Int](repeating: -1, count: part.companies.count)
         var coverageNumbers: [String: Int] = [:]
@@ -69,12 +76,7 @@ extension KlaxonState {
         for var entry in part.logged {
             let c = Int(entry.company)
             if coverageOf[c] == -1 {
-                let id = part.companies.ids[c]
-                var name = log.coverage.map { $0[id] ?? "" } ?? "*"
-                if name.isEmpty, meta.companies[id] == nil {
-                    name = scopes.name(of: Company(id: id, type: (c < part.roles.count ? part.roles[c] : nil) ?? .customer), memo: &memo)
-                    if !name.isEmpty { log.coverage?[id] = name }
-                }
+                let name = log.coverage.map { $0[part.companies.ids[c]] ?? "" } ?? "*"
                 if name.isEmpty {
                     coverageOf[c] = -2
                 } else if let known = coverageNumbers[name] {

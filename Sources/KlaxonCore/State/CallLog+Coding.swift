@@ -79,9 +79,10 @@ struct CallLogCoding: Codable {
         coverage.reserveCapacity(n)
         for _ in 0..<n {
             let id = try r.string()
-            let number = try r.count()
-            guard number < distinct.count else { return nil }
-            coverage[id] = distinct[number]
+            // Not `count()`: a number is no length, and the last one may exceed the bytes left.
+            let number = try r.varint()
+            guard number < UInt64(distinct.count) else { return nil }
+            coverage[id] = distinct[Int(number)]
         }
         return coverage
     }
