@@ -36,7 +36,7 @@ struct CallLogCoding: Codable {
     static func encodeCalls(_ calls: [String: [LoggedCall]]) -> [UInt8] {
         var w = BinaryWriter()
         w.varint(UInt64(calls.count))
-        for id in calls.keys.sorted() {
+        for id in Self.sortedIDs(calls) {
             let list = calls[id] ?? []
             w.string(id)
             w.varint(UInt64(list.count))
@@ -56,17 +56,51 @@ struct CallLogCoding: Codable {
         return w.bytes
     }
 
-    /// Each company's coverage name, as a table of the few distinct names and a number per company.
+    /// The ids in `String`'s order, compared by their first eight bytes as one integer when
+    /// they are ASCII (`CompanyOrder`): sorting ten thousand ids as `String`s cost more than
+    /// writing their calls.
+    static func sortedIDs<Value>(_ byID: [String: Value]) -> [String] {
+        var heads: [(head: UInt64, id: String)] = []
+        heads.reserveCapacity(byID.count)
+        for id in byID.keys {
+            guard let head = CompanyOrder.asciiHead(id) else { return byID.keys.sorted() }
+            heads.append((head, id))
+        }
+        heads.sort { a, b in a.head != b.head ? a.head < b.head : a.id < b.id }
+        return heads.map(\.id)
+    }
+
+    /// Each company's coverage name, as a table of the few distinct names (in order of first use)
+    /// and a number per company. Hashing each company's name (a list of destinations) to find
+    /// its number cost more than the rest: a name is looked up only when it is not the last one.
     static func encodeCoverage(_ coverage: [String: String]) -> [UInt8] {
+        let ids = sortedIDs(coverage)
+        var distinct: [String] = []
+        var numbers: [String: Int] = [:]
+        var perCompany: [Int] = []
+        perCompany.reserveCapacity(ids.count)
+        var last: (name: String, number: Int)?
+        for id in ids {
+            let name = coverage[id] ?? ""
+            if let last, last.name == name {
+                perCompany.append(last.number)
+                continue
+            }
+            let number = numbers[name] ?? distinct.count
+            if number == distinct.count {
+                distinct.append(name)
+                numbers[name] = number
+            }
+            last = (name, number)
+            perCompany.append(number)
+        }
         var w = BinaryWriter()
-        let distinct = Array(Set(coverage.values)).sorted()
-        let numbers = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, $0) })
         w.varint(UInt64(distinct.count))
         for name in distinct { w.string(name) }
-        w.varint(UInt64(coverage.count))
-        for id in coverage.keys.sorted() {
+        w.varint(UInt64(ids.count))
+        for (id, number) in zip(ids, perCompany) {
             w.string(id)
-            w.varint(UInt64(numbers[coverage[id] ?? ""] ?? 0))
+            w.varint(UInt64(number))
         }
         return w.bytes
     }
