@@ -96,4 +96,22 @@ import Testing
         #expect(state.meta.fraud?.log?.companySince.isEmpty == true)
         #expect(state.meta.fraud?.log?.coverage == ["C2": "*"])
     }
+
+    @Test func theReaderIsToldEachCompanysCoverageSoThatItStagesOnlyThat() throws {
+        let scratch = Scratch()
+        scratch.write("prefixes.csv", Self.table)
+        let job = try scratch.job(Self.jobText)
+        var state = KlaxonState()
+        for (id, type, tags) in [("C1", Company.Kind.customer, ["watched"]), ("C2", .customer, []), ("P1", .carrier, [])] {
+            state.meta.companies[id] = CompanyRecord(company: Company(id: id, type: type, tags: tags), inSnapshot: true, lastSeen: 0)
+        }
+        let watch = try #require(state.prepareCallLog(watch: CallWatch(job: job), nowMinute: 0))
+        let table = try #require(job.destinations)
+        let (cuba, uk) = (try #require(table.index(of: "Cuba")), try #require(table.index(of: "United Kingdom")))
+        let (c1, c2, p1) = (try #require(watch.companies["C1"]), try #require(watch.companies["C2"]), try #require(watch.companies["P1"]))
+        #expect(watch.keeps(cuba, coverage: c1) && watch.keeps(uk, coverage: c1) && watch.keeps(DestinationIndex.other, coverage: c1))
+        #expect(watch.keeps(cuba, coverage: c2) && !watch.keeps(uk, coverage: c2) && !watch.keeps(DestinationIndex.other, coverage: c2))
+        #expect(!watch.keeps(cuba, coverage: p1))
+        #expect(watch.keeps(uk, coverage: -1), "a company new in the run: everything watched is staged, appendCalls keeps what it must")
+    }
 }

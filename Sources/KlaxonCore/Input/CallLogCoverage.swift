@@ -69,3 +69,30 @@ struct CallLogScopes: Sendable {
         return name
     }
 }
+
+extension CallWatch {
+    /// Numbers each distinct coverage of `coverage` and works out which destinations each keeps.
+    mutating func keep(_ coverage: [String: String], table: DestinationTable?) {
+        let names = table?.names ?? []
+        var numbers: [String: Int32] = [:]
+        var last: (name: String, number: Int32)?
+        companies.reserveCapacity(coverage.count)
+        for (id, name) in coverage {
+            if let last, last.name == name {
+                companies[id] = last.number
+                continue
+            }
+            let number: Int32
+            if let known = numbers[name] {
+                number = known
+            } else {
+                number = Int32(keeping.count)
+                numbers[name] = number
+                let kept = CallLogCoverage(name: name)
+                keeping.append([kept.watches(DestinationTable.other)] + names.map { kept.watches($0) })
+            }
+            last = (name, number)
+            companies[id] = number
+        }
+    }
+}

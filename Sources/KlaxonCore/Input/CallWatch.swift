@@ -15,6 +15,12 @@ struct CallWatch: Sendable {
     let from: Int64
     /// Which companies' calls are kept, and to which destinations (narrower than the above).
     let scopes: CallLogScopes
+    /// Set by `prepareCallLog` before the files are read: company id → its coverage's number in
+    /// `keeping`, so that a company's unwatched calls are not even staged. A company missing here
+    /// (new in this run) has all the calls above staged; `appendCalls` then keeps what it must.
+    var companies: [String: Int32] = [:]
+    /// Coverage number → table index + 1 (0: other) → kept.
+    var keeping: [[Bool]] = []
 
     /// `now`: the run's, for the log to skip the calls it would prune at the end of the run;
     /// nil logs every call read (a pull brings only the minutes the log keeps).
@@ -37,6 +43,13 @@ struct CallWatch: Sendable {
         let rollsUpLog = alerts.contains { $0.fraud.by == .destination && $0.fraud.baseline != nil }
         from = now.map { rollsUpLog ? .min : Int64(job.callLogKeepMinute(now: $0)) * 60 } ?? .min
         key = all ? "*" : (names.indices.filter { watched[$0] }.map { names[$0] } + (other ? [DestinationTable.other] : [])).sorted().joined(separator: "\n")
+    }
+
+    /// Whether a company of coverage `number` (-1: not known, keeps everything watched) keeps
+    /// calls to `destination`.
+    @inline(__always)
+    func keeps(_ destination: Int32, coverage number: Int32) -> Bool {
+        number < 0 || keeping[Int(number)][Int(destination) + 1]
     }
 
     /// The destination of a called number when it is watched; nil when the call is not kept.

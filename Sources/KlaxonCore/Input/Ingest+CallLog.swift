@@ -4,7 +4,9 @@ extension KlaxonState {
     /// when what is watched changed. A new log on a state that has read CDRs
     /// before holds every watched call only from this run on (`since`), so its
     /// windows are uncovered until they start after it.
-    mutating func prepareCallLog(watch: CallWatch?, nowMinute: Int32) {
+    /// Returns the watch with each company's coverage, for the reader.
+    @discardableResult
+    mutating func prepareCallLog(watch: CallWatch?, nowMinute: Int32) -> CallWatch? {
         prepareCallLog(watch: watch) { readCDRsBefore in readCDRsBefore ? nowMinute : nil }
     }
 
@@ -13,11 +15,12 @@ extension KlaxonState {
     /// Then each company's coverage (which of its calls are logged) as its record now says,
     /// kept for every company, none included; a company whose coverage widened (a tag put it
     /// in an alert's scope) holds its newly watched calls only from then on.
-    mutating func prepareCallLog(watch: CallWatch?, since: (_ readCDRsBefore: Bool) -> Int32?) {
-        guard let watch else {
+    @discardableResult
+    mutating func prepareCallLog(watch given: CallWatch?, since: (_ readCDRsBefore: Bool) -> Int32?) -> CallWatch? {
+        guard var watch = given else {
             meta.fraud?.log = nil
             if meta.fraud?.isEmpty == true { meta.fraud = nil }
-            return
+            return nil
         }
         let readBefore = meta.clickhouseWatermark != nil
             || meta.ledger.entries.contains { $0.key.hasPrefix("cdrs/") && $0.value.outcome == .taken }
@@ -43,6 +46,8 @@ extension KlaxonState {
         }
         log.coverage = coverage
         meta.fraud?.log = log
+        watch.keep(coverage, table: watch.table)
+        return watch
     }
 
     /// Adds a whole file's staged calls (the file was read completely): of each company, the

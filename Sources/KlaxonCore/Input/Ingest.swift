@@ -162,14 +162,14 @@ public struct Ingest {
         if input.mode == .append { return try ingestAppended(input, state: &state, reports: &reports) }
         let files = try newFiles(input, name: "cdrs", digestNewFiles: false, state: &state, reports: &reports)
         let snapshot = state.meta.companies.filter { $0.value.inSnapshot }
-        let reader = CDRFileReader(
+        var reader = CDRFileReader(
             input: input,
             knownCompanies: snapshot.isEmpty ? nil : Set(snapshot.keys),
             oldestMinute: job.oldestKeptMinute(now: now),
             latestTime: now + 300,
             splitThreshold: splitThreshold,
             watch: CallWatch(job: job, now: now))
-        state.prepareCallLog(watch: reader.watch, nowMinute: Int32(clamping: floorDiv(now, 60)))
+        reader.watch = state.prepareCallLog(watch: reader.watch, nowMinute: Int32(clamping: floorDiv(now, 60)))
         for (file, knownDigest) in files {
             let key = FileLedger.key(input: "cdrs", name: file.name)
             var report = FileReport(input: "cdrs", name: file.name, outcome: .taken)
