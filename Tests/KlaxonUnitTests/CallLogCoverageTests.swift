@@ -105,7 +105,8 @@ import Testing
         for (id, type, tags) in [("C1", Company.Kind.customer, ["watched"]), ("C2", .customer, []), ("P1", .carrier, [])] {
             state.meta.companies[id] = CompanyRecord(company: Company(id: id, type: type, tags: tags), inSnapshot: true, lastSeen: 0)
         }
-        let watch = try #require(state.prepareCallLog(watch: CallWatch(job: job), nowMinute: 0))
+        let prepared = state.prepareCallLog(watch: CallWatch(job: job), nowMinute: 0)
+        let watch = try #require(prepared)
         let table = try #require(job.destinations)
         let (cuba, uk) = (try #require(table.index(of: "Cuba")), try #require(table.index(of: "United Kingdom")))
         let (c1, c2, p1) = (try #require(watch.companies["C1"]), try #require(watch.companies["C2"]), try #require(watch.companies["P1"]))
