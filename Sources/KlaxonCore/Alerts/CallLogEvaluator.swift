@@ -17,10 +17,15 @@ struct CallLogEvaluator {
             // A `yesterday` window ends before the window end: its calls and buckets end there too.
             let (from, to) = period.bounds(windowEnd: minute, zone: job.shownTime.zone)
             let (start, end) = (Int32(clamping: from), Int32(clamping: to))
-            let uncovered = state.uncoveredValue(of: alert, windowEnd: minute, zone: job.shownTime.zone)
-                ?? logUncovered(state.meta.fraud?.log, period: period, from: from, to: to)
+            let stateUncovered = state.uncoveredValue(of: alert, windowEnd: minute, zone: job.shownTime.zone)
+            let logSince = state.meta.fraud?.log?.since
+            let uncoveredLog = stateUncovered ?? Self.logUncovered(since: logSince, period: period, from: from, to: to)
             let held = alert.fraud.by == .destination ? heldDestinations(of: alert.title, in: state) : [:]
+            let companyStarts = state.meta.fraud?.log?.companySince ?? [:]
             for company in companies where alert.scope.includes(company) {
+                // A company that entered a scope after the log began holds its calls from then on.
+                let uncovered = companyStarts.isEmpty || companyStarts[company.id] == nil ? uncoveredLog
+                    : stateUncovered ?? Self.logUncovered(since: state.meta.fraud?.log?.since(of: company.id), period: period, from: from, to: to)
                 let calls = state.meta.fraud?.log?.calls[company.id].map { CallLogMeasure.window($0, from: start, to: end) } ?? []
                 if alert.fraud.by == .company {
                     // Only the per-call areas need the log; a baseline of a summed area reads the buckets.
@@ -77,8 +82,8 @@ struct CallLogEvaluator {
     }
 
     /// A log started after the window began (a new watch on a state with history) holds part of it.
-    private func logUncovered(_ log: CallLog?, period: WindowPeriod, from: Int64, to: Int64) -> MetricValue? {
-        guard let since = log?.since else { return nil }
+    static func logUncovered(since: Int32?, period: WindowPeriod, from: Int64, to: Int64) -> MetricValue? {
+        guard let since else { return nil }
         let length = (to - from) * 60
         let covered = min(length, max(0, (to - Int64(since)) * 60))
         guard covered < length else { return nil }

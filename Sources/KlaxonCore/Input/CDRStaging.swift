@@ -19,6 +19,8 @@ struct CDRStaging: Sendable {
     var failureRuns: [[(time: Int64, count: Int64)]] = []
     /// Watched calls for the call log, by company index; destinations are table indices.
     var logged: [(company: Int32, call: LoggedCall)] = []
+    /// Company index → its coverage's number in `CallWatch.keeping`; -2 not looked up yet.
+    var logCoverage: [Int32] = []
 
     /// `companies`: the snapshot's table (`CDRFileReader.companies`), which this range extends.
     init(companies: CompanyTable) {

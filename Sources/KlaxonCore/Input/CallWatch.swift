@@ -10,11 +10,25 @@ struct CallWatch: Sendable {
     let other: Bool
     /// Names what is watched: a log filled under another key is started afresh.
     let key: String
+    /// Calls started before this (Unix seconds) are not logged: the run prunes them from the
+    /// log unread, unless a baseline by destination rolls them up into its hourly totals.
+    let from: Int64
+    /// Which companies' calls are kept, and to which destinations (narrower than the above).
+    let scopes: CallLogScopes
+    /// Set by `prepareCallLog` before the files are read: company id → its coverage's number in
+    /// `keeping`, so that a company's unwatched calls are not even staged. A company missing here
+    /// (new in this run) has all the calls above staged; `appendCalls` then keeps what it must.
+    var companies: [String: Int32] = [:]
+    /// Coverage number → table index + 1 (0: other) → kept.
+    var keeping: [[Bool]] = []
 
-    init?(job: Job) {
+    /// `now`: the run's, for the log to skip the calls it would prune at the end of the run;
+    /// nil logs every call read (a pull brings only the minutes the log keeps).
+    init?(job: Job, now: Int64? = nil) {
         let alerts = job.alerts.filter(\.usesCallLog)
         guard !alerts.isEmpty else { return nil }
         table = job.destinations
+        scopes = CallLogScopes(job: job)
         all = alerts.contains { $0.fraud.by == .company || $0.fraud.watched == nil }
         let names = table?.names ?? []
         var watched = [Bool](repeating: all, count: names.count)
@@ -26,7 +40,16 @@ struct CallWatch: Sendable {
         }
         self.watched = watched
         self.other = other
+        let rollsUpLog = alerts.contains { $0.fraud.by == .destination && $0.fraud.baseline != nil }
+        from = now.map { rollsUpLog ? .min : Int64(job.callLogKeepMinute(now: $0)) * 60 } ?? .min
         key = all ? "*" : (names.indices.filter { watched[$0] }.map { names[$0] } + (other ? [DestinationTable.other] : [])).sorted().joined(separator: "\n")
+    }
+
+    /// Whether a company of coverage `number` (-1: not known, keeps everything watched) keeps
+    /// calls to `destination`.
+    @inline(__always)
+    func keeps(_ destination: Int32, coverage number: Int32) -> Bool {
+        number < 0 || keeping[Int(number)][Int(destination) + 1]
     }
 
     /// The destination of a called number when it is watched; nil when the call is not kept.

@@ -14,9 +14,9 @@ extension Ingest {
         for (name, reason) in listing.skipped { reports.append(FileReport(input: "cdrs", name: name, outcome: .waiting, reason: reason)) }
         for (name, reason) in listing.refused { reports.append(FileReport(input: "cdrs", name: name, outcome: .refused, reason: reason)) }
         // Fraud and per-destination alerts read each call, as from whole files.
-        let reader = CDRFileReader(input: input, knownCompanies: Self.snapshotIDs(state),
-                                   oldestMinute: job.oldestKeptMinute(now: now), latestTime: now + 300, watch: CallWatch(job: job))
-        state.prepareCallLog(watch: reader.watch, nowMinute: Int32(clamping: floorDiv(now, 60)))
+        var reader = CDRFileReader(input: input, knownCompanies: Self.snapshotIDs(state),
+                                   oldestMinute: job.oldestKeptMinute(now: now), latestTime: now + 300, watch: CallWatch(job: job, now: now))
+        reader.watch = state.prepareCallLog(watch: reader.watch, nowMinute: Int32(clamping: floorDiv(now, 60)))
         // As committed before this run: a rotated file is matched against what its old name held.
         let before = state.meta.ledger.entries.filter { $0.key.hasPrefix("cdrs/") && $0.value.offset != nil }
             .sorted { $0.key < $1.key }.map { (key: $0.key, entry: $0.value) }

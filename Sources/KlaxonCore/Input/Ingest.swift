@@ -171,8 +171,7 @@ public struct Ingest {
     private func ingestCDRs(_ input: InputSettings, state: inout KlaxonState, reports: inout [FileReport]) throws(KlaxonError) {
         if input.mode == .append { return try ingestAppended(input, state: &state, reports: &reports) }
         let files = try newFiles(input, name: "cdrs", digestNewFiles: false, state: &state, reports: &reports)
-        let watch = CallWatch(job: job)
-        state.prepareCallLog(watch: watch, nowMinute: Int32(clamping: floorDiv(now, 60)))
+        let watch = state.prepareCallLog(watch: CallWatch(job: job, now: now), nowMinute: Int32(clamping: floorDiv(now, 60)))
         // No new file (the hourly run of a quiet hour): no company table to build from the snapshot.
         guard !files.isEmpty else { return }
         let reader = CDRFileReader(
@@ -233,7 +232,7 @@ public struct Ingest {
         if state.meta.failureStreaks.count < incoming { state.meta.failureStreaks.reserveCapacity(state.meta.failureStreaks.count + incoming) }
         if state.meta.companies.count < incoming { state.meta.companies.reserveCapacity(state.meta.companies.count + incoming) }
         for p in staging.parts.indices {
-            state.appendCalls(staging.parts[p].logged, companies: staging.parts[p].companies, table: job.destinations)
+            state.appendCalls(from: staging.parts[p], job: job)
             let companies = staging.parts[p].companies
             for i in staging.parts[p].roles.indices {
                 guard let role = staging.parts[p].roles[i] else { continue }

@@ -56,6 +56,13 @@ public struct CallLog: Sendable, Equatable {
     var since: Int32?
     /// What was watched (`CallWatch.key`) when the calls were logged; a new watch starts a new log.
     var watch: String
+    /// Company id → the name of its `CallLogCoverage`: which of its calls are logged, for the
+    /// companies some call-log alert covers. Nil in a log written before it was kept: every
+    /// company's calls were logged under `watch`.
+    var coverage: [String: String]?
+    /// Companies whose coverage widened after the log began (a tag that puts them in a scope):
+    /// the first minute from which their newly watched calls are here, as `since` for them.
+    var companySince: [String: Int32] = [:]
 
     init(watch: String, since: Int32?) {
         self.watch = watch
@@ -77,8 +84,19 @@ public struct CallLog: Sendable, Equatable {
         calls[company]?.sort()
     }
 
-    /// Drops calls before minute `keepFrom` (the longest window, as the buckets are pruned).
-    mutating func prune(before keepFrom: Int32) {
+    /// The first minute from which every watched call of `company` is here.
+    func since(of company: String) -> Int32? {
+        guard let own = companySince[company] else { return since }
+        return max(own, since ?? .min)
+    }
+
+    /// Drops calls before minute `keepFrom` (the longest window, as the buckets are pruned), and
+    /// the companies' starts at or before `startsFrom`, where no later window of the log's alerts
+    /// starts (nil keeps them: baselines by destination look back weeks).
+    mutating func prune(before keepFrom: Int32, startsFrom: Int32? = nil) {
+        if let startsFrom, companySince.values.contains(where: { $0 <= startsFrom }) {
+            companySince = companySince.filter { $0.value > startsFrom }
+        }
         let cut = Int64(keepFrom) * 60
         for id in Array(calls.keys) {
             guard let list = calls[id], let first = list.first, first.time < cut else { continue }

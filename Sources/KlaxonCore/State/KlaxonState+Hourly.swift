@@ -39,7 +39,8 @@ extension KlaxonState {
             }
             meta.fraud?.hourly = hourly
         }
-        meta.fraud?.log?.prune(before: logKeep)
+        let rollsUpLog = baselines.contains { $0.fraud.by == .destination }
+        meta.fraud?.log?.prune(before: logKeep, startsFrom: rollsUpLog ? nil : job.callLogKeepMinute(now: now))
         if meta.fraud?.isEmpty == true { meta.fraud = nil }
     }
 

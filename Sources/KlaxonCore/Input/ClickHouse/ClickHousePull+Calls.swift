@@ -28,16 +28,37 @@ extension ClickHousePull {
             guard let id, snapshot.isEmpty || snapshot[id] != nil, settings.shard?.holds(id) ?? true else { return nil }
             return id
         }
+        // Of each company only what its coverage watches, as from files (`appendCalls`).
+        var memo: [UInt64: String] = [:]
+        var coverages: [String: CallLogCoverage] = [:]
+        func coverage(_ id: String, role: Company.Kind) -> CallLogCoverage {
+            let name: String
+            if let known = log.coverage?[id] ?? (log.coverage == nil ? "*" : nil) {
+                name = known
+            } else {
+                name = watch.scopes.name(of: state.meta.companies[id]?.company ?? Company(id: id, type: role), memo: &memo)
+                log.coverage?[id] = name
+            }
+            if let known = coverages[name] { return known }
+            let made = CallLogCoverage(name: name)
+            coverages[name] = made
+            return made
+        }
         var byCompany: [String: [LoggedCall]] = [:]
         for call in calls where call.record.time >= start && call.record.time < end {
             let found: (Int32, UInt64)? = call.number.withUnsafeBufferPointer { number in
                 watch.destination(of: number).map { ($0, numberHash(number)) }
             }
             guard let (destination, hash) = found else { continue }
-            let index = destination == DestinationIndex.other ? destination
-                : log.nameIndex(job.destinations.map { $0.names[Int(destination)] } ?? DestinationTable.other)
+            let name = destination == DestinationIndex.other ? DestinationTable.other
+                : job.destinations.map { $0.names[Int(destination)] } ?? DestinationTable.other
+            let ids = [(counts(call.customer), Company.Kind.customer), (counts(call.provider), .carrier)].compactMap { id, role in
+                id.flatMap { coverage($0, role: role).watches(name) ? $0 : nil }
+            }
+            guard !ids.isEmpty else { continue }
+            let index = destination == DestinationIndex.other ? destination : log.nameIndex(name)
             let logged = LoggedCall(call.record, number: hash, destination: index)
-            for id in [counts(call.customer), counts(call.provider)].compactMap({ $0 }) { byCompany[id, default: []].append(logged) }
+            for id in ids { byCompany[id, default: []].append(logged) }
         }
         for (id, list) in byCompany { log.append(list, company: id) }
         state.meta.fraud?.log = log
