@@ -26,7 +26,7 @@ struct ClickHouseCallPullTests {
         scratch.write("prefixes.csv", "prefix,name,group\n441,Leeds,\n4412,Leeds special,\n", age: 0)
         let job = try scratch.job("""
         { state: "s", destinations: { file: "prefixes.csv" }, inputs: { cdrs: { clickhouse: { url: "http://127.0.0.1:8123" } } },
-          alerts: [ { title: "Leeds", scope: { type: "customer" }, to: [], penalty: "1h", by: "destination", destinations: ["Leeds"],
+          alerts: [ { title: "Leeds", scope: { type: "any" }, to: [], penalty: "1h", by: "destination", destinations: ["Leeds"],
                       area: "attempts", operator: ">", threshold: 1, sample_period: "1h" },
                     { title: "Day", scope: { type: "customer" }, to: [], penalty: "1h", area: "spend", operator: ">", threshold: 1, sample_period: "24h" } ] }
         """)
@@ -55,7 +55,7 @@ struct ClickHouseCallPullTests {
         #expect(report.outcome == .taken, "\(report.reason ?? "")")
         let log = try #require(state.meta.fraud?.log)
         #expect(log.calls["C1"]?.map(\.time) == [t, t + 1], "4412 is another destination's, and not watched")
-        #expect(log.calls["P1"]?.map(\.time) == [t], "the carrier's copy; an empty carrier has none")
+        #expect(log.calls["P1"]?.map(\.time) == [t], "the carrier's copy (the alert's scope takes carriers too); an empty carrier has none")
         #expect(log.calls["C1"]?.first?.pdd == -1 && log.calls["C1"]?.last?.pdd == 900)
         #expect(log.calls["C1"]?.first.map { log.name(of: $0.destination) } == "Leeds")
     }
