@@ -23,7 +23,7 @@ final class LocalClickHouseServer {
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("klaxon-clickhouse-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        httpPort = try unusedLoopbackPort()
+        httpPort = try stableLoopbackPort()
         try start()
     }
 
@@ -34,7 +34,7 @@ final class LocalClickHouseServer {
 
     /// Starts the server (again, after `kill`, on the same port and data) and waits until it answers.
     func start() throws {
-        let tcpPort = try unusedLoopbackPort()
+        let tcpPort = try stableLoopbackPort()
         try config(tcpPort: tcpPort).write(toFile: "\(folder)/config.xml", atomically: true, encoding: .utf8)
         try users.write(toFile: "\(folder)/users.xml", atomically: true, encoding: .utf8)
         pid = try spawn(Self.executable, ["--config-file=\(folder)/config.xml"], output: "\(folder)/console.log")

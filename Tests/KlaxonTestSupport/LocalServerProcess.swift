@@ -112,12 +112,30 @@ final class LocalServerProcess {
 /// A loopback port with nothing listening on it (bound, read, closed), for
 /// "connection refused" tests.
 func unusedLoopbackPort() throws -> Int {
+    guard let port = bindLoopback(port: 0) else { throw TestSupportError("bind() failed") }
+    return port
+}
+
+/// A free loopback port below the kernel's ephemeral range, for a server that must
+/// listen on the same port again after a restart: a port from `unusedLoopbackPort`
+/// may meanwhile be taken as the local end of any outgoing connection (the
+/// ClickHouse tests' restarted server once found its port "already in use").
+func stableLoopbackPort() throws -> Int {
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<200 {
+        if let port = bindLoopback(port: Int.random(in: 20_000..<32_000, using: &generator)) { return port }
+    }
+    throw TestSupportError("no free loopback port between 20000 and 32000")
+}
+
+/// Binds a socket to 127.0.0.1:`port` (0: any) and closes it; the port bound, or nil.
+private func bindLoopback(port: Int) -> Int? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw TestSupportError("socket() failed") }
+    guard fd >= 0 else { return nil }
     defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
+    address.sin_port = UInt16(port).bigEndian
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let bound = withUnsafeMutablePointer(to: &address) { pointer in
@@ -125,6 +143,5 @@ func unusedLoopbackPort() throws -> Int {
             bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
         }
     }
-    guard bound else { throw TestSupportError("bind() failed") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
 }
