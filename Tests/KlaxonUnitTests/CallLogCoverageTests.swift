@@ -76,6 +76,23 @@ import Testing
         #expect(state.meta.fraud?.log?.companySince.isEmpty == true, "forgotten once no window reaches before it")
     }
 
+    @Test func aCompanyEnteringAScopeKeepsTheAlertsThatWatchedItAlready() throws {
+        let scratch = Scratch()
+        var state = KlaxonState()
+        _ = try run(scratch, snapshot: "id,type,tags\nC1,customer,watched\nC2,customer,\n",
+                    cdrs: Self.calls("C1", hour: "00") + Self.calls("C2", hour: "00"), name: "a", now: "2026-11-27T01:00:00Z", state: &state)
+        // Tagged at 02:00: its Cuba calls were logged all along, only its UK calls were not.
+        let second = try run(scratch, snapshot: "id,type,tags\nC1,customer,watched\nC2,customer,watched\n",
+                             cdrs: Self.calls("C1", hour: "01") + Self.calls("C2", hour: "01"), name: "b", now: "2026-11-27T02:00:00Z", state: &state)
+        func decision(_ alert: String, _ company: String) -> InstanceDecision? {
+            second.decisions.first { $0.alert == alert && $0.company == company }
+        }
+        #expect(state.meta.fraud?.log?.companyBefore["C2"] == "Cuba")
+        #expect(decision("Concurrent", "C2")?.decision == .insufficientData, "its UK calls before 02:00 are not in the log")
+        #expect(decision("Cuba", "C2")?.decision != .insufficientData, "the Cuba alert watched it before and still sees every call")
+        #expect(decision("Cuba", "C2")?.value == 1)
+    }
+
     @Test func aLogFromBeforeCoverageKeepsItsCallsAndCoversEveryCompany() throws {
         var state = KlaxonState()
         var log = CallLog(watch: "*", since: nil)

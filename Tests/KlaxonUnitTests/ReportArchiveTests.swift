@@ -51,6 +51,11 @@ import Testing
         let direct = ReportArchive.encode(report)
         let reference = ReportArchive.encodeWithJSONEncoder(report)
         #expect(direct == reference)
+        // The direct bytes are what was compared, not a fallback to `JSONEncoder`.
+        let decisions = DecisionsJSON(report.decisions)
+        #expect(decisions.encodable)
+        #expect(direct.utf8.count > decisions.bytes.count && String(decoding: decisions.bytes, as: UTF8.self).count > 300 * 40)
+        #expect(direct.contains(String(decoding: decisions.bytes, as: UTF8.self)))
         if direct != reference {
             let a = Array(direct.utf8), b = Array(reference.utf8)
             let at = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)

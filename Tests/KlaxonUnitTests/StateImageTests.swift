@@ -47,6 +47,12 @@ import Testing
         return try StateFile.encode(copy)
     }
 
+    @Test func aFormatNumberPastIntsRangeIsRefusedNotATrap() throws {
+        // The magic, a ten-byte varint of UInt64.max, then eight bytes where the checksum goes.
+        let bytes = StateFile.magic + [UInt8](repeating: 0xFF, count: 9) + [0x01] + [UInt8](repeating: 0, count: 8)
+        #expect(throws: StateFile.DecodeError.self) { try StateFile.decode(bytes) }
+    }
+
     @Test func aStateSavedWithNothingChangedIsTheFileItWasLoadedFrom() throws {
         let bytes = try StateFile.encode(bigState())
         let loaded = try StateFile.decode(bytes)

@@ -22,7 +22,7 @@ struct BaselineMeasure {
         let length = Int32(period.seconds / 60)
         let earliest = end - Int32(baseline.reach / 60) - length
         var since = state.meta.fraud?.hourlySince ?? .max
-        if destination != nil, let logSince = state.meta.fraud?.log?.since(of: company.id) { since = max(since, logSince) }
+        if let destination, let logSince = state.meta.fraud?.log?.since(of: company.id, watching: destination) { since = max(since, logSince) }
         guard since <= earliest else {
             let have = max(0, Int(end) - Int(since)) / 60
             return Result(value: .insufficientData(have: have, need: Int(end - earliest) / 60, of: .baselineHours))

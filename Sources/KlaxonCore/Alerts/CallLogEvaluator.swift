@@ -23,15 +23,21 @@ struct CallLogEvaluator {
             let held = alert.fraud.by == .destination ? heldDestinations(of: alert.title, in: state) : [:]
             let companyStarts = state.meta.fraud?.log?.companySince ?? [:]
             for company in companies where alert.scope.includes(company) {
-                // A company that entered a scope after the log began holds its calls from then on.
-                let uncovered = companyStarts.isEmpty || companyStarts[company.id] == nil ? uncoveredLog
-                    : stateUncovered ?? Self.logUncovered(since: state.meta.fraud?.log?.since(of: company.id), period: period, from: from, to: to)
+                // A company that entered a scope after the log began holds the calls it was not
+                // watched for before from then on; an alert that reads no calls (a baseline of a
+                // summed area) reads the buckets, whose coverage is the state's.
+                func uncovered(watching destination: String?) -> MetricValue? {
+                    guard alert.usesCallLog else { return stateUncovered }
+                    guard companyStarts[company.id] != nil else { return uncoveredLog }
+                    return stateUncovered ?? Self.logUncovered(since: state.meta.fraud?.log?.since(of: company.id, watching: destination),
+                                                               period: period, from: from, to: to)
+                }
                 let calls = state.meta.fraud?.log?.calls[company.id].map { CallLogMeasure.window($0, from: start, to: end) } ?? []
                 if alert.fraud.by == .company {
                     // Only the per-call areas need the log; a baseline of a summed area reads the buckets.
                     let window = alert.area.isPerCall ? CallLogMeasure.bucket(calls, minute: start)
                         : state.buckets[company.id]?.total(from: start, to: end) ?? MinuteBucket(minute: start)
-                    let value = uncovered ?? (alert.area.isPerCall
+                    let value = uncovered(watching: nil) ?? (alert.area.isPerCall
                         ? CallLogMeasure.value(of: alert.area, calls: calls, windowStart: start, company: company, minCalls: alert.minCalls)
                         : MetricCalculator.value(of: alert.area, window: window, company: company, failures: nil, minCalls: alert.minCalls))
                     step(alert, index: index, company: company, destination: nil, value: value, window: window, windowEnd: minute,
@@ -46,7 +52,7 @@ struct CallLogEvaluator {
                 for name in held[company.id] ?? [] where byName[name] == nil { byName[name] = [] }
                 for name in byName.keys.sorted() {
                     let own = byName[name] ?? []
-                    let value = uncovered ?? CallLogMeasure.value(of: alert.area, calls: own[...], windowStart: start, company: company, minCalls: alert.minCalls)
+                    let value = uncovered(watching: name) ?? CallLogMeasure.value(of: alert.area, calls: own[...], windowStart: start, company: company, minCalls: alert.minCalls)
                     step(alert, index: index, company: company, destination: name, value: value,
                          window: CallLogMeasure.bucket(own[...], minute: start), windowEnd: minute, notices: &notices, state: &state, result: &result)
                     // An instance at rest whose destination had no call says nothing: it is not kept.

@@ -42,7 +42,10 @@ extension KlaxonState {
             guard let before, let start, let old = before[id], old != name else { continue }
             let grew = widened[old, default: [:]][name] ?? CallLogCoverage(name: name).widens(CallLogCoverage(name: old))
             widened[old, default: [:]][name] = grew
-            if grew { log.companySince[id] = max(log.companySince[id] ?? .min, start) }
+            guard grew else { continue }
+            // The earliest coverage is kept: what it watched was logged before every later start.
+            if log.companySince[id] == nil { log.companyBefore[id] = old }
+            log.companySince[id] = max(log.companySince[id] ?? .min, start)
         }
         log.coverage = coverage
         meta.fraud?.log = log

@@ -7,7 +7,7 @@ import KlaxonEngine
 struct CallLogCoding: Codable {
     var log: CallLog
 
-    enum CodingKeys: String, CodingKey { case names, since, watch, calls, companySince = "company_since" }
+    enum CodingKeys: String, CodingKey { case names, since, watch, calls, companySince = "company_since", companyBefore = "company_before" }
 
     init(log: CallLog) { self.log = log }
 
@@ -16,6 +16,7 @@ struct CallLogCoding: Codable {
         log = CallLog(watch: try c.decode(String.self, forKey: .watch), since: try c.decodeIfPresent(Int32.self, forKey: .since))
         log.names = try c.decode([String].self, forKey: .names)
         log.companySince = try c.decodeIfPresent([String: Int32].self, forKey: .companySince) ?? [:]
+        log.companyBefore = try c.decodeIfPresent([String: String].self, forKey: .companyBefore) ?? [:]
         let data = try c.decode(Data.self, forKey: .calls)
         do {
             log.calls = try Self.decodeCalls([UInt8](data))
@@ -30,6 +31,7 @@ struct CallLogCoding: Codable {
         try c.encodeIfPresent(log.since, forKey: .since)
         try c.encode(log.watch, forKey: .watch)
         if !log.companySince.isEmpty { try c.encode(log.companySince, forKey: .companySince) }
+        if !log.companyBefore.isEmpty { try c.encode(log.companyBefore, forKey: .companyBefore) }
         try c.encode(Data(Self.encodeCalls(log.calls)), forKey: .calls)
     }
 
@@ -110,7 +112,7 @@ struct CallLogCoding: Codable {
         for _ in 0..<(try r.count()) { distinct.append(try r.string()) }
         let n = try r.count()
         var coverage: [String: String] = [:]
-        coverage.reserveCapacity(n)
+        coverage.reserveCapacity(min(n, (r.end - r.offset) / 2))
         for _ in 0..<n {
             let id = try r.string()
             // Not `count()`: a number is no length, and the last one may exceed the bytes left.
@@ -134,7 +136,7 @@ struct CallLogCoding: Codable {
             let id = try r.string()
             let n = try r.count()
             var list: [LoggedCall] = []
-            list.reserveCapacity(n)
+            list.reserveCapacity(min(n, r.end - r.offset))
             var time: Int64 = 0
             for _ in 0..<n {
                 time &+= try r.signed()

@@ -63,6 +63,10 @@ public struct CallLog: Sendable, Equatable {
     /// Companies whose coverage widened after the log began (a tag that puts them in a scope):
     /// the first minute from which their newly watched calls are here, as `since` for them.
     var companySince: [String: Int32] = [:]
+    /// Of those companies, the coverage's name before it widened (the narrowest, when it widened
+    /// twice): the calls it watched then were logged all along. Missing in a log written before it
+    /// was kept: every alert of such a company counts as uncovered until its start.
+    var companyBefore: [String: String] = [:]
 
     init(watch: String, since: Int32?) {
         self.watch = watch
@@ -84,9 +88,16 @@ public struct CallLog: Sendable, Equatable {
         calls[company]?.sort()
     }
 
-    /// The first minute from which every watched call of `company` is here.
-    func since(of company: String) -> Int32? {
+    /// The first minute from which every call of `company` to `destination` (nil: every call,
+    /// as a by-company area reads them) is here. A company whose coverage widened holds from
+    /// its start only the calls it was not watched for before: putting it under more alerts
+    /// must not blind the alerts that watched it already.
+    func since(of company: String, watching destination: String? = nil) -> Int32? {
         guard let own = companySince[company] else { return since }
+        if let before = companyBefore[company] {
+            let old = CallLogCoverage(name: before)
+            if destination.map(old.watches) ?? old.all { return since }
+        }
         return max(own, since ?? .min)
     }
 
@@ -96,6 +107,7 @@ public struct CallLog: Sendable, Equatable {
     mutating func prune(before keepFrom: Int32, startsFrom: Int32? = nil) {
         if let startsFrom, companySince.values.contains(where: { $0 <= startsFrom }) {
             companySince = companySince.filter { $0.value > startsFrom }
+            companyBefore = companyBefore.filter { companySince[$0.key] != nil }
         }
         let cut = Int64(keepFrom) * 60
         for id in Array(calls.keys) {

@@ -13,8 +13,11 @@ extension StateFile {
         }
         var r = BinaryReader(bytes, offset: magic.count, end: bytes.count - 8)
         return try refusingUnreadable {
-            let version = Int(try r.varint())
-            guard version <= KlaxonState.formatVersion else { throw DecodeError.newerVersion(version) }
+            // Compared as read: a corrupt number past Int's range is a newer format, not a trap.
+            let raw = try r.varint()
+            guard let version = Int(exactly: raw), version <= KlaxonState.formatVersion else {
+                throw DecodeError.newerVersion(Int(clamping: raw))
+            }
             guard version >= oldestReadableVersion else { throw DecodeError.olderVersion(version) }
             var tail = BinaryReader(bytes, offset: bytes.count - 8)
             let stored = try tail.fixed64()

@@ -50,7 +50,9 @@ extension StateFile {
         do {
             let count = try r.count()
             var items: [OutboxItem] = []
-            items.reserveCapacity(count)
+            // A count is bounded by the bytes left, an item is far larger in memory than its
+            // shortest encoding: room for what the bytes can hold, not what a corrupt count says.
+            items.reserveCapacity(min(count, (r.end - r.offset) / 32))
             var kind = ""
             for _ in 0..<count {
                 let id = try r.string()
