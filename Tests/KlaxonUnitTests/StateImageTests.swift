@@ -145,6 +145,40 @@ import Testing
         return w.bytes
     }
 
+    @Test func aCorruptOutboxPartIsRefusedNamingTheFile() throws {
+        let scratch = Scratch()
+        let store = StateStore(directory: scratch.url("state"))
+        var state = bigState()
+        state.meta.outbox = (0..<3).map { n in
+            OutboxItem(id: "m\(n)", channel: .email, alert: "A", company: "C\(n)", kind: "fired", recipients: ["noc@example.test"],
+                       subject: "s\(n)", payload: "body \(n)", createdAt: 1_000, nextAttempt: 0)
+        }
+        try store.save(state)
+        let good = Array(try #require(FileManager.default.contents(atPath: store.stateFile)))
+        #expect(try store.load().meta.outbox.map(\.id) == ["m0", "m1", "m2"])
+        var r = BinaryReader(good, offset: StateFile.magic.count + 1)
+        _ = try r.part(); _ = try r.part(); _ = try r.part()
+        let outbox = try r.part()
+        #expect(good[outbox.lowerBound] == 3, "the part starts with its count")
+        func refused(_ bytes: [UInt8], saying words: String) throws {
+            var bytes = bytes
+            bytes.replaceSubrange(bytes.count - 8..<bytes.count, with: Self.checksum(Array(bytes.dropLast(8))))
+            _ = FileManager.default.createFile(atPath: store.stateFile, contents: Data(bytes))
+            #expect { _ = try store.load() } throws: { error in
+                let message = (error as? KlaxonError)?.message ?? ""
+                return message.contains(store.stateFile + " is corrupt") && message.contains(words)
+            }
+        }
+        // More items than the part holds, checksum made right: refused, never half-read.
+        var many = good
+        many[outbox.lowerBound] = 0x7F
+        try refused(many, saying: "outbox")
+        // Fewer items than the part holds: bytes left over.
+        var few = good
+        few[outbox.lowerBound] = 2
+        try refused(few, saying: "outbox")
+    }
+
     @Test func aCorruptBlockOrTableIsRefusedNamingTheFile() throws {
         let scratch = Scratch()
         let store = StateStore(directory: scratch.url("state"))
@@ -159,8 +193,9 @@ import Testing
             return message.contains(store.stateFile + " is corrupt") && message.contains("checksum")
         }
         // A block whose length runs past the file, checksum made right: still refused, never half-read.
+        // The JSON, tables, fraud and outbox parts come before the bucket blocks.
         var r = BinaryReader(good, offset: StateFile.magic.count + 1)
-        _ = try r.part(); _ = try r.part(); _ = try r.part()
+        _ = try r.part(); _ = try r.part(); _ = try r.part(); _ = try r.part()
         var long = good
         long[r.offset + 7] = 0x7F
         long.replaceSubrange(long.count - 8..<long.count, with: Self.checksum(Array(long.dropLast(8))))
