@@ -42,7 +42,7 @@ struct CallLogScopes: Sendable {
         alerts = job.alerts.filter(\.usesCallLog).map { alert in
             guard alert.fraud.by == .destination, let watched = alert.fraud.watched else { return (alert.scope, nil) }
             let names = watched.map { index in
-                index == DestinationIndex.other ? DestinationTable.other : table.map { $0.names[Int(index)] } ?? DestinationTable.other
+                DestinationTable.name(of: index, in: table)
             }
             return (alert.scope, Set(names))
         }
@@ -55,6 +55,12 @@ struct CallLogScopes: Sendable {
             names.formUnion(watched)
         }
         return CallLogCoverage(all: false, names: names)
+    }
+
+    /// The coverage's name for a company first seen in this run: from its record after the
+    /// snapshot, or else the role its calls came in (files and pulls alike).
+    func name(ofNew id: String, role: Company.Kind, records: [String: CompanyRecord], memo: inout [UInt64: String]) -> String {
+        name(of: records[id]?.company ?? Company(id: id, type: role), memo: &memo)
     }
 
     /// The coverage's stored name for `company` ("" for none), memoised by which alerts include it:

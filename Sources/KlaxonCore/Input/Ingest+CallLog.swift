@@ -67,7 +67,7 @@ extension KlaxonState {
             for (i, role) in part.roles.enumerated() {
                 guard let role, log.coverage?[part.companies.ids[i]] == nil else { continue }
                 let id = part.companies.ids[i]
-                log.coverage?[id] = scopes.name(of: meta.companies[id]?.company ?? Company(id: id, type: role), memo: &memo)
+                log.coverage?[id] = scopes.name(ofNew: id, role: role, records: meta.companies, memo: &memo)
             }
         }
         guard !part.logged.isEmpty else { return }
@@ -101,16 +101,14 @@ extension KlaxonState {
             let tableIndex = entry.call.destination
             let slot = Int(tableIndex) + 1
             if accepts[k][slot] == -1 {
-                let name = tableIndex == DestinationIndex.other ? DestinationTable.other : table.map { $0.names[Int(tableIndex)] } ?? DestinationTable.other
-                accepts[k][slot] = coverages[k].watches(name) ? 1 : 0
+                accepts[k][slot] = coverages[k].watches(DestinationTable.name(of: tableIndex, in: table)) ? 1 : 0
             }
             guard accepts[k][slot] == 1 else { continue }
             if tableIndex != DestinationIndex.other {
                 if let known = names[tableIndex] {
                     entry.call.destination = known
                 } else {
-                    let name = table.map { $0.names[Int(tableIndex)] } ?? DestinationTable.other
-                    let index = log.nameIndex(name)
+                    let index = log.nameIndex(DestinationTable.name(of: tableIndex, in: table))
                     names[tableIndex] = index
                     entry.call.destination = index
                 }

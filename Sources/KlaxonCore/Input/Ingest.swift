@@ -154,9 +154,7 @@ public struct Ingest {
                 state.meta.companies[id]?.inSnapshot = false
             }
         }
-        if state.meta.companies.count < snapshot.companies.count {
-            state.meta.companies.reserveCapacity(state.meta.companies.count + snapshot.companies.count)
-        }
+        state.meta.companies.makeRoom(forUpTo: snapshot.companies.count)
         for company in snapshot.companies {
             state.meta.companies[company.id] = CompanyRecord(company: company, inSnapshot: true, lastSeen: now)
         }
@@ -223,14 +221,12 @@ public struct Ingest {
     /// Merges a fully read file into the state, range by range in file order.
     func merge(_ staging: inout CDRFileReader.Staging, into state: inout KlaxonState) {
         var scratch: [UInt8] = []
-        // A first run adds every company at once: room made once, not by the
-        // dictionaries doubling and rehashing their way to 300,000 entries.
-        // A state that already holds as many is left as it is.
-        // The ranges of one file mostly meet the same companies: the busiest range's count.
+        // A first run adds every company at once. The ranges of one file mostly meet
+        // the same companies: room for the busiest range's count.
         let incoming = staging.parts.map { $0.roles.reduce(0) { $1 == nil ? $0 : $0 + 1 } }.max() ?? 0
-        if state.buckets.count < incoming { state.buckets.reserveCapacity(state.buckets.count + incoming) }
-        if state.meta.failureStreaks.count < incoming { state.meta.failureStreaks.reserveCapacity(state.meta.failureStreaks.count + incoming) }
-        if state.meta.companies.count < incoming { state.meta.companies.reserveCapacity(state.meta.companies.count + incoming) }
+        state.buckets.makeRoom(forUpTo: incoming)
+        state.meta.failureStreaks.makeRoom(forUpTo: incoming)
+        state.meta.companies.makeRoom(forUpTo: incoming)
         for p in staging.parts.indices {
             state.appendCalls(from: staging.parts[p], job: job)
             let companies = staging.parts[p].companies
@@ -252,5 +248,14 @@ public struct Ingest {
                 }
             }
         }
+    }
+}
+
+extension Dictionary {
+    /// Room for `incoming` more entries made at once when the dictionary holds fewer than
+    /// that (a first run), instead of doubling and rehashing its way there; a dictionary
+    /// already as big (every later run) is left as it is.
+    mutating func makeRoom(forUpTo incoming: Int) {
+        if count < incoming { reserveCapacity(count + incoming) }
     }
 }

@@ -53,6 +53,11 @@ public struct DestinationTable: Sendable {
 
     public func index(of name: String) -> Int32? { nameIndex[name] }
 
+    /// The name of a table index (`DestinationIndex.other`, or no table: "other").
+    static func name(of index: Int32, in table: DestinationTable?) -> String {
+        index == DestinationIndex.other ? other : table.map { $0.names[Int(index)] } ?? other
+    }
+
     /// The prefixes (digits, without `+`/`00`) of these destinations, for a pull's WHERE.
     func prefixDigits(of destinations: Set<Int32>) -> [String] {
         prefixes.filter { destinations.contains($0.value) }.map { String(String($0.key).dropFirst()) }.sorted()

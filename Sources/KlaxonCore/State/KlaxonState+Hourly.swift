@@ -72,7 +72,7 @@ extension KlaxonState {
         for alert in alerts {
             guard let watched = alert.fraud.watched else { names = nil; break }
             for index in watched {
-                names?.insert(index == DestinationIndex.other ? DestinationTable.other : table?.names[Int(index)] ?? DestinationTable.other)
+                names?.insert(DestinationTable.name(of: index, in: table))
             }
         }
         let cut = Int64(keepFrom) * 60

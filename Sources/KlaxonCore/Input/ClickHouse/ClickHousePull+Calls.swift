@@ -36,7 +36,7 @@ extension ClickHousePull {
             if let known = log.coverage?[id] ?? (log.coverage == nil ? "*" : nil) {
                 name = known
             } else {
-                name = watch.scopes.name(of: state.meta.companies[id]?.company ?? Company(id: id, type: role), memo: &memo)
+                name = watch.scopes.name(ofNew: id, role: role, records: state.meta.companies, memo: &memo)
                 log.coverage?[id] = name
             }
             if let known = coverages[name] { return known }
@@ -50,8 +50,7 @@ extension ClickHousePull {
                 watch.destination(of: number).map { ($0, numberHash(number)) }
             }
             guard let (destination, hash) = found else { continue }
-            let name = destination == DestinationIndex.other ? DestinationTable.other
-                : job.destinations.map { $0.names[Int(destination)] } ?? DestinationTable.other
+            let name = DestinationTable.name(of: destination, in: job.destinations)
             let ids = [(counts(call.customer), Company.Kind.customer), (counts(call.provider), .carrier)].compactMap { id, role in
                 id.flatMap { coverage($0, role: role).watches(name) ? $0 : nil }
             }
