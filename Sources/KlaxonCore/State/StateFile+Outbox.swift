@@ -10,7 +10,7 @@ import KlaxonEngine
 /// strings copied.
 ///
 /// Every stored field of `OutboxItem` and its `Digest` is written here by
-/// hand; `StateStoreTests` counts them, so a field added fails a test until
+/// hand; `StateFileTablesTests` counts them, so a field added fails a test until
 /// it is added here (and the format version raised).
 extension StateFile {
     /// The first format with this part; before it the JSON part holds the outbox.
